@@ -1,0 +1,51 @@
+# Two commands on a fresh machine with Python 3.11 and make:
+#   make site   set up .venv, validate articles/, build the archive into site/
+#   make test   set up .venv with the test tools, run linters and the whole test suite
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: site test check serve lint unit slow browser bench clean
+.DEFAULT_GOAL := site
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-run the install whenever pyproject.toml changes.
+$(VENV)/.site-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.test-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $@ $(VENV)/.site-installed
+
+site: $(VENV)/.site-installed
+	$(BIN)/dateline build
+
+check: $(VENV)/.site-installed
+	$(BIN)/dateline check
+
+serve: site
+	$(BIN)/python -m http.server --directory site 8000
+
+lint: $(VENV)/.test-installed
+	$(BIN)/ruff check scripts tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+unit: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -m 'not slow and not browser'
+
+slow: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -m slow
+
+browser: $(VENV)/.test-installed
+	$(BIN)/python -m pytest -m browser
+
+clean:
+	rm -rf site .site.* docs/index.md docs/articles docs/cities docs/dates .pytest_cache .mypy_cache

@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from dateline.cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""Group validated articles into the archive: cities, days, and the URL plan.
+
+This is the first of two phases (as in Pelican: group everything, then write): it
+decides every URL and refuses collisions before a single page is rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from dateline.cities import display_names, near_misses
+from dateline.config import Settings
+from dateline.errors import Problem, Severity
+from dateline.load import article_files, read_article
+from dateline.model import Archive, Article, City
+
+
+def url_collisions(articles: Iterable[Article]) -> list[Problem]:
+    """Two articles on one URL (also when they differ only in case) is an error naming both."""
+    owners: dict[str, Article] = {}
+    problems = []
+    for article in sorted(articles, key=lambda a: a.path):
+        key = article.url_path.casefold()
+        if key in owners:
+            first = owners[key]
+            problems.append(Problem(
+                article.path, 1, "slug",
+                f"URL /{article.url_path} is already taken by {first.path}; "
+                "give one of them a different slug:"))
+        else:
+            owners[key] = article
+    return problems
+
+
+def group(articles: Iterable[Article], name: str = "", description: str = "") -> Archive:
+    """Build the archive from published articles (drafts are left out)."""
+    published = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
+    names = display_names(published)
+    by_city: dict[str, list[Article]] = defaultdict(list)
+    by_day: dict[dt.date, list[Article]] = defaultdict(list)
+    for article in published:
+        by_day[article.date].append(article)
+        for city in article.cities:
+            by_city[city.key].append(article)
+    cities = {
+        key: City(key=key, name=names[key], articles=tuple(reversed(by_city[key])))
+        for key in sorted(by_city, key=lambda k: (names[k].casefold(), k))
+    }
+    return Archive(
+        name=name, description=description, articles=tuple(published),
+        cities=cities, days={day: tuple(by_day[day]) for day in sorted(by_day)},
+    )
+
+
+def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
+    """Load and check every article; the archive holds those without errors."""
+    files, problems = article_files(settings)
+    articles: list[Article] = []
+    for file in files:
+        article, found = read_article(file, settings)
+        problems.extend(found)
+        if article is not None:
+            articles.append(article)
+    published = [a for a in articles if not a.draft]
+    problems.extend(url_collisions(published))
+    problems.extend(near_misses(published))
+    if not files and not problems:
+        problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
+                                "no articles found (files ending in .md)", Severity.WARNING))
+    return group(published, settings.site_name, settings.site_description), sorted(problems)

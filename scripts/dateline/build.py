@@ -1,0 +1,88 @@
+"""``dateline build``: validate, generate ``docs/``, run the site builder, swap in the result.
+
+The new site is built into a folder beside ``site/`` and replaces it only when every
+step succeeded, so a failed build leaves the previous site complete.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateline.archive import load_archive
+from dateline.config import Settings
+from dateline.errors import BuildError, Problem, ValidationFailed
+from dateline.model import Archive
+from dateline.pages import GENERATED_ROOTS, render
+from dateline.writer import SyncReport, sync
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    archive: Archive
+    pages: int
+    sync: SyncReport
+    warnings: list[Problem]
+    seconds: float
+
+
+def check(settings: Settings) -> tuple[Archive, list[Problem]]:
+    """Load and validate; raise :class:`ValidationFailed` if anything is an error."""
+    archive, problems = load_archive(settings)
+    if any(p.is_error for p in problems):
+        raise ValidationFailed(problems)
+    return archive, problems
+
+
+def generate(settings: Settings) -> tuple[Archive, int, SyncReport, list[Problem]]:
+    """Validate and bring the generated part of ``docs/`` up to date."""
+    archive, warnings = check(settings)
+    pages = render(archive, settings.latest)
+    report = sync(settings.docs_dir, pages, GENERATED_ROOTS)
+    return archive, len(pages), report, warnings
+
+
+def run_mkdocs(settings: Settings, site_dir: Path) -> None:
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+               "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+    result = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        output = (result.stdout + result.stderr).strip()
+        raise BuildError(f"MkDocs failed (exit {result.returncode}); the previous site is kept.\n"
+                         f"{output}")
+
+
+def _swap_in(new: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    if target.exists():
+        target.rename(old)
+    new.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(target: Path) -> None:
+    """Tidy what a killed build left: restore a site moved aside, drop unfinished ones."""
+    for leftover in target.parent.glob(f".{target.name}.*"):
+        if ".old-" in leftover.name and not target.exists():
+            leftover.rename(target)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def build(settings: Settings) -> BuildResult:
+    started = time.perf_counter()
+    archive, page_count, report, warnings = generate(settings)
+    site = settings.site_dir
+    _recover(site)
+    staging = site.with_name(f".{site.name}.new-{os.getpid()}")
+    try:
+        run_mkdocs(settings, staging)
+        _swap_in(staging, site)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started)

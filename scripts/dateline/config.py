@@ -1,0 +1,107 @@
+"""Dateline's settings, read from the project's ``mkdocs.yml`` without importing MkDocs.
+
+The site's name and description are MkDocs' own ``site_name`` and ``site_description``;
+Dateline's settings live under ``extra.dateline`` so that MkDocs, Zensical and ProperDocs
+all accept the file unchanged. Paths resolve relative to the folder of ``mkdocs.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dateline.errors import ConfigError
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+class _TolerantLoader(yaml.SafeLoader):
+    """Safe YAML that reads MkDocs-specific tags (``!ENV``, ``!!python/name:``) as plain values."""
+
+
+def _construct_any(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node)
+    return None  # pragma: no cover - PyYAML has no other node kinds
+
+
+_TolerantLoader.add_multi_constructor("!", _construct_any)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_any)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a build needs to know about the project, with paths made absolute."""
+
+    root: Path
+    """Folder holding ``mkdocs.yml``; messages name files relative to it."""
+    config_file: Path
+    site_name: str
+    site_description: str
+    articles_dir: Path
+    docs_dir: Path
+    site_dir: Path
+    latest: int = 20
+    """How many articles the home page lists."""
+    max_article_bytes: int = 2_000_000
+
+    def display(self, path: Path) -> str:
+        """A path as the user would type it from the project folder."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+
+_KNOWN = {"articles", "latest", "max_article_bytes"}
+
+
+def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
+    config_path = Path(config_file).resolve()
+    if not config_path.is_file():
+        raise ConfigError(
+            f"{config_file}: not found (run dateline in the folder that holds mkdocs.yml, "
+            "or pass --config)"
+        )
+    try:
+        raw = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{config_path.name}: cannot be read: {error}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{config_path.name}: must be a mapping of settings")
+    root = config_path.parent
+    extra = raw.get("extra") or {}
+    ours = extra.get("dateline") or {} if isinstance(extra, dict) else {}
+    if not isinstance(ours, dict):
+        raise ConfigError(f"{config_path.name}: extra.dateline must be a mapping of settings")
+    unknown = sorted(set(ours) - _KNOWN)
+    if unknown:
+        raise ConfigError(
+            f"{config_path.name}: extra.dateline: unknown setting {', '.join(unknown)} "
+            f"(known: {', '.join(sorted(_KNOWN))})"
+        )
+
+    def positive_int(key: str, default: int) -> int:
+        value = ours.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{config_path.name}: extra.dateline.{key}: must be a whole number ≥ 1")
+        return value
+
+    return Settings(
+        root=root,
+        config_file=config_path,
+        site_name=str(raw.get("site_name") or "News archive"),
+        site_description=str(raw.get("site_description") or ""),
+        articles_dir=root / str(ours.get("articles", "articles")),
+        docs_dir=root / str(raw.get("docs_dir", "docs")),
+        site_dir=root / str(raw.get("site_dir", "site")),
+        latest=positive_int("latest", 20),
+        max_article_bytes=positive_int("max_article_bytes", 2_000_000),
+    )

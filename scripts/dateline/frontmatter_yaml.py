@@ -1,0 +1,128 @@
+"""Split a Markdown file into front matter and body, keeping line numbers.
+
+python-frontmatter does the splitting; we add what it leaves to the caller: a BOM
+that hides the opening ``---``, a missing closing ``---`` (silently body text), YAML
+errors and duplicate keys, each reported with the line it is on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from dateline.errors import Problem, Severity
+
+_HANDLER = YAMLHandler()
+BOM = "\ufeff"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter key with its constructed value and where it stands."""
+
+    key: str
+    value: Any
+    node: yaml.Node
+    line: int
+    offset: int
+    """File line of the front matter's first line, to place nested nodes."""
+
+    def item_lines(self) -> list[int]:
+        """File lines of a sequence value's items (the key's line for a scalar)."""
+        if isinstance(self.node, yaml.SequenceNode):
+            return [self.offset + item.start_mark.line for item in self.node.value]
+        return [self.line]
+
+    @property
+    def source_text(self) -> str:
+        """The value as written, for messages (``no`` rather than ``False``)."""
+        if isinstance(self.node, yaml.ScalarNode):
+            return str(self.node.value)
+        return repr(self.value)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    fields: dict[str, Field]
+    body: str
+    body_line: int
+    """File line on which the body starts."""
+
+
+def parse(text: str, path: str) -> tuple[Parsed | None, list[Problem]]:
+    """Parse one article's text (already decoded, newlines normalised)."""
+    problems: list[Problem] = []
+    if text.startswith(BOM):
+        text = text[len(BOM):]
+        problems.append(Problem(path, 1, "encoding", "file starts with a UTF-8 byte-order mark; "
+                                "it was ignored (save as UTF-8 without BOM)", Severity.WARNING))
+    if not _HANDLER.detect(text):
+        first = text.lstrip("\n").split("\n", 1)[0]
+        hint = ("; it starts with spaces or blank lines, remove them"
+                if first.strip().startswith("---") else "")
+        problems.append(Problem(path, 1, "front matter",
+                                f"missing: the file must start with a line '---'{hint}"))
+        return None, problems
+
+    lines = text.split("\n")
+    closing = next((i for i in range(1, len(lines))
+                    if _HANDLER.FM_BOUNDARY.fullmatch(lines[i])), None)
+    if closing is None:
+        problems.append(Problem(path, 1, "front matter",
+                                "not closed: add a line '---' after the last key"))
+        return None, problems
+
+    fm_text, body = _HANDLER.split(text)
+    body_line = closing + 2
+    fields, yaml_problems = _fields(fm_text, path, first_line=2)
+    problems.extend(yaml_problems)
+    if fields is None:
+        return None, problems
+    return Parsed(fields, body.lstrip("\n"), body_line), problems
+
+
+def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] | None, list[Problem]]:
+    loader = yaml.SafeLoader(source)
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        return None, [Problem(path, line, "front matter", f"invalid YAML: {error.problem}")]
+    except yaml.YAMLError as error:
+        return None, [Problem(path, first_line, "front matter", f"invalid YAML: {error}")]
+    if root is None:
+        return {}, []
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "plain text"
+        return None, [Problem(path, first_line + root.start_mark.line, "front matter",
+                              f"must be 'key: value' lines, found {kind}")]
+
+    fields: dict[str, Field] = {}
+    problems: list[Problem] = []
+    try:
+        for key_node, value_node in root.value:
+            line = first_line + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+                problems.append(Problem(path, line, str(key_node.value),
+                                        "keys must be words such as 'title'"))
+                continue
+            key = key_node.value
+            if key in fields:
+                problems.append(Problem(path, line, key,
+                                        f"appears twice (first on line {fields[key].line})"))
+                continue
+            try:
+                value = loader.construct_object(value_node, deep=True)
+            except (ValueError, TypeError, yaml.YAMLError):
+                # PyYAML reads 2021-13-45 as a timestamp and then fails to build it.
+                text = value_node.value if isinstance(value_node, yaml.ScalarNode) else "value"
+                problems.append(Problem(path, line, key, f'"{text}" is not a valid date (use YYYY-MM-DD)'))
+                continue
+            fields[key] = Field(key, value, value_node, line, first_line)
+    finally:
+        loader.dispose()
+    return fields, problems

@@ -1,0 +1,293 @@
+"""Read every article file and validate its front matter into :class:`Article` objects.
+
+Nothing here raises for a user's mistake: each function returns what it could build
+plus the list of problems found, so that ``dateline check`` can show all of them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+
+from dateline.cities import resolve_city
+from dateline.config import Settings
+from dateline.errors import Problem, Severity
+from dateline.frontmatter_yaml import Field, parse
+from dateline.model import Article, CityRef
+from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
+
+TITLE_LIMIT = 300
+SUMMARY_LIMIT = 300
+ARTICLE_SUFFIXES = (".md", ".markdown")
+KNOWN_KEYS = (
+    "title", "date", "cities", "dateline", "source", "url", "author",
+    "tags", "summary", "language", "slug", "draft",
+)  # fmt: skip
+_BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class _Checker:
+    """Validates one file's fields, collecting problems instead of raising."""
+
+    def __init__(self, path: str, fields: dict[str, Field]) -> None:
+        self.path = path
+        self.fields = fields
+        self.problems: list[Problem] = []
+
+    def error(self, line: int, field: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, field, message))
+
+    def warn(self, line: int, field: str, message: str) -> None:
+        self.problems.append(Problem(self.path, line, field, message, Severity.WARNING))
+
+    def line(self, key: str) -> int:
+        return self.fields[key].line if key in self.fields else 1
+
+    def text(self, key: str, *, required: bool = False, limit: int | None = None) -> str | None:
+        field = self.fields.get(key)
+        if field is None or field.value is None:
+            if required:
+                self.error(1, key, "missing (required)")
+            return None
+        value = _as_text(field, self, key, field.value, field.line)
+        if value is None:
+            return None
+        value = " ".join(value.split())
+        if not value:
+            if required:
+                self.error(field.line, key, "is empty")
+            return None
+        if limit and len(value) > limit:
+            self.error(field.line, key, f"is {len(value)} characters long; the limit is {limit}")
+        return value
+
+    def text_list(self, key: str) -> list[tuple[str, int]]:
+        """A list of text items (a single text counts as a list of one), with their lines."""
+        field = self.fields.get(key)
+        if field is None or field.value is None:
+            return []
+        if isinstance(field.value, list):
+            items = []
+            for number, (item, line) in enumerate(zip(field.value, field.item_lines(), strict=True), 1):
+                node = field.node.value[number - 1]
+                text = _as_text(field, self, f"{key}[{number}]", item, line, node)
+                if text is not None and text.strip():
+                    items.append((" ".join(text.split()), line))
+                elif text is not None:
+                    self.error(line, key, f"item {number} is empty")
+            return items
+        text = _as_text(field, self, key, field.value, field.line)
+        return [(" ".join(text.split()), field.line)] if text and text.strip() else []
+
+
+def _as_text(field: Field, checker: _Checker, label: str, value: Any, line: int,
+             node: yaml.Node | None = None) -> str | None:
+    if isinstance(value, str):
+        return value
+    written = node.value if isinstance(node, yaml.ScalarNode) else field.source_text
+    if isinstance(value, bool):
+        kind = f"{written} is read by YAML as {'true' if value else 'false'}"
+    elif isinstance(value, int | float):
+        kind = f"{written} is read by YAML as a number"
+    elif isinstance(value, dt.date):
+        kind = f"{written} is read by YAML as a date"
+    elif isinstance(value, list):
+        checker.error(line, label, "expected text, found a list")
+        return None
+    elif isinstance(value, dict):
+        checker.error(line, label, "expected text, found 'key: value' pairs (quote text containing ': ')")
+        return None
+    else:
+        kind = f"{written!r} is not text"
+    checker.error(line, label, f'{kind}; put it in quotes ("{written}") if it is text')
+    return None
+
+
+def _date(checker: _Checker) -> tuple[dt.date, dt.datetime | None] | None:
+    field = checker.fields.get("date")
+    if field is None or field.value is None:
+        checker.error(1, "date", "missing (required)")
+        return None
+    value = field.value
+    if isinstance(value, str):
+        written = value.strip()
+        try:
+            value = (dt.date.fromisoformat(written) if _ISO_DATE.match(written)
+                     else dt.datetime.fromisoformat(written))
+        except ValueError:
+            checker.error(field.line, "date", f'"{written}" is not a date (use YYYY-MM-DD)')
+            return None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            checker.error(field.line, "date", f'"{field.source_text}" has a time but no offset; '
+                          "add one such as +04:30 or Z, or give the date alone")
+            return None
+        return value.date(), value
+    if isinstance(value, dt.date):
+        return value, None
+    checker.error(field.line, "date", f'"{field.source_text}" is not a date (use YYYY-MM-DD)')
+    return None
+
+
+def _url(checker: _Checker) -> str | None:
+    url = checker.text("url")
+    if url is None:
+        return None
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        checker.error(checker.line("url"), "url", f'"{url}" is not a web address (http:// or https://)')
+        return None
+    return url
+
+
+def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[CityRef]:
+    if "cities" not in checker.fields or checker.fields["cities"].value is None:
+        checker.error(1, "cities", "missing (required): list at least one place")
+        return []
+    cities: list[CityRef] = []
+    seen: dict[str, int] = {}
+    for name, line in checker.text_list("cities"):
+        city = resolve(name, line)
+        if city.key in seen:
+            checker.warn(line, "cities", f'"{name}" is listed twice (also on line {seen[city.key]})')
+            continue
+        seen[city.key] = line
+        cities.append(city)
+    if not cities and not any(p.field.startswith("cities") for p in checker.problems):
+        checker.error(checker.line("cities"), "cities", "is empty: list at least one place")
+    return cities
+
+
+def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
+             resolve: Callable[[str, int], CityRef] = resolve_city) -> tuple[Article | None, list[Problem]]:
+    """Turn parsed front matter into an Article, or report why it cannot be one."""
+    check = _Checker(path, fields)
+    for key, field in fields.items():
+        if key not in KNOWN_KEYS:
+            close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close else f" (known keys: {', '.join(KNOWN_KEYS)})"
+            check.warn(field.line, key, f"unknown key, ignored{hint}")
+
+    title = check.text("title", required=True, limit=TITLE_LIMIT)
+    when = _date(check)
+    cities = _cities(check, resolve)
+
+    dateline = cities[0] if cities else None
+    dateline_name = check.text("dateline")
+    if dateline_name is not None and cities:
+        wanted = resolve(dateline_name, check.line("dateline"))
+        dateline = next((c for c in cities if c.key == wanted.key), None)
+        if dateline is None:
+            check.error(check.line("dateline"), "dateline",
+                        f'"{dateline_name}" is not one of the cities; add it to cities')
+
+    slug = check.text("slug")
+    if slug is not None and not SLUG_RE.match(slug):
+        check.error(check.line("slug"), "slug", f'"{slug}" may hold only lowercase letters a-z, '
+                    "digits and single hyphens (e.g. kandahar-falls)")
+    if slug is None:
+        slug = slugify(file_stem)
+        if not SLUG_RE.match(slug):
+            check.error(1, "slug", f'file name "{file_stem}" gives no usable URL; '
+                        "rename the file or add slug: with letters a-z and digits")
+
+    language = check.text("language") or "en"
+    if not _BCP47.match(language):
+        check.error(check.line("language"), "language",
+                    f'"{language}" is not a language tag (e.g. en, fa, ps, en-GB)')
+
+    draft_field = fields.get("draft")
+    draft = False
+    if draft_field is not None and draft_field.value is not None:
+        if isinstance(draft_field.value, bool):
+            draft = draft_field.value
+        else:
+            check.error(draft_field.line, "draft", f'"{draft_field.source_text}" is not true or false')
+
+    summary = check.text("summary")
+    if summary is None:
+        summary = truncate(markdown_to_text(first_paragraph(body)), SUMMARY_LIMIT)
+    if not body.strip():
+        check.warn(1, "body", "is empty: the article page will show only its front matter")
+
+    source = check.text("source")
+    url = _url(check)
+    authors = tuple(name for name, _ in check.text_list("author"))
+    tags = tuple(dict.fromkeys(name for name, _ in check.text_list("tags")))
+
+    if any(p.is_error for p in check.problems) or title is None or when is None or dateline is None:
+        return None, check.problems
+    day, timestamp = when
+    return Article(
+        path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
+        dateline=dateline, slug=slug, body=body, summary=summary, source=source, url=url,
+        authors=authors, tags=tags, language=language, draft=draft,
+    ), check.problems
+
+
+def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[Problem]]:
+    """Read, decode, parse and validate one file."""
+    path = settings.display(file)
+    size = file.stat().st_size
+    if size > settings.max_article_bytes:
+        return None, [Problem(path, 0, "size", f"{size:,} bytes is over the limit of "
+                              f"{settings.max_article_bytes:,} (extra.dateline.max_article_bytes)")]
+    data = file.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, [Problem(path, line, "encoding", f"byte 0x{data[error.start]:02X} at position "
+                              f"{error.start} is not UTF-8; save the file as UTF-8")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    parsed, problems = parse(text, path)
+    if parsed is None:
+        return None, problems
+    article, more = validate(path, parsed.fields, parsed.body, file.stem)
+    return article, problems + more
+
+
+def article_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
+    """Every article file under the articles folder, sorted; links leading out are refused."""
+    root = settings.articles_dir
+    if not root.is_dir():
+        return [], [Problem(settings.display(root), 0, "articles", "folder not found")]
+    top = root.resolve()
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for folder, dirs, names in _walk(root):
+        for name in list(dirs):
+            sub = folder / name
+            if sub.is_symlink():
+                dirs.remove(name)
+                problems.append(Problem(settings.display(sub), 0, "link",
+                                        "linked folders are not followed; move the articles here"))
+        for name in names:
+            file = folder / name
+            if file.suffix.lower() == ".txt":
+                problems.append(Problem(settings.display(file), 0, "file", "not an article (articles "
+                                        "end in .md); skipped", Severity.WARNING))
+                continue
+            if file.suffix.lower() not in ARTICLE_SUFFIXES:
+                continue
+            if file.is_symlink() and not file.resolve().is_relative_to(top):
+                problems.append(Problem(settings.display(file), 0, "link",
+                                        f"leads outside {settings.display(root)}/; refused"))
+                continue
+            files.append(file)
+    return sorted(files), problems
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, list[str], list[str]]]:
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        yield Path(folder), dirs, sorted(n for n in names if not n.startswith("."))

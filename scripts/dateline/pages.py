@@ -1,0 +1,238 @@
+"""Render the archive as plain Markdown pages for MkDocs, Zensical or ProperDocs.
+
+Every page is a :class:`Page`: a path under ``docs/`` and its text. Internal links are
+relative ``.md`` links, so the builder checks them (strict mode) and they keep working
+under a project subpath on GitHub Pages. Every value from an article is escaped before
+it reaches Markdown, and titles in front matter are HTML-escaped because Material
+prints ``page.meta.title`` unescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dateline.model import Archive, Article, City
+from dateline.text import escape_markdown_inline as md
+from dateline.text import format_date, format_month, plural
+
+MOST_COVERED = 10
+
+GENERATED_ROOTS = ("index.md", "articles", "cities", "dates")
+"""What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    """Posix path relative to ``docs/`` (``cities/kabul.md``)."""
+    text: str
+
+
+def article_path(article: Article) -> str:
+    return f"articles/{article.date:%Y/%m/%d}/{article.slug}.md"
+
+
+def city_path(key: str) -> str:
+    return f"cities/{key}.md"
+
+
+def day_path(day: dt.date) -> str:
+    return f"dates/{day:%Y/%m/%d}/index.md"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"dates/{year:04d}/{month:02d}/index.md"
+
+
+def year_path(year: int) -> str:
+    return f"dates/{year:04d}/index.md"
+
+
+def link(text: str, target: str, here: str) -> str:
+    """A Markdown link from page ``here`` to page ``target``, its text made literal."""
+    return f"[{md(text)}]({posixpath.relpath(target, posixpath.dirname(here) or '.')})"
+
+
+def front_matter(title: str, description: str = "") -> str:
+    # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
+    lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
+    if description:
+        lines.append(f"description: {json.dumps(html.escape(description), ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def article_item(article: Article, here: str) -> str:
+    """One entry of an article list: title, date, cities, source and summary."""
+    details = [format_date(article.date), ", ".join(md(c.name) for c in article.cities)]
+    if article.source:
+        details.append(md(article.source))
+    lines = [f"- **{link(article.title, article_path(article), here)}**  ",
+             f"  {' · '.join(details)}"]
+    if article.summary:
+        lines[-1] += "  "
+        lines.append(f"  {md(article.summary)}")
+    return "\n".join(lines)
+
+
+def article_list(articles: Iterable[Article], here: str) -> str:
+    return "\n".join(article_item(a, here) for a in articles) + "\n"
+
+
+def render_article(article: Article, before: Article | None, after: Article | None,
+                   names: dict[str, str]) -> Page:
+    here = article_path(article)
+    date_link = link(format_date(article.date), day_path(article.date), here)
+    parts = [
+        front_matter(article.title, article.summary),
+        f"# {md(article.title)}\n\n",
+        f"**{md(names[article.dateline.key].upper())}** — {date_link}\n{{: .dateline }}\n\n",
+    ]
+    meta = []
+    if article.source:
+        source = f"[{md(article.source)}](<{article.url}>)" if article.url else md(article.source)
+        meta.append(f"Source: {source}")
+    elif article.url:
+        meta.append(f"Original: [{md(article.url)}](<{article.url}>)")
+    if article.authors:
+        meta.append(f"By: {', '.join(md(a) for a in article.authors)}")
+    meta.append("Cities: " + ", ".join(link(names[c.key], city_path(c.key), here)
+                                       for c in article.cities))
+    if article.tags:
+        meta.append(f"Tags: {', '.join(md(t) for t in article.tags)}")
+    parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
+    parts.append(article.body.rstrip() + "\n\n")
+    neighbours = []
+    if before:
+        neighbours.append(f"← Earlier: {link(before.title, article_path(before), here)}")
+    if after:
+        neighbours.append(f"Later: {link(after.title, article_path(after), here)} →")
+    if neighbours:
+        parts.append("---\n\n" + "  \n".join(neighbours) + "\n{: .dateline-neighbours }\n")
+    return Page(here, "".join(parts))
+
+
+def render_city(city: City) -> Page:
+    here = city_path(city.key)
+    count = plural(len(city.articles), "article")
+    span = (format_date(city.first_date) if city.first_date == city.last_date
+            else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
+    parts = [front_matter(city.name, f"{count} about {city.name}"),
+             f"# {md(city.name)}\n\n**{count}**, {span}.\n\n"]
+    year = None
+    for (article_year, month), articles in _by_month(city.articles).items():
+        if article_year != year:
+            year = article_year
+            parts.append(f"## {year}\n\n")
+        parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
+    return Page(here, "".join(parts))
+
+
+def _by_month(articles: Sequence[Article]) -> dict[tuple[int, int], list[Article]]:
+    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in articles:
+        months[(article.date.year, article.date.month)].append(article)
+    return months
+
+
+def render_cities_index(archive: Archive) -> Page:
+    here = "cities/index.md"
+    cities = list(archive.cities.values())
+    parts = [front_matter("Cities", "Every city in the archive"),
+             f"# Cities\n\n{plural(len(cities), 'city', 'cities')} in the archive.\n\n"]
+    if len(cities) > MOST_COVERED:
+        top = sorted(cities, key=lambda c: (-len(c.articles), c.name.casefold()))[:MOST_COVERED]
+        parts.append("## Most covered\n\n")
+        parts.extend(f"1. {link(c.name, city_path(c.key), here)} — "
+                     f"{plural(len(c.articles), 'article')}\n" for c in top)
+        parts.append("\n## All cities\n\n")
+    parts.extend(f"- {link(c.name, city_path(c.key), here)} — "
+                 f"{plural(len(c.articles), 'article')}\n" for c in cities)
+    return Page(here, "".join(parts))
+
+
+def render_dates(archive: Archive) -> list[Page]:
+    """The dates index, and a page per year, month and day that has articles."""
+    years: dict[int, dict[int, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
+    for day in archive.days:
+        years[day.year][day.month].append(day)
+
+    def count_days(days: Iterable[dt.date]) -> int:
+        return sum(len(archive.days[d]) for d in days)
+
+    here = "dates/index.md"
+    pages = [Page(here, front_matter("Dates", "The archive by year") + "# Dates\n\n" + "".join(
+        f"- {link(str(year), year_path(year), here)} — "
+        f"{plural(count_days(d for m in months.values() for d in m), 'article')}\n"
+        for year, months in years.items()))]
+
+    days = list(archive.days)
+    for year, months in years.items():
+        here = year_path(year)
+        pages.append(Page(here, front_matter(str(year), f"The archive for {year}")
+                          + f"# {year}\n\n" + "".join(
+            f"- {link(format_month(year, month), month_path(year, month), here)} — "
+            f"{plural(count_days(month_days), 'article')}\n"
+            for month, month_days in months.items())))
+        for month, month_days in months.items():
+            here = month_path(year, month)
+            title = format_month(year, month)
+            parts = [front_matter(title, f"The archive for {title}"), f"# {md(title)}\n\n"]
+            for day in month_days:
+                articles = archive.days[day]
+                parts.append(f"## {link(format_date(day), day_path(day), here)}\n\n"
+                             f"{plural(len(articles), 'article')}\n\n{article_list(articles, here)}\n")
+            pages.append(Page(here, "".join(parts)))
+    for index, day in enumerate(days):
+        here = day_path(day)
+        title = format_date(day)
+        text = (front_matter(title, f"Articles of {title}") + f"# {md(title)}\n\n"
+                f"{plural(len(archive.days[day]), 'article')} · "
+                f"{link(format_month(day.year, day.month), month_path(day.year, day.month), here)}"
+                f"\n\n{article_list(archive.days[day], here)}\n")
+        neighbours = []
+        if index > 0:
+            neighbours.append(f"← {link(format_date(days[index - 1]), day_path(days[index - 1]), here)}")
+        if index + 1 < len(days):
+            neighbours.append(f"{link(format_date(days[index + 1]), day_path(days[index + 1]), here)} →")
+        if neighbours:
+            text += "---\n\n" + " · ".join(neighbours) + "\n{: .dateline-neighbours }\n"
+        pages.append(Page(here, text))
+    return pages
+
+
+def render_home(archive: Archive, latest: int) -> Page:
+    here = "index.md"
+    parts = [front_matter(archive.name, archive.description), f"# {md(archive.name)}\n\n"]
+    if archive.description:
+        parts.append(f"{md(archive.description)}\n\n")
+    if archive.articles:
+        first, last = archive.articles[0].date, archive.articles[-1].date
+        parts.append(f"**{plural(len(archive.articles), 'article')}** about "
+                     f"**{plural(len(archive.cities), 'city', 'cities')}**, "
+                     f"from {format_date(first)} to {format_date(last)}.\n\n")
+    else:
+        parts.append("No articles yet.\n\n")
+    parts.append(f"Browse by {link('city', 'cities/index.md', here)} or by "
+                 f"{link('date', 'dates/index.md', here)}.\n\n")
+    if archive.articles:
+        newest = list(reversed(archive.articles[-latest:]))
+        parts.append(f"## Latest articles\n\n{article_list(newest, here)}")
+    return Page(here, "".join(parts))
+
+
+def render(archive: Archive, latest: int = 20) -> list[Page]:
+    """Every generated page of the site, in a stable order."""
+    names = {key: city.name for key, city in archive.cities.items()}
+    pages = [render_home(archive, latest), render_cities_index(archive)]
+    for index, article in enumerate(archive.articles):
+        pages.append(render_article(article, *archive.neighbours(index), names))
+    pages.extend(render_city(city) for city in archive.cities.values())
+    pages.extend(render_dates(archive))
+    return pages

@@ -1,0 +1,99 @@
+"""Small text helpers shared by loading and rendering: slugs, escaping, plain text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+
+import markdown
+
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Lowercase ASCII-ish form for comparing names: case and diacritics ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def slugify(text: str) -> str:
+    """``Mazār-e Sharīf`` → ``mazar-e-sharif``.
+
+    Latin text folds to ``[a-z0-9-]``. Text with no Latin letters at all (``قندهار``)
+    keeps its own letters rather than vanishing, so two such names never share a slug.
+    """
+    folded = fold(text)
+    ascii_slug = _NON_SLUG.sub("-", folded.encode("ascii", "ignore").decode()).strip("-")
+    if ascii_slug:
+        return ascii_slug
+    return _NON_WORD.sub("-", folded).strip("-")
+
+
+def escape_markdown_inline(text: str) -> str:
+    """Make arbitrary text literal inside a Markdown paragraph, heading or link text.
+
+    HTML-significant characters become entities (so no tag can open) and Markdown's
+    punctuation is backslash-escaped (so no emphasis, link or heading can start).
+    """
+    escaped = html.escape(text, quote=False)
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", escaped)
+
+
+def format_date(day: dt.date) -> str:
+    """``13 August 2021``: unambiguous for readers in every country."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def format_month(year: int, month: int) -> str:
+    return f"{MONTHS[month - 1]} {year}"
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    word = noun if count == 1 else (plural_form or noun + "s")
+    return f"{count:,} {word}"
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def markdown_to_text(source: str) -> str:
+    """Plain text of a Markdown fragment (markup and raw HTML dropped, whitespace folded)."""
+    extractor = _TextExtractor()
+    extractor.feed(markdown.markdown(source))
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())
+
+
+_BLOCK_START = re.compile(r"^\s{0,3}(#|>|[-*+]\s|\d+[.)]\s|```|~~~|<|!\[|\||={3,}|-{3,})")
+
+
+def first_paragraph(body: str) -> str:
+    """The first prose paragraph of a Markdown body: no heading, list, quote, table or image."""
+    for block in re.split(r"\n\s*\n", body.strip()):
+        if block.strip() and not _BLOCK_START.match(block):
+            return block.strip()
+    return ""
+
+
+def truncate(text: str, limit: int) -> str:
+    """Cut at a word boundary and mark the cut with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:.")
+    return cut + "…"
