@@ -28,7 +28,7 @@ def url_collisions(articles: Iterable[Article]) -> list[Problem]:
             problems.append(Problem(
                 article.path, 1, "slug",
                 f"URL /{article.url_path} is already taken by {first.path}; "
-                "give one of them a different slug:"))
+                "set a different slug: in one of them"))
         else:
             owners[key] = article
     return problems

@@ -40,9 +40,7 @@ def _print_problems(problems: Iterable[Problem]) -> None:
 def _fail(error: DatelineError) -> typer.Exit:
     if isinstance(error, ValidationFailed):
         _print_problems(error.problems)
-        warnings = sum(not p.is_error for p in error.problems)
-        tail = f" and {plural(warnings, 'warning')}" if warnings else ""
-        err.print(f"{error}{tail}.", style="bold red", markup=False)
+        err.print(f"{error}.", style="bold red", markup=False)
     else:
         err.print(str(error), style="red", markup=False, soft_wrap=True)
     return typer.Exit(1)

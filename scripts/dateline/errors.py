@@ -51,7 +51,11 @@ class ValidationFailed(DatelineError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         errors = sum(p.is_error for p in self.problems)
-        super().__init__(f"{errors} error{'s' if errors != 1 else ''} in the archive; nothing was written")
+        warnings = len(self.problems) - errors
+        counts = f"{errors} error{'s' if errors != 1 else ''}"
+        if warnings:
+            counts += f" and {warnings} warning{'s' if warnings != 1 else ''}"
+        super().__init__(f"{counts}; nothing was written")
 
 
 class BuildError(DatelineError):

@@ -17,6 +17,8 @@ from dateline.errors import Problem, Severity
 
 _HANDLER = YAMLHandler()
 BOM = "\ufeff"
+INVALID = object()
+"""Value of a field whose YAML could not be built; its problem is already reported."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,8 @@ def parse(text: str, path: str) -> tuple[Parsed | None, list[Problem]]:
 
     fm_text, body = _HANDLER.split(text)
     body_line = closing + 2
-    fields, yaml_problems = _fields(fm_text, path, first_line=2)
+    # The front matter text starts with the rest of the opening '---' line: line 1.
+    fields, yaml_problems = _fields(fm_text, path, first_line=1)
     problems.extend(yaml_problems)
     if fields is None:
         return None, problems
@@ -89,9 +92,12 @@ def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] |
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # "while scanning a quoted scalar" points at where the trouble began, the
+        # problem mark often at the end of the text: the first helps the user more.
+        mark = error.context_mark or error.problem_mark
         line = first_line + (mark.line if mark else 0)
-        return None, [Problem(path, line, "front matter", f"invalid YAML: {error.problem}")]
+        what = f"{error.context}, {error.problem}" if error.context else error.problem
+        return None, [Problem(path, line, "front matter", f"invalid YAML: {what}")]
     except yaml.YAMLError as error:
         return None, [Problem(path, first_line, "front matter", f"invalid YAML: {error}")]
     if root is None:
@@ -121,7 +127,7 @@ def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] |
                 # PyYAML reads 2021-13-45 as a timestamp and then fails to build it.
                 text = value_node.value if isinstance(value_node, yaml.ScalarNode) else "value"
                 problems.append(Problem(path, line, key, f'"{text}" is not a valid date (use YYYY-MM-DD)'))
-                continue
+                value = INVALID
             fields[key] = Field(key, value, value_node, line, first_line)
     finally:
         loader.dispose()

@@ -20,7 +20,7 @@ import yaml
 from dateline.cities import resolve_city
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
-from dateline.frontmatter_yaml import Field, parse
+from dateline.frontmatter_yaml import INVALID, Field, parse
 from dateline.model import Article, CityRef
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
@@ -40,8 +40,14 @@ class _Checker:
 
     def __init__(self, path: str, fields: dict[str, Field]) -> None:
         self.path = path
-        self.fields = fields
+        # A field whose YAML could not be built is already reported: not "missing" too.
+        self.broken = {key for key, field in fields.items() if field.value is INVALID}
+        self.fields = {key: field for key, field in fields.items() if key not in self.broken}
         self.problems: list[Problem] = []
+
+    def missing(self, key: str, hint: str = "") -> None:
+        if key not in self.broken:
+            self.error(1, key, f"missing (required){hint}")
 
     def error(self, line: int, field: str, message: str) -> None:
         self.problems.append(Problem(self.path, line, field, message))
@@ -56,7 +62,7 @@ class _Checker:
         field = self.fields.get(key)
         if field is None or field.value is None:
             if required:
-                self.error(1, key, "missing (required)")
+                self.missing(key)
             return None
         value = _as_text(field, self, key, field.value, field.line)
         if value is None:
@@ -115,7 +121,7 @@ def _as_text(field: Field, checker: _Checker, label: str, value: Any, line: int,
 def _date(checker: _Checker) -> tuple[dt.date, dt.datetime | None] | None:
     field = checker.fields.get("date")
     if field is None or field.value is None:
-        checker.error(1, "date", "missing (required)")
+        checker.missing("date")
         return None
     value = field.value
     if isinstance(value, str):
@@ -151,7 +157,7 @@ def _url(checker: _Checker) -> str | None:
 
 def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[CityRef]:
     if "cities" not in checker.fields or checker.fields["cities"].value is None:
-        checker.error(1, "cities", "missing (required): list at least one place")
+        checker.missing("cities", ": list at least one place")
         return []
     cities: list[CityRef] = []
     seen: dict[str, int] = {}

@@ -1,0 +1,56 @@
+"""Small Dateline projects in temporary folders, for tests at every level."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+from dateline.config import Settings, load_settings
+from dateline.pages import GENERATED_ROOTS
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def article(title: str = "A title", date: str = "2021-08-13", cities: str = "[Kabul]",
+            body: str = "First paragraph.\n", **extra: str) -> str:
+    """Text of an article file; extra keys are written as given (already YAML)."""
+    lines = ["---", f"title: {title}", f"date: {date}", f"cities: {cities}"]
+    lines += [f"{key}: {value}" for key, value in extra.items()]
+    return "\n".join(lines) + "\n---\n\n" + textwrap.dedent(body)
+
+
+class Project:
+    """A copy of the repository's site configuration with its own articles."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+        for folder in ("overrides",):
+            if (REPO / folder).is_dir():
+                shutil.copytree(REPO / folder, root / folder)
+        generated = {REPO / "docs" / name for name in GENERATED_ROOTS}
+        shutil.copytree(REPO / "docs", root / "docs",
+                        ignore=lambda folder, names: [n for n in names if Path(folder, n) in generated])
+        (root / "articles").mkdir()
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / "articles" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(text, encoding="utf-8")
+        return path
+
+    @property
+    def settings(self) -> Settings:
+        return load_settings(self.root / "mkdocs.yml")
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"

@@ -1,0 +1,276 @@
+"""End to end: real MkDocs builds of small archives, asserting on the HTML readers get."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dateline.build import build
+from dateline.errors import ValidationFailed
+from tests.projects import Project, article
+
+pytestmark = pytest.mark.slow
+
+FALL = "articles/2021/08/13/kandahar-falls/index.html"
+SIEGE = "articles/2021/08/14/kabul-braces/index.html"
+HERAT = "articles/2021/08/15/herat-aftermath/index.html"
+OLD = "articles/2020/02/29/doha-agreement/index.html"
+
+
+def write_fixture_articles(project: Project) -> None:
+    project.write("2021/kandahar-falls.md", article(
+        title="Kandahar falls", cities="[Kandahar, Herat, Ghazni, Kabul]", source="Example Wire",
+        url="https://example.org/kandahar", tags="[offensive]",
+        body="Synthetic test text about Kandahar.\n\nSecond paragraph.\n"))
+    project.write("2021/kabul-braces.md", article(
+        title="'\"Kabul braces\" <b>for</b> & waits'", date="2021-08-14", cities="[Kabul]",
+        body="Synthetic text, <em>Kabul</em>.\n"))
+    project.write("2021/herat.md", article(
+        title="Herat aftermath", date="2021-08-15T09:00:00+04:30", cities="[Kabul, Herat]",
+        dateline="Herat", slug="herat-aftermath", body="Synthetic text about Herat.\n"))
+    project.write("2020/doha-agreement.md", article(
+        title="Doha agreement", date="2020-02-29", cities="[Kabul]", body="Synthetic leap day text.\n"))
+    project.write("drafts/unfinished.md", article(title="Unfinished", draft="true"))
+
+
+@pytest.fixture(scope="module")
+def site(module_project: Callable[[], Project]) -> Project:
+    project = module_project()
+    write_fixture_articles(project)
+    build(project.settings)
+    return project
+
+
+def soup(project: Project, page: str) -> BeautifulSoup:
+    return BeautifulSoup((project.site / page).read_text(encoding="utf-8"), "html.parser")
+
+
+def content(project: Project, page: str) -> BeautifulSoup:
+    article_tag = soup(project, page).select_one("article.md-content__inner")
+    assert article_tag is not None
+    for permalink in article_tag.select("a.headerlink"):
+        permalink.decompose()
+    return article_tag
+
+
+def target(page: str, href: str) -> str:
+    """The site file a relative link on ``page`` leads to."""
+    path = urlsplit(urljoin("http://site/" + page, href)).path.lstrip("/")
+    return path + "index.html" if path.endswith("/") or not path else path
+
+
+def links(tag: BeautifulSoup, page: str) -> dict[str, str]:
+    return {a.get_text(strip=True): target(page, a["href"]) for a in tag.select("a[href]")
+            if not a["href"].startswith(("http", "#"))}
+
+
+def test_article_page_shows_headline_dateline_source_cities_and_body(site: Project) -> None:
+    page = content(site, FALL)
+    assert page.h1.get_text(strip=True) == "Kandahar falls"
+    dateline = page.select_one("p.dateline")
+    assert dateline.get_text(" ", strip=True) == "KANDAHAR — 13 August 2021"
+    meta = page.select_one("p.dateline-meta")
+    source = meta.find("a", string="Example Wire")
+    assert source["href"] == "https://example.org/kandahar"
+    found = links(page, FALL)
+    assert found["13 August 2021"] == "dates/2021/08/13/index.html"
+    assert [found[c] for c in ("Kandahar", "Herat", "Ghazni", "Kabul")] == [
+        f"cities/{c}/index.html" for c in ("kandahar", "herat", "ghazni", "kabul")]
+    assert "Tags: offensive" in meta.get_text()
+    assert "Synthetic test text about Kandahar." in page.get_text()
+
+
+def test_article_page_links_to_the_articles_before_and_after_it_in_time(site: Project) -> None:
+    found = links(content(site, FALL), FALL)
+    assert found["Doha agreement"] == OLD
+    assert found['"Kabul braces" <b>for</b> & waits'] == SIEGE
+    assert links(content(site, HERAT), HERAT)['"Kabul braces" <b>for</b> & waits'] == SIEGE
+
+
+def test_titles_are_text_in_the_page_title_heading_and_lists(site: Project) -> None:
+    page = soup(site, SIEGE)
+    assert page.title.get_text() == '"Kabul braces" <b>for</b> & waits - Afghanistan 2021 — News Archive'
+    assert content(site, SIEGE).h1.get_text(strip=True) == '"Kabul braces" <b>for</b> & waits'
+    assert page.select("article b") == []
+    raw = (site.site / "cities/kabul/index.html").read_text()
+    assert "<b>for</b>" not in raw and "&lt;b&gt;for&lt;/b&gt;" in raw
+
+
+def test_dateline_city_can_be_other_than_the_first(site: Project) -> None:
+    assert content(site, HERAT).select_one("p.dateline").get_text(" ", strip=True).startswith("HERAT —")
+
+
+def test_city_page_lists_articles_newest_first_by_year_and_month(site: Project) -> None:
+    page = content(site, "cities/kabul/index.html")
+    assert page.h1.get_text(strip=True) == "Kabul"
+    assert "4 articles, 29 February 2020 to 15 August 2021." in page.get_text(" ", strip=True).replace(" ,", ",")
+    headings = [h.get_text(strip=True) for h in page.select("h2, h3")]
+    assert headings == ["2021", "August 2021", "2020", "February 2020"]
+    titles = [li.find("a").get_text() for li in page.select("li")]
+    assert titles == ["Herat aftermath", '"Kabul braces" <b>for</b> & waits', "Kandahar falls", "Doha agreement"]
+    first = page.select("li")[2].get_text(" ", strip=True)
+    assert "13 August 2021 · Kandahar, Herat, Ghazni, Kabul · Example Wire" in first
+    assert "Synthetic test text about Kandahar." in first
+
+
+def test_cities_index_lists_every_city_with_its_count(site: Project) -> None:
+    page = content(site, "cities/index.html")
+    items = [li.get_text(" ", strip=True) for li in page.select("li")]
+    assert items == ["Ghazni — 1 article", "Herat — 2 articles", "Kabul — 4 articles", "Kandahar — 1 article"]
+    assert links(page, "cities/index.html")["Herat"] == "cities/herat/index.html"
+
+
+def test_date_pages_count_years_months_and_days(site: Project) -> None:
+    years = content(site, "dates/index.html")
+    assert [li.get_text(" ", strip=True) for li in years.select("li")] == [
+        "2020 — 1 article", "2021 — 3 articles"]
+    months = content(site, "dates/2021/index.html")
+    assert [li.get_text(" ", strip=True) for li in months.select("li")] == ["August 2021 — 3 articles"]
+    month = content(site, "dates/2021/08/index.html")
+    assert [h.get_text(strip=True) for h in month.select("h2")] == [
+        "13 August 2021", "14 August 2021", "15 August 2021"]
+    day = content(site, "dates/2021/08/13/index.html")
+    assert links(day, "dates/2021/08/13/index.html")["Kandahar falls"] == FALL
+
+
+def test_home_page_has_name_totals_latest_and_section_links(site: Project) -> None:
+    page = content(site, "index.html")
+    assert page.h1.get_text(strip=True) == "Afghanistan 2021 — News Archive"
+    text = page.get_text(" ", strip=True)
+    assert "4 articles about 4 cities , from 29 February 2020 to 15 August 2021." in text
+    found = links(page, "index.html")
+    assert found["city"] == "cities/index.html" and found["date"] == "dates/index.html"
+    latest = [li.find("a").get_text() for li in page.select("li")]
+    assert latest == ["Herat aftermath", '"Kabul braces" <b>for</b> & waits', "Kandahar falls", "Doha agreement"]
+
+
+def test_navigation_holds_only_the_sections(site: Project) -> None:
+    tabs = [a.get_text(strip=True) for a in soup(site, FALL).select("nav.md-tabs a")]
+    assert tabs[:3] == ["Home", "Cities", "Dates"]
+    assert set(tabs) <= {"Home", "Cities", "Dates", "Search", "Map"}
+
+
+def test_drafts_are_not_published(site: Project) -> None:
+    assert not list(site.site.rglob("unfinished*"))
+    assert "Unfinished" not in (site.site / "index.html").read_text()
+
+
+def test_every_internal_link_leads_to_a_page(site: Project) -> None:
+    broken = []
+    for html in site.site.rglob("*.html"):
+        page = html.relative_to(site.site).as_posix()
+        for href in BeautifulSoup(html.read_text(), "html.parser").select("a[href]"):
+            url = href["href"]
+            if url.startswith(("http:", "https:", "#", "mailto:")):
+                continue
+            if not (site.site / target(page, url).split("#")[0]).exists():
+                broken.append(f"{page} → {url}")
+    assert broken == []
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_adding_articles_moves_no_existing_url(project: Project) -> None:
+    write_fixture_articles(project)
+    build(project.settings)
+    before = {p.relative_to(project.site).as_posix() for p in (project.site / "articles").rglob("index.html")}
+    project.write("2021/kandahar-falls-2.md", article(title="Earlier same day", cities="[Kandahar]"))
+    project.write("2019/first.md", article(title="Much earlier", date="2019-01-01", cities="[Kabul]"))
+    build(project.settings)
+    after = {p.relative_to(project.site).as_posix() for p in (project.site / "articles").rglob("index.html")}
+    assert before <= after and len(after) == len(before) + 2
+    assert content(project, FALL).h1.get_text(strip=True) == "Kandahar falls"
+
+
+def test_removed_article_leaves_no_stale_page(project: Project) -> None:
+    write_fixture_articles(project)
+    build(project.settings)
+    (project.root / "articles/2020/doha-agreement.md").unlink()
+    result = build(project.settings)
+    assert result.sync.removed >= 4  # the article, its day, month and year pages
+    assert not (project.docs / "articles/2020").exists()
+    assert not (project.site / OLD).exists() and not (project.site / "dates/2020").exists()
+
+
+def test_second_build_rewrites_nothing(project: Project) -> None:
+    write_fixture_articles(project)
+    first = build(project.settings)
+    second = build(project.settings)
+    assert second.sync.written == 0 and second.sync.unchanged == first.pages
+
+
+def test_failed_validation_changes_neither_docs_nor_site(project: Project) -> None:
+    write_fixture_articles(project)
+    build(project.settings)
+    docs, site = _snapshot(project.docs), _snapshot(project.site)
+    project.write("2021/new.md", article(title="New and fine", date="2021-08-20"))
+    project.write("2021/broken.md", article(date="13/08/2021"))
+    with pytest.raises(ValidationFailed):
+        build(project.settings)
+    assert _snapshot(project.docs) == docs and _snapshot(project.site) == site
+
+
+def test_hand_written_pages_are_kept_and_may_link_to_generated_ones(project: Project) -> None:
+    write_fixture_articles(project)
+    (project.docs / "about.md").write_text("# About\n\nSee [Kabul](cities/kabul.md).\n")
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - Dates: dates/index.md\n",
+                                                 "  - Dates: dates/index.md\n  - About: about.md\n"))
+    build(project.settings)
+    build(project.settings)
+    assert (project.docs / "about.md").exists()
+    assert links(content(project, "about/index.html"), "about/index.html")["Kabul"] == "cities/kabul/index.html"
+
+
+def dateline(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "dateline", *args], cwd=project.root,
+                          capture_output=True, text=True, check=False)
+
+
+def test_check_command_reports_every_problem_and_exits_1(project: Project) -> None:
+    write_fixture_articles(project)
+    build(project.settings)
+    site = _snapshot(project.site)
+    project.write("bad-date.md", article(title="Bad date", date="13/08/2021"))
+    project.write("unknown-key.md", article(title="Unknown key", titel="x"))
+    project.write("duplicate.md", article(title="Duplicate", slug="kandahar-falls"))
+    project.write("no-title.md", "---\ndate: 2021-08-13\ncities: [Kabul]\n---\nText.\n")
+    for command in ("check", "build"):
+        result = dateline(project, command)
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr
+        assert result.stderr.splitlines() == [
+            'articles/bad-date.md:3: date: "13/08/2021" is not a date (use YYYY-MM-DD)',
+            "articles/duplicate.md:1: slug: URL /articles/2021/08/13/kandahar-falls/ is already taken by "
+            "articles/2021/kandahar-falls.md; set a different slug: in one of them",
+            "articles/no-title.md:1: title: missing (required)",
+            "articles/unknown-key.md:5: titel: warning: unknown key, ignored; did you mean 'title'?",
+            "3 errors and 1 warning; nothing was written.",
+        ]
+    assert _snapshot(project.site) == site
+
+
+def test_build_command_prints_a_summary(project: Project) -> None:
+    write_fixture_articles(project)
+    result = dateline(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 19 pages (19 written, 0 unchanged, 0 removed) in ")
+    assert result.stdout.rstrip().endswith("s → site/")
+
+
+def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
+    result = subprocess.run([sys.executable, "-m", "dateline", "check"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("mkdocs.yml: not found (run dateline in the folder that holds "
+                                     "mkdocs.yml, or pass --config)")

@@ -1,0 +1,206 @@
+"""Loading and validation: every problem reported at once, each message exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dateline.archive import load_archive
+from dateline.errors import Severity
+from tests.projects import Project, article
+
+
+def problems_of(project: Project, text: str | bytes, name: str = "story.md") -> list[str]:
+    project.write(name, text)
+    _archive, problems = load_archive(project.settings)
+    return [str(p) for p in problems]
+
+
+def test_valid_article_is_loaded_with_every_field(project: Project) -> None:
+    project.write("2021/08/kandahar-falls.md", article(
+        title="Kandahar falls", date="2021-08-13T22:30:00+04:30",
+        cities="\n  - Kandahar\n  - Kabul", dateline="Kabul", source="Example Wire",
+        url="https://example.org/story", author="[A. Writer, B. Writer]", tags="[war, cities]",
+        language="en-GB", body="The *first* paragraph.\n\nSecond.\n"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    [a] = archive.articles
+    assert a.path == "articles/2021/08/kandahar-falls.md"
+    assert (a.title, a.slug, a.date) == ("Kandahar falls", "kandahar-falls", dt.date(2021, 8, 13))
+    assert a.timestamp is not None and a.timestamp.utcoffset() == dt.timedelta(hours=4, minutes=30)
+    assert [c.name for c in a.cities] == ["Kandahar", "Kabul"]
+    assert a.dateline.name == "Kabul"
+    assert (a.source, a.url, a.language) == ("Example Wire", "https://example.org/story", "en-GB")
+    assert a.authors == ("A. Writer", "B. Writer")
+    assert a.tags == ("war", "cities")
+    assert a.summary == "The first paragraph."
+    assert a.url_path == "articles/2021/08/13/kandahar-falls/"
+
+
+def test_date_with_time_keeps_the_local_calendar_day(project: Project) -> None:
+    # 23:30 in Kabul on the 13th is already the 14th nowhere that matters to the reader.
+    project.write("late.md", article(date="2021-08-13T23:30:00+04:30"))
+    archive, _ = load_archive(project.settings)
+    assert archive.articles[0].date == dt.date(2021, 8, 13)
+
+
+def test_single_city_may_be_written_as_text(project: Project) -> None:
+    project.write("one.md", article(cities="Herat"))
+    archive, problems = load_archive(project.settings)
+    assert problems == [] and [c.name for c in archive.articles[0].cities] == ["Herat"]
+
+
+def test_drafts_are_checked_but_not_published(project: Project) -> None:
+    project.write("draft.md", article(draft="true"))
+    project.write("bad-draft.md", article(date="tomorrow", draft="true"))
+    archive, problems = load_archive(project.settings)
+    assert archive.articles == ()
+    assert [str(p) for p in problems] == [
+        'articles/bad-draft.md:3: date: "tomorrow" is not a date (use YYYY-MM-DD)']
+
+
+def test_files_in_any_subfolder_and_crlf_are_read(project: Project) -> None:
+    project.write("a/b/c/deep.md", article(title="Deep").replace("\n", "\r\n"))
+    archive, problems = load_archive(project.settings)
+    assert problems == [] and archive.articles[0].title == "Deep"
+
+
+def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Project) -> None:
+    body = "## A heading\n\n![photo](x.jpg)\n\nThe **lede** with a [link](https://x.org).\n\nMore.\n"
+    project.write("s.md", article(body=body))
+    archive, _ = load_archive(project.settings)
+    assert archive.articles[0].summary == "The lede with a link."
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    pytest.param(article(date='"13/08/2021"'),
+                 'articles/story.md:3: date: "13/08/2021" is not a date (use YYYY-MM-DD)', id="date-format"),
+    pytest.param(article(date="2021-13-45"),
+                 'articles/story.md:3: date: "2021-13-45" is not a valid date (use YYYY-MM-DD)',
+                 id="date-impossible"),
+    pytest.param(article(date="2021-08-13T10:00:00"),
+                 'articles/story.md:3: date: "2021-08-13T10:00:00" has a time but no offset; '
+                 "add one such as +04:30 or Z, or give the date alone", id="date-naive"),
+    pytest.param("---\ndate: 2021-08-13\ncities: [Kabul]\n---\nBody\n",
+                 "articles/story.md:1: title: missing (required)", id="title-missing"),
+    pytest.param(article(title="2021"),
+                 'articles/story.md:2: title: 2021 is read by YAML as a number; '
+                 'put it in quotes ("2021") if it is text', id="title-number"),
+    pytest.param(article(title="x" * 301),
+                 "articles/story.md:2: title: is 301 characters long; the limit is 300", id="title-long"),
+    pytest.param(article(cities="no"),
+                 'articles/story.md:4: cities: no is read by YAML as false; '
+                 'put it in quotes ("no") if it is text', id="city-no"),
+    pytest.param(article(cities="\n  - Kabul\n  - yes"),
+                 'articles/story.md:6: cities[2]: yes is read by YAML as true; '
+                 'put it in quotes ("yes") if it is text', id="city-item-yes"),
+    pytest.param(article(cities="[]"),
+                 "articles/story.md:4: cities: is empty: list at least one place", id="cities-empty"),
+    pytest.param("---\ntitle: T\ndate: 2021-08-13\n---\nBody\n",
+                 "articles/story.md:1: cities: missing (required): list at least one place",
+                 id="cities-missing"),
+    pytest.param(article(dateline="Herat"),
+                 'articles/story.md:5: dateline: "Herat" is not one of the cities; add it to cities',
+                 id="dateline-elsewhere"),
+    pytest.param(article(url="javascript:alert(1)"),
+                 'articles/story.md:5: url: "javascript:alert(1)" is not a web address (http:// or https://)',
+                 id="url-scheme"),
+    pytest.param(article(slug="Kandahar Falls"),
+                 'articles/story.md:5: slug: "Kandahar Falls" may hold only lowercase letters a-z, '
+                 "digits and single hyphens (e.g. kandahar-falls)", id="slug-charset"),
+    pytest.param(article(draft="maybe"),
+                 'articles/story.md:5: draft: "maybe" is not true or false', id="draft-text"),
+    pytest.param(article(language="english!"),
+                 'articles/story.md:5: language: "english!" is not a language tag (e.g. en, fa, ps, en-GB)',
+                 id="language"),
+    pytest.param("---\ntitle: T\ntitle: U\ndate: 2021-08-13\ncities: [Kabul]\n---\nBody\n",
+                 "articles/story.md:3: title: appears twice (first on line 2)", id="duplicate-key"),
+    pytest.param("---\ntitle: T\ndate: 2021-08-13\ncities: [Kabul]\nBody\n",
+                 "articles/story.md:1: front matter: not closed: add a line '---' after the last key",
+                 id="unclosed"),
+    pytest.param("Just text, no front matter.\n",
+                 "articles/story.md:1: front matter: missing: the file must start with a line '---'",
+                 id="no-front-matter"),
+    pytest.param("---\n- a\n- b\n---\nBody\n",
+                 "articles/story.md:2: front matter: must be 'key: value' lines, found a list",
+                 id="not-a-mapping"),
+    pytest.param('---\ntitle: "open\ndate: 2021-08-13\n---\nBody\n',
+                 "articles/story.md:2: front matter: invalid YAML: while scanning a quoted scalar, "
+                 "found unexpected end of stream", id="yaml-syntax"),
+    pytest.param(b"---\ntitle: caf\xe9\ndate: 2021-08-13\ncities: [Kabul]\n---\n",
+                 "articles/story.md:2: encoding: byte 0xE9 at position 14 is not UTF-8; save the file as UTF-8",
+                 id="latin-1"),
+])
+def test_each_mistake_has_one_exact_message(project: Project, text: str | bytes, expected: str) -> None:
+    assert problems_of(project, text) == [expected]
+
+
+def test_byte_order_mark_is_accepted_with_a_warning(project: Project) -> None:
+    project.write("bom.md", b"\xef\xbb\xbf" + article().encode())
+    archive, problems = load_archive(project.settings)
+    assert len(archive.articles) == 1
+    assert [(str(p), p.severity) for p in problems] == [(
+        "articles/bom.md:1: encoding: warning: file starts with a UTF-8 byte-order mark; "
+        "it was ignored (save as UTF-8 without BOM)", Severity.WARNING)]
+
+
+def test_unknown_key_is_a_warning_with_a_suggestion(project: Project) -> None:
+    assert problems_of(project, article(titel="Oops", sauce="Wire")) == [
+        "articles/story.md:5: titel: warning: unknown key, ignored; did you mean 'title'?",
+        "articles/story.md:6: sauce: warning: unknown key, ignored; did you mean 'source'?",
+    ]
+
+
+def test_every_problem_in_every_file_is_reported_at_once(project: Project) -> None:
+    project.write("a.md", article(date="2021-02-30"))
+    project.write("b.md", "---\ntitle: [x]\ndate: nope\ncities: [Kabul]\n---\nBody\n")
+    project.write("c.md", article(title="Fine", body=""))
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == [
+        'articles/a.md:3: date: "2021-02-30" is not a valid date (use YYYY-MM-DD)',
+        "articles/b.md:2: title: expected text, found a list",
+        'articles/b.md:3: date: "nope" is not a date (use YYYY-MM-DD)',
+        "articles/c.md:1: body: warning: is empty: the article page will show only its front matter",
+    ]
+
+
+def test_two_articles_on_one_url_name_both_files(project: Project) -> None:
+    project.write("2021/one.md", article(slug="fall-of-kabul"))
+    project.write("2021/two.md", article(title="Other", slug="fall-of-kabul"))
+    project.write("Fall-Of-Kabul.md", article(title="Third"))
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == [
+        "articles/2021/two.md:1: slug: URL /articles/2021/08/13/fall-of-kabul/ is already taken by "
+        "articles/2021/one.md; set a different slug: in one of them",
+        "articles/Fall-Of-Kabul.md:1: slug: URL /articles/2021/08/13/fall-of-kabul/ is already taken by "
+        "articles/2021/one.md; set a different slug: in one of them",
+    ]
+
+
+def test_city_spelled_like_a_common_one_gets_a_suggestion(project: Project) -> None:
+    for day in (11, 12, 13):
+        project.write(f"k{day}.md", article(title=f"K{day}", date=f"2021-08-{day}", cities="[Kandahar]"))
+    project.write("typo.md", article(title="Typo", cities="[Kabul, Kandhar]"))
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == [
+        'articles/typo.md:4: cities: warning: "Kandhar" is used in only 1 article(s); '
+        'did you mean "Kandahar" (in 3)?']
+
+
+def test_spellings_differing_in_case_or_diacritics_share_a_city(project: Project) -> None:
+    project.write("a.md", article(title="A", cities="[Mazār-e Sharīf]"))
+    project.write("b.md", article(title="B", date="2021-08-14", cities="[mazar-e sharif]"))
+    project.write("c.md", article(title="C", date="2021-08-15", cities="[Mazār-e Sharīf]"))
+    archive, _ = load_archive(project.settings)
+    assert list(archive.cities) == ["mazar-e-sharif"]
+    city = archive.cities["mazar-e-sharif"]
+    assert city.name == "Mazār-e Sharīf" and len(city.articles) == 3
+
+
+def test_link_leading_outside_articles_is_refused(project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text(article())
+    (project.root / "articles" / "linked.md").symlink_to(outside)
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == ["articles/linked.md: link: leads outside articles/; refused"]

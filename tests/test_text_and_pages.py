@@ -1,0 +1,70 @@
+"""Slugs, escaping and the Markdown that pages are made of."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import markdown
+import pytest
+import yaml
+
+from dateline.archive import group
+from dateline.model import Article, CityRef
+from dateline.pages import front_matter, link, render
+from dateline.text import escape_markdown_inline, slugify
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Mazār-e Sharīf", "mazar-e-sharif"),
+    ("KANDAHAR", "kandahar"),
+    ("Lashkar Gah", "lashkar-gah"),
+    ("  São Paulo!! ", "sao-paulo"),
+    ("Kunduz (city)", "kunduz-city"),
+    ("قندهار", "قندهار"),
+])
+def test_slugify(name: str, slug: str) -> None:
+    assert slugify(name) == slug
+
+
+@pytest.mark.parametrize("hostile", [
+    "<script>alert(1)</script>",
+    "*bold* _em_ [link](javascript:alert(1)) `code`",
+    "# not a heading",
+    "1. not a list",
+    "<img src=x onerror=alert(1)>",
+    "&amp; stays &amp;",
+])
+def test_escaped_text_renders_as_the_same_literal_text(hostile: str) -> None:
+    html = markdown.markdown(escape_markdown_inline(hostile))
+    assert "<script" not in html and "<img" not in html and "<a " not in html and "<em>" not in html
+    assert html.startswith("<p>")
+
+
+def test_front_matter_title_is_html_escaped_yaml() -> None:
+    title = 'Kandahar: "falls" </title><script>x</script>'
+    parsed = yaml.safe_load(front_matter(title).strip().strip("-"))
+    assert parsed["title"] == "Kandahar: &quot;falls&quot; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;"
+
+
+def test_links_are_relative_so_the_site_works_under_a_subpath() -> None:
+    assert link("Kabul", "cities/kabul.md", "articles/2021/08/13/x.md") == "[Kabul](../../../../cities/kabul.md)"
+    assert link("Kabul", "cities/kabul.md", "index.md") == "[Kabul](cities/kabul.md)"
+
+
+def _article(slug: str, day: int, cities: tuple[str, ...] = ("Kabul",)) -> Article:
+    refs = tuple(CityRef(slugify(c), c) for c in cities)
+    return Article(path=f"articles/{slug}.md", title=slug.title(), date=dt.date(2021, 8, day),
+                   timestamp=None, cities=refs, dateline=refs[0], slug=slug, body="Text.",
+                   summary="Text.")
+
+
+def test_render_plans_one_page_per_article_city_and_period() -> None:
+    archive = group([_article("a", 13, ("Kabul", "Herat")), _article("b", 14), _article("c", 14)])
+    paths = [page.path for page in render(archive)]
+    assert paths == [
+        "index.md", "cities/index.md",
+        "articles/2021/08/13/a.md", "articles/2021/08/14/b.md", "articles/2021/08/14/c.md",
+        "cities/herat.md", "cities/kabul.md",
+        "dates/index.md", "dates/2021/index.md", "dates/2021/08/index.md",
+        "dates/2021/08/13/index.md", "dates/2021/08/14/index.md",
+    ]

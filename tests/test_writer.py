@@ -1,0 +1,41 @@
+"""Writing docs/: only changed files are rewritten, stale ones go, the user's stay."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from dateline.pages import GENERATED_ROOTS, Page
+from dateline.writer import DuplicateOutputError, sync
+
+
+def test_unchanged_files_are_not_rewritten_and_stale_ones_removed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    first = [Page("index.md", "home"), Page("cities/kabul.md", "kabul"), Page("cities/herat.md", "herat")]
+    report = sync(docs, first, GENERATED_ROOTS)
+    assert (report.written, report.unchanged, report.removed) == (3, 0, 0)
+    kabul = docs / "cities/kabul.md"
+    os.utime(kabul, (1, 1))
+    (docs / "about.md").write_text("mine")
+    (docs / "stylesheets").mkdir()
+    (docs / "stylesheets/site.css").write_text("mine")
+
+    report = sync(docs, [Page("index.md", "home 2"), Page("cities/kabul.md", "kabul")], GENERATED_ROOTS)
+    assert (report.written, report.unchanged, report.removed) == (1, 1, 1)
+    assert kabul.stat().st_mtime == 1
+    assert not (docs / "cities/herat.md").exists()
+    assert (docs / "about.md").read_text() == "mine" and (docs / "stylesheets/site.css").exists()
+
+
+def test_empty_generated_folders_are_removed(tmp_path: Path) -> None:
+    sync(tmp_path, [Page("dates/2021/08/13/index.md", "day")], GENERATED_ROOTS)
+    sync(tmp_path, [], GENERATED_ROOTS)
+    assert not (tmp_path / "dates").exists()
+
+
+def test_two_pages_on_one_path_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(DuplicateOutputError):
+        sync(tmp_path, [Page("index.md", "a"), Page("index.md", "b")], GENERATED_ROOTS)
+    assert not (tmp_path / "index.md").exists()
