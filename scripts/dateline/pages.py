@@ -21,7 +21,7 @@ from dateline.model import Archive, Article, City
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural
 
-MOST_COVERED = 10
+MOST_COVERED = 5
 
 GENERATED_ROOTS = ("index.md", "articles", "cities", "dates")
 """What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
