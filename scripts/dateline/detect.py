@@ -1,0 +1,248 @@
+"""Find the cities a text mentions, for ``dateline annotate`` and ``dateline import``.
+
+Precision comes first: a wrong city puts an article on the wrong page, a missed one
+is easy to add by hand. So a name counts only when it is written as a name (whole
+words, capitalised), is not a country, an airport code or a common word, and is not
+part of a longer proper name: ``Manchester United``, ``Real Madrid``, ``Bank of
+England``, ``Ismail Khan`` and later a bare ``Khan`` are people and organisations.
+Small places and alternate spellings must also be backed by the text: a preposition of
+place before them (``in Farah``) or their country named or implied nearby.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from dateline.gazetteer import Gazetteer, Place
+from dateline.placenames import name_key
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+MAX_WORDS = 5
+SMALL_PLACE = 100_000
+"""Below this population a one-word name needs support from the text (see module doc)."""
+
+# Lowercase words allowed inside a multi-word name (Rio de Janeiro, Mazar-i-Sharif).
+CONNECTORS = _words(
+    "of de del della di da do dos das du des la le les los las el al e i y en am an der im "
+    "upon on sur sous the van von op aan ul ol")
+
+# A capitalised word before a place that does not make the two one proper name.
+NEUTRAL_BEFORE = _words(
+    "in at from to near outside inside around across through throughout beyond via toward "
+    "towards into within between both and but or like unlike since until after before while "
+    "when where whereas as on of for with without over under despite meanwhile also then now "
+    "even only yet because if although though than by about against along among amid beside "
+    "besides past per upon north south east west northern southern eastern western central "
+    "greater downtown old southeast southwest northeast northwest")
+NEUTRAL_AFTER = _words(
+    "city monday tuesday wednesday thursday friday saturday sunday")
+
+# Prepositions of place: after one of these even a common word is a place (in Reading).
+LOCATIVE = _words(
+    "in at from to near outside inside around across via toward towards into")
+
+# A capitalised word before "of" that makes an institution or title, not a place.
+ORG_OF = _words(
+    "bank university college battle treaty congress peace duke duchess earl count countess "
+    "prince princess marquess baron viscount archbishop bishop diocese republic kingdom "
+    "emirate sultanate")
+
+# Never a city in running text, whatever the gazetteer says: months and days, pronouns
+# and acronyms that happen to be alternate names somewhere.
+NEVER = _words(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday us uk un eu i")
+
+# City names that are, in English text, more often a common word or a person's name.
+# They count only after a preposition of place ("in Nice", "to Split").
+STOPLIST = _words("""
+reading mobile nice split bath florence victoria sale man san can salt van hail oral bush apex
+enterprise independence surprise orange providence concord paradise midway delta vista sparks
+moron bend sandy marina corona mango samba tamale batman ariel mary nancy aurora chandler gilbert
+mason warren newton harper samson franklin kyle woodrow dudley garland lafayette chester kent
+surrey bali goa police best most goes born deal bury wells street hove male bar gap normal moore
+bowie taylor wilson allen sherman tyler logan eugene irving carson clinton douglas stanley milton
+preston quincy marion jackson lincoln madison hamilton nelson lawrence henderson murray jefferson
+marshall kennedy union mission temple commerce industry sunrise plantation liberty justice hope
+summit spring chelsea crawley harrow barking brent lander muse para pari po pa ho bo ami ann mon
+pare bade mage tete ama anda anta cham mila serra mora saga trinidad
+troy flint chase bell eagle ocean obama
+""")
+# Hand-picked: GeoNames city names that are English words (a dictionary check lists about
+# a thousand) or common first names and surnames, kept where the word use is frequent.
+
+_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_JOIN = re.compile(r"[ \t\u00a0]*[-\u2010\u2011][ \t\u00a0]*|[ \t\u00a0]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place the text mentions, how often, where first, and in which spellings."""
+
+    place: Place
+    count: int
+    first: int
+    """Character offset of the first counted mention."""
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+    joined: bool
+    """Joined to the previous token by spaces or a hyphen only (one phrase)."""
+
+    @property
+    def capitalised(self) -> bool:
+        first = self.text[0]
+        return first.isupper() or not first.islower()  # scripts without case count too
+
+    @property
+    def acronym(self) -> bool:
+        return self.text.isupper() and len(self.text) <= 4
+
+
+def _tokens(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    previous_end = None
+    for match in _TOKEN.finditer(text):
+        word = _POSSESSIVE.sub("", match.group()) if "'" in match.group() or "’" in match.group() else \
+            match.group()
+        joined = previous_end is not None and bool(_JOIN.fullmatch(text[previous_end:match.start()]))
+        tokens.append(_Token(match.start(), match.start() + len(word), word or match.group(), joined))
+        previous_end = match.end() if word == match.group() else None  # a possessive ends a phrase
+    return tokens
+
+
+@dataclass(frozen=True)
+class _Span:
+    first: int
+    last: int
+    text: str
+
+
+def _spans(tokens: list[_Token], text: str, gazetteer: Gazetteer) -> list[_Span]:
+    """Longest known names, left to right, that are written as names."""
+    spans: list[_Span] = []
+    i = 0
+    while i < len(tokens):
+        found = None
+        if tokens[i].capitalised and tokens[i].text.lower() not in CONNECTORS - {"the", "al", "el"}:
+            for j in range(min(len(tokens), i + MAX_WORDS) - 1, i - 1, -1):
+                inner = tokens[i + 1:j + 1]
+                if any(not t.joined for t in inner) or not tokens[j].capitalised:
+                    continue
+                if any(not t.capitalised and t.text.lower() not in CONNECTORS for t in inner):
+                    continue
+                name = text[tokens[i].start:tokens[j].end]
+                if gazetteer.knows(name) or gazetteer.country_of(name):
+                    found = _Span(i, j, name)
+                    break
+        if found:
+            spans.append(found)
+            i = found.last + 1
+        else:
+            i += 1
+    return spans
+
+
+def _name_parts(tokens: list[_Token], spans: list[_Span]) -> set[str]:
+    """Words seen inside a longer capitalised name (``Ismail Khan``): later alone, a person."""
+    exact = {(s.first, s.last) for s in spans}
+    parts: set[str] = set()
+    run: list[int] = []
+    for i, token in enumerate([*tokens, None]):
+        if token is not None and token.capitalised and token.text.lower() not in NEUTRAL_BEFORE \
+                and token.text.lower() not in NEUTRAL_AFTER and (token.joined and run):
+            run.append(i)
+            continue
+        if len(run) > 1 and (run[0], run[-1]) not in exact:
+            parts.update(name_key(tokens[k].text) for k in run[1:])
+        run = [i] if token is not None and token.capitalised \
+            and token.text.lower() not in NEUTRAL_BEFORE else []
+    return parts
+
+
+def _context_rejects(tokens: list[_Token], span: _Span) -> bool:
+    """Part of a longer proper name (person, team, company, institution)?"""
+    before = tokens[span.first - 1] if span.first > 0 else None
+    after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
+    first = tokens[span.first]
+    if before is not None and first.joined and before.capitalised \
+            and before.text.lower() not in NEUTRAL_BEFORE:
+        return True
+    if after is not None and after.joined and after.capitalised \
+            and after.text.lower() not in NEUTRAL_AFTER:
+        return True
+    if before is not None and before.text == "of" and first.joined and span.first >= 2:
+        title = tokens[span.first - 2]
+        return before.joined and title.text.lower() in ORG_OF and title.capitalised
+    return False
+
+
+def _locative(tokens: list[_Token], span: _Span) -> bool:
+    if span.first == 0:
+        return False
+    before = tokens[span.first - 1]
+    return tokens[span.first].joined and before.text in LOCATIVE
+
+
+def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Cities ``text`` mentions, in order of first mention.
+
+    ``text`` should be running prose (an article body): headlines in title case defeat
+    the capitalisation tests. Spellings of one place add up (``Kandahar``, ``Qandahar``).
+    """
+    tokens = _tokens(text)
+    spans = _spans(tokens, text, gazetteer)
+    name_parts = _name_parts(tokens, spans)
+    countries: Counter[str] = Counter()
+    candidates: list[_Span] = []
+    for span in spans:
+        code = gazetteer.country_of(span.text)
+        if code is not None:
+            countries[code] += 1
+            if not gazetteer.is_city_state(code):
+                continue  # Qatar, Kuwait, Mexico: the country, not its capital
+        candidates.append(span)
+
+    accepted: list[tuple[_Span, Place]] = []
+    for span in candidates:
+        key = name_key(span.text)
+        single = span.first == span.last
+        if key in NEVER or (single and tokens[span.first].acronym):
+            continue
+        if _context_rejects(tokens, span) or (single and key in name_parts):
+            continue
+        if key in STOPLIST and not _locative(tokens, span):
+            continue
+        resolution = gazetteer.resolve(span.text, tuple(c for c, _ in countries.most_common()))
+        if resolution.place is not None:
+            accepted.append((span, resolution.place))
+
+    # Small places and alternate spellings need support: a preposition of place, or
+    # their country named in the text or home to another place found.
+    strong = {p.country_code for s, p in accepted if p.primary and p.population >= SMALL_PLACE}
+    context = strong | set(countries)
+    found: dict[str, tuple[Place, list[int], list[str]]] = {}
+    for span, place in accepted:
+        weak = (not place.primary or span.first == span.last) and place.population < SMALL_PLACE
+        local = place.id.startswith("local:")
+        if weak and not local and not _locative(tokens, span) and place.country_code not in context:
+            continue
+        entry = found.setdefault(place.id, (place, [], []))
+        entry[1].append(tokens[span.first].start)
+        if span.text not in entry[2]:
+            entry[2].append(span.text)
+    mentions = [Mention(place, len(offsets), offsets[0], tuple(names))
+                for place, offsets, names in found.values()]
+    return sorted(mentions, key=lambda m: m.first)
