@@ -10,7 +10,7 @@ import yaml
 
 from dateline.archive import group
 from dateline.model import Article, CityRef
-from dateline.pages import front_matter, link, render
+from dateline.pages import demote_headings, front_matter, link, render
 from dateline.text import escape_markdown_inline, slugify
 
 
@@ -68,3 +68,11 @@ def test_render_plans_one_page_per_article_city_and_period() -> None:
         "dates/index.md", "dates/2021/index.md", "dates/2021/08/index.md",
         "dates/2021/08/13/index.md", "dates/2021/08/14/index.md",
     ]
+
+
+def test_body_headings_step_down_so_the_headline_is_the_only_h1() -> None:
+    body = "# Section\n\nText\n\n## Sub\n\n```sh\n# a comment\n```\n\nSetext\n======\n\n###### Six\n"
+    html = markdown.markdown(demote_headings(body), extensions=["fenced_code"])
+    assert "<h1>" not in html
+    assert "<h2>Section</h2>" in html and "<h3>Sub</h3>" in html and "<h2>Setext</h2>" in html
+    assert "# a comment" in html and "<h6>Six</h6>" in html

@@ -13,6 +13,7 @@ import datetime as dt
 import html
 import json
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,32 @@ def article_list(articles: Iterable[Article], here: str) -> str:
     return "\n".join(article_item(a, here) for a in articles) + "\n"
 
 
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_ATX = re.compile(r"^( {0,3})(#{1,5})(?=\s|$)")
+_SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
+
+
+def demote_headings(body: str) -> str:
+    """Shift the body's headings one level down: the headline is the page's only h1.
+
+    Fenced code is left alone, so a ``# comment`` in a shell example stays as written.
+    """
+    lines = body.split("\n")
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = _FENCE.match(line)
+        if fence:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
+                fence = ""
+        elif opening:
+            fence = opening.group(1)
+        elif _ATX.match(line):
+            lines[index] = _ATX.sub(r"\1#\2", line, count=1)
+        elif _SETEXT_H1.match(line) and index and lines[index - 1].strip():
+            lines[index] = line.replace("=", "-")
+    return "\n".join(lines)
+
+
 def render_article(article: Article, before: Article | None, after: Article | None,
                    names: dict[str, str]) -> Page:
     here = article_path(article)
@@ -107,7 +134,7 @@ def render_article(article: Article, before: Article | None, after: Article | No
     if article.tags:
         meta.append(f"Tags: {', '.join(md(t) for t in article.tags)}")
     parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
-    parts.append(article.body.rstrip() + "\n\n")
+    parts.append(demote_headings(article.body).rstrip() + "\n\n")
     neighbours = []
     if before:
         neighbours.append(f"← Earlier: {link(before.title, article_path(before), here)}")
