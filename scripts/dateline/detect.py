@@ -107,6 +107,11 @@ class _Token:
         return first.isupper() or not first.islower()  # scripts without case count too
 
     @property
+    def proper(self) -> bool:
+        """Capitalised in a script with case: the only evidence of a longer proper name."""
+        return self.text[0].isupper()
+
+    @property
     def acronym(self) -> bool:
         return self.text.isupper() and len(self.text) <= 4
 
@@ -161,13 +166,13 @@ def _name_parts(tokens: list[_Token], spans: list[_Span]) -> set[str]:
     parts: set[str] = set()
     run: list[int] = []
     for i, token in enumerate([*tokens, None]):
-        if token is not None and token.capitalised and token.text.lower() not in NEUTRAL_BEFORE \
+        if token is not None and token.proper and token.text.lower() not in NEUTRAL_BEFORE \
                 and token.text.lower() not in NEUTRAL_AFTER and (token.joined and run):
             run.append(i)
             continue
         if len(run) > 1 and (run[0], run[-1]) not in exact:
             parts.update(name_key(tokens[k].text) for k in run[1:])
-        run = [i] if token is not None and token.capitalised \
+        run = [i] if token is not None and token.proper \
             and token.text.lower() not in NEUTRAL_BEFORE else []
     return parts
 
@@ -177,15 +182,15 @@ def _context_rejects(tokens: list[_Token], span: _Span) -> bool:
     before = tokens[span.first - 1] if span.first > 0 else None
     after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
     first = tokens[span.first]
-    if before is not None and first.joined and before.capitalised \
+    if before is not None and first.joined and before.proper \
             and before.text.lower() not in NEUTRAL_BEFORE:
         return True
-    if after is not None and after.joined and after.capitalised \
+    if after is not None and after.joined and after.proper \
             and after.text.lower() not in NEUTRAL_AFTER:
         return True
     if before is not None and before.text == "of" and first.joined and span.first >= 2:
         title = tokens[span.first - 2]
-        return before.joined and title.text.lower() in ORG_OF and title.capitalised
+        return before.joined and title.text.lower() in ORG_OF and title.proper
     return False
 
 

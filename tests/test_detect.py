@@ -1,0 +1,91 @@
+"""City detection in running text: precision first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dateline.detect import find_cities
+from dateline.gazetteer import Gazetteer, Overlay, Place
+
+SEED = Path("/work/shared/seed/afghanistan-taliban-news.txt")
+SAMPLE = Path(__file__).parents[1] / "articles" / "2021" / "08" / "taliban-take-kandahar.md"
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def names(text: str, gazetteer: Gazetteer) -> list[str]:
+    return [m.place.name for m in find_cities(text, gazetteer)]
+
+
+def test_sample_article_finds_exactly_its_four_cities(gazetteer: Gazetteer) -> None:
+    body = SAMPLE.read_text(encoding="utf-8").split("\n---\n", 1)[1]
+    mentions = find_cities(body, gazetteer)
+    assert [(m.place.name, m.place.country_code) for m in mentions] == [
+        ("Kandahar", "AF"), ("Kabul", "AF"), ("Herat", "AF"), ("Ghazni", "AF")]
+    assert {m.place.name: m.count for m in mentions} == {"Kandahar": 4, "Kabul": 5, "Herat": 3, "Ghazni": 1}
+    assert mentions[0].first == body.index("Kandahar")
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared seed text not present")
+def test_seed_text_finds_exactly_its_four_cities(gazetteer: Gazetteer) -> None:
+    found = set(names(SEED.read_text(encoding="utf-8"), gazetteer))
+    assert found == {"Kandahar", "Herat", "Ghazni", "Kabul"}  # not Qatar, not "US"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Fans of Manchester United met in Manchester.", ["Manchester"]),
+    ("Real Madrid and Inter Milan played; Bayern Munich watched.", []),
+    ("The Bank of England kept rates; traders in London shrugged.", ["London"]),
+    ("The Duke of Wellington and the Treaty of Versailles.", []),
+    ("Reading the report, the minister flew to Reading.", ["Reading"]),
+    ("Nice work. Split decisions. Mobile phones. A Bath towel.", []),
+    ("The fans travelled to Nice and then to Split.", ["Nice", "Split"]),
+    ("In March, Florence Nightingale and Victoria Beckham spoke.", []),
+    ("Warlord Ismail Khan fought on. Khan was later seen in Herat.", ["Herat"]),
+    ("The New York Times reported from Washington.", ["Washington"]),
+    ("Flights from KDH to HEA and MZR resumed.", []),
+    ("Talks in Qatar, the US and the UK stalled, said officials in Doha.", ["Doha"]),
+    ("Singapore and Kuwait agreed.", ["Singapore"]),  # a city-state is its city
+    ("He drove from Mazar-i-Sharif to Mazar-e Sharif.", ["Mazar-e Sharif"]),
+    ("Crowds gathered in New Delhi and in Rio de Janeiro.", ["New Delhi", "Rio de Janeiro"]),
+    ("Herat’s jail and Kabul's airport.", ["Herat", "Kabul"]),
+    ("KABUL — The capital was quiet.", ["Kabul"]),
+    ("Kabul University and the Kabul Times reopened.", []),
+    ("Police said the roads were closed.", []),
+])
+def test_precision_rules(gazetteer: Gazetteer, text: str, expected: list[str]) -> None:
+    assert names(text, gazetteer) == expected
+
+
+def test_spellings_of_one_place_add_up(gazetteer: Gazetteer) -> None:
+    [mention] = find_cities("Kandahar fell. Qandahar was quiet. In Kandahār, shops shut.", gazetteer)
+    assert mention.count == 3 and mention.names == ("Kandahar", "Qandahar", "Kandahār")
+
+
+def test_named_country_settles_an_ambiguous_city(gazetteer: Gazetteer) -> None:
+    [city] = find_cities("Floods hit Hyderabad, in Sindh, Pakistan.", gazetteer)
+    assert city.place.country_code == "PK"
+    [city] = find_cities("Floods hit Hyderabad on Monday.", gazetteer)
+    assert city.place.country_code == "IN"
+
+
+def test_small_places_need_support_from_the_text(gazetteer: Gazetteer) -> None:
+    # Farah (Afghanistan, ~50,000) is also a first name.
+    assert names("Farah said nothing.", gazetteer) == []
+    assert names("Fighting reached Farah, in western Afghanistan.", gazetteer) == ["Farah"]
+    assert names("Fighters moved into Farah.", gazetteer) == ["Farah"]
+
+
+def test_places_file_places_are_found(gazetteer: Gazetteer) -> None:
+    bagram = Place("local:bagram", "Bagram", "bagram", "AF", "Afghanistan", None, None, None, 0, ())
+    local = gazetteer.with_overlay(Overlay(places=(bagram,)))
+    assert names("Troops left Bagram overnight.", local) == ["Bagram"]
+
+
+def test_non_latin_text_is_matched_by_whole_words(gazetteer: Gazetteer) -> None:
+    assert names("طالبان قندهار را گرفتند", gazetteer) == ["Kandahar"]
