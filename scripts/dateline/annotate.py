@@ -1,0 +1,118 @@
+"""Add city names to an article's ``cities:`` list without touching anything else.
+
+``dateline annotate --write`` edits files people wrote by hand, so a YAML round trip is
+out: it would drop comments, reorder keys and requote values. Instead the YAML parser
+only says *where* the list is (line and column of each node), and the new names are
+spliced in as text, in the list's own style: a block list gets ``  - Name`` lines with
+the same indentation, a flow list ``[A, B]`` gets ``, Name``. Every other byte of the
+file, the body included, stays as it was, line endings too.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import yaml
+
+from dateline.errors import Problem
+from dateline.frontmatter_yaml import BOM, parse
+from dateline.placenames import name_key
+
+
+
+def yaml_text(name: str) -> str:
+    """``name`` as a YAML scalar: plain where YAML reads it back unchanged, else quoted."""
+    try:
+        plain_ok = yaml.safe_load(name) == name and "#" not in name and "\n" not in name
+    except yaml.YAMLError:
+        plain_ok = False
+    return name if plain_ok and name.strip() == name else json.dumps(name, ensure_ascii=False)
+
+
+def _newline(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else "\n"
+
+
+def add_cities(text: str, names: Sequence[str], path: str = "") -> tuple[str, list[Problem]]:
+    """``text`` with ``names`` appended to its ``cities:`` (created if missing).
+
+    Names already listed (in any spelling that folds to the same key) are skipped.
+    On a problem (no front matter, invalid YAML, ``cities`` not a list of names) the text
+    comes back unchanged with the problems; ``annotate`` then reports them like ``check``.
+    """
+    bom = BOM if text.startswith(BOM) else ""
+    normalised = text[len(bom):].replace("\r\n", "\n")
+    parsed, problems = parse(normalised, path)
+    errors = [p for p in problems if p.is_error]
+    if parsed is None or errors:
+        return text, errors or problems
+    field = parsed.fields.get("cities")
+    existing: list[str] = []
+    if field is not None and field.value is not None:
+        value = field.value if isinstance(field.value, list) else [field.value]
+        if not all(isinstance(v, str) for v in value):
+            return text, [Problem(path, field.line, "cities",
+                                  "is not a list of names; add the cities by hand")]
+        existing = value
+    seen = {name_key(n) for n in existing}
+    new = []
+    for name in names:
+        if name_key(name) not in seen:
+            seen.add(name_key(name))
+            new.append(name)
+    if not new:
+        return text, []
+
+    lines = text[len(bom):].splitlines(keepends=True)
+    items = [yaml_text(n) for n in new]
+    closing = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") == "---")
+    if field is None:
+        nl = _newline(lines[0])
+        lines[closing:closing] = [f"cities:{nl}", *(f"  - {item}{nl}" for item in items)]
+        return bom + "".join(lines), []
+    # Our own parse of exactly the front-matter lines, so that a node's line is its
+    # index in ``lines`` less one.
+    root = yaml.compose("".join(lines[1:closing]).replace("\r\n", "\n"), Loader=yaml.SafeLoader)
+    key_node, node = next((k, v) for k, v in root.value if k.value == "cities")
+    if not _splice(lines, node, key_node.start_mark.line + 1, items):
+        return text, [Problem(path, field.line, "cities",
+                              "is written over several lines; add the cities by hand")]
+    return bom + "".join(lines), []
+
+
+def _splice(lines: list[str], node: yaml.Node, key_index: int, items: list[str]) -> bool:
+    """Insert ``items`` into the value ``node`` of the key on ``lines[key_index]``."""
+    def at(mark: yaml.Mark) -> int:
+        return mark.line + 1  # the opening "---" is lines[0]
+
+    if isinstance(node, yaml.SequenceNode) and not node.flow_style and node.value:
+        first, last = node.value[0], node.value[-1]
+        prefix = lines[at(first.start_mark)][:first.start_mark.column]
+        if prefix.strip() != "-":  # an item not on its own dash line: use the usual form
+            prefix = "  - "
+        after = at(last.end_mark)
+        # A plain scalar ends on its own line; a quoted or block one may end at column 0 below.
+        if last.end_mark.column == 0 and after > at(last.start_mark):
+            after -= 1
+        nl = _newline(lines[after])
+        lines[after + 1:after + 1] = [f"{prefix}{item}{nl}" for item in items]
+        return True
+    if node.start_mark.line != node.end_mark.line:
+        return False
+    if isinstance(node, yaml.SequenceNode):
+        row, column = at(node.end_mark), node.end_mark.column - 1  # the closing "]"
+        line = lines[row]
+        joined = ", ".join(items)
+        lines[row] = f"{line[:column]}{', ' if node.value else ''}{joined}{line[column:]}"
+    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" \
+            and node.start_mark.index == node.end_mark.index:
+        nl = _newline(lines[key_index])
+        lines[key_index + 1:key_index + 1] = [f"  - {item}{nl}" for item in items]
+    else:  # a single name or an explicit null written on the key's line
+        row = at(node.start_mark)
+        start, end = node.start_mark.column, node.end_mark.column
+        line = lines[row]
+        old = [] if node.tag == "tag:yaml.org,2002:null" else [line[start:end]]
+        lines[row] = f"{line[:start]}[{', '.join(old + items)}]{line[end:]}"
+    return True

@@ -1,0 +1,76 @@
+"""Adding cities to an article's front matter leaves every other byte alone."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from dateline.annotate import add_cities, yaml_text
+from dateline.frontmatter_yaml import parse
+
+BODY = "\nKandahar fell on Thursday.  \n\n<!-- keep -->\nHerat: too.\n"
+
+
+def cities_of(text: str) -> list[str]:
+    parsed, _ = parse(text.replace("\r\n", "\n").removeprefix("\ufeff"), "a.md")
+    assert parsed is not None
+    value = parsed.fields["cities"].value
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # block list: same indentation and dash style, after the last item
+    ("---\ntitle: T\ncities:\n  - Kandahar   # dateline\n  - Herat\ntags: [x]\n---\n",
+     "---\ntitle: T\ncities:\n  - Kandahar   # dateline\n  - Herat\n  - Ghazni\n  - Kabul\ntags: [x]\n---\n"),
+    ("---\ncities:\n- Kandahar\n# a comment\n---\n",
+     "---\ncities:\n- Kandahar\n- Ghazni\n- Kabul\n# a comment\n---\n"),
+    ("---\ncities:\n  - \"Kandahar\"\n---\n",
+     "---\ncities:\n  - \"Kandahar\"\n  - Ghazni\n  - Kabul\n---\n"),
+    # flow list and single name
+    ("---\ncities: [Kandahar]  # c\n---\n", "---\ncities: [Kandahar, Ghazni, Kabul]  # c\n---\n"),
+    ("---\ncities: []\n---\n", "---\ncities: [Ghazni, Kabul]\n---\n"),
+    ("---\ncities: Kandahar\ntitle: T\n---\n", "---\ncities: [Kandahar, Ghazni, Kabul]\ntitle: T\n---\n"),
+    # empty or missing
+    ("---\ncities:\ntitle: T\n---\n", "---\ncities:\n  - Ghazni\n  - Kabul\ntitle: T\n---\n"),
+    ("---\ncities: ~ # none yet\n---\n", "---\ncities: [Ghazni, Kabul] # none yet\n---\n"),
+    ("---\ntitle: T # x\n---\n", "---\ntitle: T # x\ncities:\n  - Ghazni\n  - Kabul\n---\n"),
+])
+def test_add_cities_edits_only_the_list(before: str, after: str) -> None:
+    text, problems = add_cities(before + BODY, ["Ghazni", "Kabul"], "a.md")
+    assert problems == []
+    assert text == after + BODY
+    assert cities_of(text)[-2:] == ["Ghazni", "Kabul"]
+
+
+def test_names_already_listed_in_any_spelling_are_skipped() -> None:
+    before = "---\ncities:\n  - Kandahār\n---\nBody\n"
+    assert add_cities(before, ["kandahar", "KANDAHAR"]) == (before, [])
+    text, _ = add_cities(before, ["Herat", "Herāt"])
+    assert cities_of(text) == ["Kandahār", "Herat"]
+
+
+def test_crlf_and_bom_are_kept() -> None:
+    before = "\ufeff---\r\ntitle: T\r\ncities:\r\n  - Kandahar\r\n---\r\nBody\r\n"
+    text, problems = add_cities(before, ["Herat"])
+    assert not [p for p in problems if p.is_error]
+    assert text == "\ufeff---\r\ntitle: T\r\ncities:\r\n  - Kandahar\r\n  - Herat\r\n---\r\nBody\r\n"
+
+
+def test_names_that_yaml_would_misread_are_quoted() -> None:
+    assert [yaml_text(n) for n in ("Kabul", "No", "Null", "2021", "a: b", "Sana'a", " x", "#1")] == [
+        "Kabul", '"No"', '"Null"', '"2021"', '"a: b"', "Sana'a", '" x"', '"#1"']
+    text, _ = add_cities("---\ncities: [Kabul]\n---\n", ["No", "Sana'a"])
+    assert cities_of(text) == ["Kabul", "No", "Sana'a"]
+    assert yaml.safe_load(text.split("---")[1])["cities"] == ["Kabul", "No", "Sana'a"]
+
+
+@pytest.mark.parametrize(("before", "message"), [
+    ("no front matter\n", "missing"),
+    ("---\ncities: [Kabul\n---\n", "invalid YAML"),
+    ("---\ncities:\n  - name: Kabul\n---\n", "not a list of names"),
+    ("---\ncities: [Kabul,\n  Herat]\n---\n", "several lines"),
+])
+def test_problems_leave_the_file_unchanged(before: str, message: str) -> None:
+    text, problems = add_cities(before, ["Ghazni"], "a.md")
+    assert text == before
+    assert problems and message in problems[0].message and problems[0].path == "a.md"
