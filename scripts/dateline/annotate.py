@@ -20,7 +20,6 @@ from dateline.frontmatter_yaml import BOM, parse
 from dateline.placenames import name_key
 
 
-
 def yaml_text(name: str) -> str:
     """``name`` as a YAML scalar: plain where YAML reads it back unchanged, else quoted."""
     try:
@@ -74,6 +73,7 @@ def add_cities(text: str, names: Sequence[str], path: str = "") -> tuple[str, li
     # Our own parse of exactly the front-matter lines, so that a node's line is its
     # index in ``lines`` less one.
     root = yaml.compose("".join(lines[1:closing]).replace("\r\n", "\n"), Loader=yaml.SafeLoader)
+    assert isinstance(root, yaml.MappingNode)  # parse() above accepted it as one
     key_node, node = next((k, v) for k, v in root.value if k.value == "cities")
     if not _splice(lines, node, key_node.start_mark.line + 1, items):
         return text, [Problem(path, field.line, "cities",
