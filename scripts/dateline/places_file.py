@@ -1,0 +1,212 @@
+"""The archive's own ``places.yml``: what it adds to GeoNames, checked like an article.
+
+The file sits beside ``mkdocs.yml``::
+
+    places:
+      - name: Bagram                # a place GeoNames lacks
+        country: AF                 # code or English name
+        region: Parwan
+        lat: 34.946
+        lon: 69.265
+        aliases: [Bagram Airfield]
+      - geonames: 2886242           # a GeoNames place: new display name, region, aliases
+        name: Cologne
+    pins:
+      Hyderabad: Hyderabad, Pakistan  # or geonames:1176734, 1176734, local:bagram
+
+Every mistake is a :class:`~dateline.errors.Problem` with its line; nothing raises.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dateline.errors import Problem, Severity
+from dateline.gazetteer import Gazetteer, Overlay, Place
+from dateline.placenames import name_key
+from dateline.text import SLUG_RE, slugify
+
+PLACES_FILE = "places.yml"
+NEW_KEYS = ("name", "country", "region", "lat", "lon", "aliases", "id", "population")
+GEONAMES_KEYS = ("geonames", "name", "region", "aliases")
+
+
+@dataclass
+class _Reader:
+    path: str
+    gazetteer: Gazetteer
+    loader: yaml.SafeLoader
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, node: yaml.Node, where: str, message: str,
+              severity: Severity = Severity.ERROR) -> None:
+        self.problems.append(Problem(self.path, node.start_mark.line + 1, where, message, severity))
+
+    def mapping(self, node: yaml.Node, where: str, known: tuple[str, ...]) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.error(node, where, "must be 'key: value' lines")
+            return {}
+        result: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in result:
+                self.error(key_node, f"{where}.{key}", "appears twice")
+            elif known and key not in known:
+                self.error(key_node, f"{where}.{key}", f"unknown key, ignored (known: {', '.join(known)})",
+                           Severity.WARNING)
+            else:
+                result[key] = value_node
+        return result
+
+    def value(self, node: yaml.Node) -> Any:
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except (ValueError, TypeError, yaml.YAMLError):
+            return None
+
+    def text(self, node: yaml.Node | None, where: str) -> str | None:
+        if node is None:
+            return None
+        value = self.value(node)
+        if not isinstance(value, str) or not value.strip():
+            self.error(node, where, f'"{getattr(node, "value", value)}" is not a name; quote it if it is')
+            return None
+        return " ".join(value.split())
+
+    def texts(self, node: yaml.Node | None, where: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        items = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        return tuple(t for i, item in enumerate(items, 1) if (t := self.text(item, f"{where}[{i}]")))
+
+    def number(self, node: yaml.Node | None, where: str, limit: float) -> float | None:
+        if node is None:
+            return None
+        value = self.value(node)
+        if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
+            self.error(node, where, f'"{getattr(node, "value", value)}" is not a number from '
+                       f"-{limit:g} to {limit:g}")
+            return None
+        return float(value)
+
+    def country(self, node: yaml.Node | None, where: str) -> str | None:
+        written = self.text(node, where)
+        if written is None or node is None:
+            return None
+        if len(written) == 2 and self.gazetteer.country_name(written) != written.upper():
+            return written.upper()
+        code = self.gazetteer.country_of(written)
+        if code is None:
+            self.error(node, where, f'"{written}" is not a country (use a code such as AF)')
+        return code
+
+    def place_ref(self, node: yaml.Node, where: str, local: dict[str, Place]) -> str | None:
+        """``geonames:123``, ``123``, ``local:slug`` or a name (``Hyderabad, Pakistan``)."""
+        value = self.value(node)
+        written = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        ref = f"geonames:{written}" if written.isdigit() else written
+        if ref in local or (ref.startswith("geonames:") and self.gazetteer.get(ref)):
+            return ref
+        found = self.gazetteer.with_overlay(Overlay(places=tuple(local.values()))).resolve(written)
+        if found.place is None or ref.startswith(("geonames:", "local:")):
+            self.error(node, where, f'"{written}" is no known place')
+            return None
+        return found.place.id
+
+
+def parse_places(text: str, path: str, gazetteer: Gazetteer) -> tuple[Overlay, list[Problem]]:
+    """The overlay ``text`` describes, and every problem in it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        root = loader.get_single_node()
+        if root is None:
+            return Overlay(), []
+        return _overlay(_Reader(path, gazetteer, loader), root)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        return Overlay(), [Problem(path, line, "places", f"invalid YAML: {error.problem}")]
+    finally:
+        loader.dispose()
+
+
+def _overlay(reader: _Reader, root: yaml.Node) -> tuple[Overlay, list[Problem]]:
+    gazetteer = reader.gazetteer
+    top = reader.mapping(root, "places.yml", ("places", "pins"))
+    local: dict[str, Place] = {}
+    names: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    entries = top.get("places")
+    if entries is not None and not isinstance(entries, yaml.SequenceNode):
+        reader.error(entries, "places", "must be a list of places ('- name: ...')")
+        entries = None
+    for number, entry in enumerate(entries.value if entries else [], 1):
+        where = f"places[{number}]"
+        is_geonames = isinstance(entry, yaml.MappingNode) and any(
+            k.value == "geonames" for k, _ in entry.value)
+        keys = reader.mapping(entry, where, GEONAMES_KEYS if is_geonames else NEW_KEYS)
+        if not keys:
+            continue
+        name = reader.text(keys.get("name"), f"{where}.name")
+        region = reader.text(keys.get("region"), f"{where}.region")
+        extra = reader.texts(keys.get("aliases"), f"{where}.aliases")
+        if is_geonames:
+            ref = reader.place_ref(keys["geonames"], f"{where}.geonames", {})
+            if ref is None:
+                continue
+            if name:
+                names[ref] = name
+            if region:
+                regions[ref] = region
+            if extra:
+                aliases[ref] = aliases.get(ref, ()) + extra
+            continue
+        country = reader.country(keys.get("country"), f"{where}.country")
+        if name is None:
+            reader.error(entry, where, "name: missing (required)")
+        if "country" not in keys:
+            reader.error(entry, where, "country: missing (required; a code such as AF)")
+        if name is None and "id" not in keys:
+            continue
+        slug = reader.text(keys.get("id"), f"{where}.id") or slugify(name or "")
+        if not SLUG_RE.match(slug):
+            reader.error(keys.get("id", entry), f"{where}.id", f'"{slug}" is not a slug (a-z, 0-9, -)')
+            continue
+        if f"local:{slug}" in local:
+            reader.error(entry, where, f'a place "{slug}" is already defined; give one an id:')
+            continue
+        if name is None or country is None:
+            continue
+        lat = reader.number(keys.get("lat"), f"{where}.lat", 90)
+        lon = reader.number(keys.get("lon"), f"{where}.lon", 180)
+        if (lat is None) != (lon is None):
+            reader.error(entry, where, "give both lat and lon, or neither")
+            lat = lon = None
+        population = reader.number(keys.get("population"), f"{where}.population", 1e10)
+        local[f"local:{slug}"] = Place(
+            f"local:{slug}", name, slugify(name), country, gazetteer.country_name(country), region,
+            lat, lon, int(population or 0), tuple(a for a in dict.fromkeys(extra) if a != name))
+
+    pins: dict[str, str] = {}
+    for key_node, value_node in reader.mapping(top["pins"], "pins", ()).items() if "pins" in top else ():
+        ref = reader.place_ref(value_node, f"pins.{key_node}", local)
+        if ref is not None:
+            pins[name_key(key_node)] = ref
+    return Overlay(tuple(local.values()), names, regions, aliases, pins), reader.problems
+
+
+def read_places(root: Path, gazetteer: Gazetteer,
+                display: str = PLACES_FILE) -> tuple[Overlay, list[Problem]]:
+    """``places.yml`` in the project folder ``root``; no file is an empty overlay."""
+    try:
+        text = (root / PLACES_FILE).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        return Overlay(), []
+    except (OSError, UnicodeDecodeError) as error:
+        return Overlay(), [Problem(display, 0, "places", f"cannot be read: {error}")]
+    return parse_places(text.replace("\r\n", "\n"), display, gazetteer)

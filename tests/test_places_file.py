@@ -1,0 +1,98 @@
+"""The archive's places.yml: places, names, aliases, pins, and its mistakes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dateline.errors import Severity
+from dateline.gazetteer import Gazetteer
+from dateline.places_file import parse_places, read_places
+
+GOOD = """\
+# Places this archive needs.
+places:
+  - name: Bagram
+    country: AF
+    region: Parwan
+    lat: 34.946
+    lon: 69.265
+    aliases: [Bagram Airfield, Bagram Air Base]
+  - name: Kabul airport
+    country: Afghanistan
+    id: kabul-airport
+  - geonames: 2886242
+    name: Cologne
+    region: North Rhine-Westphalia
+  - geonames: geonames:1138336
+    aliases: [Kandahar City]
+pins:
+  Hyderabad: Hyderabad, Pakistan
+  Paris: geonames:4717560
+  Airport: local:kabul-airport
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def test_a_good_file_adds_places_names_aliases_and_pins(gazetteer: Gazetteer) -> None:
+    overlay, problems = parse_places(GOOD, "places.yml", gazetteer)
+    assert problems == []
+    local = gazetteer.with_overlay(overlay)
+    bagram = local.resolve("Bagram Air Base").place
+    assert bagram is not None and (bagram.id, bagram.name, bagram.country, bagram.region, bagram.lat) == (
+        "local:bagram", "Bagram", "Afghanistan", "Parwan", 34.946)
+    assert local.resolve("Kabul Airport").place.id == "local:kabul-airport"  # type: ignore[union-attr]
+    cologne = local.resolve("Köln").place
+    assert cologne is not None and (cologne.name, cologne.slug, cologne.region) == (
+        "Cologne", "cologne", "North Rhine-Westphalia")
+    assert local.resolve("Kandahar City").place.name == "Kandahar"  # type: ignore[union-attr]
+    hyderabad = local.resolve("Hyderabad")
+    assert hyderabad.place.country_code == "PK" and hyderabad.reason == "pinned in places.yml"  # type: ignore[union-attr]
+    assert local.resolve("Paris").place.country_code == "US"  # type: ignore[union-attr]
+    assert local.resolve("Airport").place.id == "local:kabul-airport"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("places: [\n", [(2, "places", "invalid YAML")]),
+    ("- a\n- b\n", [(1, "places.yml", "must be 'key: value' lines")]),
+    ("places:\n  name: x\n", [(2, "places", "must be a list")]),
+    ("places:\n  - name: X\n", [(2, "places[1]", "country: missing")]),
+    ("places:\n  - country: AF\n", [(2, "places[1]", "name: missing")]),
+    ("places:\n  - name: X\n    country: Narnia\n", [(3, "places[1].country", "not a country")]),
+    ("places:\n  - name: X\n    country: AF\n    lat: 95\n    lon: 1\n",
+     [(4, "places[1].lat", "not a number"), (2, "places[1]", "both lat and lon")]),
+    ("places:\n  - name: X\n    country: AF\n    aliases: [yes]\n", [(4, "places[1].aliases[1]", "not a name")]),
+    ("places:\n  - name: X\n    country: AF\n  - name: X\n    country: AF\n",
+     [(4, "places[2]", "already defined")]),
+    ("places:\n  - geonames: 1\n", [(2, "places[1].geonames", "no known place")]),
+    ("pins:\n  Hyderabad: Xqzwv Nowhere\n", [(2, "pins.Hyderabad", "no known place")]),
+    ("pins:\n  Paris: local:nowhere\n", [(2, "pins.Paris", "no known place")]),
+    ("places:\n  - name: X\n    country: AF\n    name: Y\n", [(4, "places[1].name", "appears twice")]),
+])
+def test_mistakes_are_problems_with_lines(gazetteer: Gazetteer, text: str,
+                                          expected: list[tuple[int, str, str]]) -> None:
+    _, problems = parse_places(text, "places.yml", gazetteer)
+    errors = [p for p in problems if p.is_error]
+    assert [(p.line, p.field) for p in errors] == [(line, field) for line, field, _ in expected]
+    for problem, (_, _, message) in zip(errors, expected, strict=True):
+        assert message in problem.message and problem.path == "places.yml"
+
+
+def test_unknown_keys_are_warnings(gazetteer: Gazetteer) -> None:
+    overlay, problems = parse_places("places:\n  - name: X\n    country: AF\n    colour: red\n",
+                                     "places.yml", gazetteer)
+    assert [(p.line, p.field, p.severity) for p in problems] == [(4, "places[1].colour", Severity.WARNING)]
+    assert [p.name for p in overlay.places] == ["X"]
+
+
+def test_read_places_from_the_project_folder(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    assert read_places(tmp_path, gazetteer)[0].places == ()
+    (tmp_path / "places.yml").write_text("\ufeffplaces:\r\n  - name: Bagram\r\n    country: AF\r\n",
+                                         encoding="utf-8")
+    overlay, problems = read_places(tmp_path, gazetteer)
+    assert problems == [] and [p.id for p in overlay.places] == ["local:bagram"]
