@@ -1,0 +1,145 @@
+"""Import a Jekyll ``_posts/`` or Hugo ``content/`` folder of Markdown posts.
+
+Each post keeps its body byte for byte; its front matter is translated: ``title``,
+``date`` (from the file name ``2021-08-13-slug.md`` when the post has none),
+``categories`` and ``tags`` → ``tags``, ``author(s)``, ``draft``, ``description`` →
+``summary``, ``slug``. Cities are found in the body's text. Hugo's TOML (``+++``)
+front matter is read with the standard library's ``tomllib``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dateline.detect import find_cities
+from dateline.errors import Problem, Severity
+from dateline.gazetteer import Gazetteer
+from dateline.importer import FieldValue, Imported, article_path, file_slug, front_matter
+from dateline.text import SLUG_RE, markdown_to_text
+
+POST_SUFFIXES = (".md", ".markdown")
+_DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
+_COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
+
+
+def post_files(folder: Path) -> Iterator[Path]:
+    """Posts under ``folder``, sorted; Hugo's section pages (``_index.md``) and hidden
+    files are not posts."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder).parts
+        if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
+            continue
+        if any(part.startswith(".") for part in relative) or path.name.startswith("_"):
+            continue
+        yield path
+
+
+def split_post(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
+    """(metadata, body exactly as written, error). A post without front matter is all body."""
+    lines = text.splitlines(keepends=True)
+    fence = lines[0].rstrip("\r\n") if lines else ""
+    if fence not in ("---", "+++"):
+        return {}, text, None
+    closing = next((i for i in range(1, len(lines)) if lines[i].rstrip("\r\n").rstrip() == fence), None)
+    if closing is None:
+        return None, text, f"front matter opened with {fence} is not closed"
+    head = "".join(lines[1:closing])
+    try:
+        meta = tomllib.loads(head) if fence == "+++" else yaml.safe_load(head)
+    except (yaml.YAMLError, tomllib.TOMLDecodeError) as error:
+        return None, text, f"invalid front matter: {error}"
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        return None, text, "front matter is not 'key: value' lines"
+    return meta, "".join(lines[closing + 1:]), None
+
+
+def _when(value: Any) -> dt.date | None:
+    """A post's date as Dateline keeps it: a date, or a datetime only when it has an offset."""
+    if isinstance(value, str):
+        written = _COMPACT_OFFSET.sub(r"\1:\2", value.strip())  # Jekyll's "+0430"
+        try:
+            value = dt.datetime.fromisoformat(written)
+        except ValueError:
+            return None
+    if isinstance(value, dt.datetime):
+        return value if value.utcoffset() is not None else value.date()
+    return value if isinstance(value, dt.date) else None
+
+
+def _words(value: Any) -> list[str]:
+    """Jekyll accepts ``tags: a b`` as well as a list."""
+    if isinstance(value, str):
+        return value.split()
+    if isinstance(value, list):
+        return [" ".join(str(v).split()) for v in value if str(v).strip()]
+    return []
+
+
+def post_article(text: str, origin: str, gazetteer: Gazetteer, *,
+                 articles_dir: str = "articles") -> tuple[Imported | None, list[Problem]]:
+    """The Dateline article for one Jekyll or Hugo post."""
+    meta, body, error = split_post(text.removeprefix("\ufeff"))
+    if meta is None:
+        return None, [Problem(origin, 1, "front matter", error or "unreadable")]
+    stem = Path(origin).stem
+    if stem == "index":  # a Hugo page bundle is named by its folder
+        stem = Path(origin).parent.name
+    dated = _DATED_NAME.match(stem)
+    day = _when(meta.get("date") or meta.get("publishDate")) or (
+        _when(dated.group(1)) if dated else None)
+    if day is None:
+        return None, [Problem(origin, 1, "date", "the post has no date and its file name none "
+                              "(Jekyll's 2021-08-13-title.md)")]
+    slug_source = str(meta.get("slug") or (dated.group(2) if dated else stem))
+    title = str(meta.get("title") or slug_source.replace("-", " ").capitalize())
+    slug = file_slug(slug_source)
+    tags = _words(meta.get("categories") or meta.get("category")) + _words(meta.get("tags"))
+    authors = _words(meta.get("authors")) or ([str(meta["author"])] if meta.get("author") else [])
+    mentions = find_cities(markdown_to_text(body), gazetteer)
+    problems: list[Problem] = []
+    if not mentions:
+        problems.append(Problem(origin, 0, "cities", "no city found in the text; "
+                                "add cities: to the new file by hand", Severity.WARNING))
+    fields: dict[str, FieldValue] = {
+        "title": " ".join(title.split()),
+        "date": day,
+        "cities": [m.place.name for m in mentions],
+        "author": authors or None,
+        "tags": list(dict.fromkeys(tags)) or None,
+        "summary": str(meta["description"]) if meta.get("description") else None,
+        "slug": slug if meta.get("slug") and SLUG_RE.match(slug) else None,
+        "draft": True if meta.get("draft") is True else None,
+    }
+    head = front_matter(fields, f"imported from {origin} by dateline import; check the cities")
+    day_only = day.date() if isinstance(day, dt.datetime) else day
+    path = article_path(articles_dir, day_only, slug)
+    return Imported(path, head + body, origin, tuple(mentions)), problems
+
+
+def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "articles",
+                  display: str | None = None) -> tuple[list[Imported], list[Problem]]:
+    """Every post in a Jekyll ``_posts/`` or Hugo ``content/`` folder."""
+    items: list[Imported] = []
+    problems: list[Problem] = []
+    shown = display or str(folder)
+    for path in post_files(folder):
+        origin = f"{shown.rstrip('/')}/{path.relative_to(folder).as_posix()}"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            problems.append(Problem(origin, 0, "file", f"cannot be read: {error}"))
+            continue
+        item, found = post_article(text, origin, gazetteer, articles_dir=articles_dir)
+        problems.extend(found)
+        if item is not None:
+            items.append(item)
+    return items, problems

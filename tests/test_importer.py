@@ -1,0 +1,157 @@
+"""Importing plain-text articles and Jekyll/Hugo posts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dateline.frontmatter_yaml import parse
+from dateline.gazetteer import Gazetteer
+from dateline.import_posts import import_folder, post_article, split_post
+from dateline.importer import Imported, escape_paragraph, file_slug, plain_text_article, write_new
+from dateline.load import validate
+from dateline.pages import render_article
+from dateline.text import markdown_to_text
+
+SEED = Path("/work/shared/seed/afghanistan-taliban-news.txt")
+DAY = dt.date(2021, 8, 13)
+PLAIN = """\
+Taliban take Kandahar after seizing Herat
+
+Kandahar fell on Thursday, officials said.
+
+The Taliban took Herat and Ghazni earlier; Kabul is not yet threatened.
+"""
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def test_plain_text_becomes_an_article_file(gazetteer: Gazetteer) -> None:
+    item, problems = plain_text_article(PLAIN, "in/kandahar.txt", gazetteer, day=DAY,
+                                        source="Example News", url="https://example.com/k")
+    assert problems == [] and item is not None
+    assert item.path == "articles/2021/08/taliban-take-kandahar-after-seizing-herat.md"
+    assert item.text == (
+        "---\n"
+        "# imported by dateline import; cities were found in the text: check them\n"
+        "title: Taliban take Kandahar after seizing Herat\n"
+        "date: 2021-08-13\n"
+        "cities:\n  - Kandahar\n  - Herat\n  - Ghazni\n  - Kabul\n"
+        "source: Example News\n"
+        "url: https://example.com/k\n"
+        "---\n\n"
+        "Kandahar fell on Thursday, officials said.\n\n"
+        "The Taliban took Herat and Ghazni earlier; Kabul is not yet threatened.\n")
+    assert [m.count for m in item.mentions] == [1, 1, 1, 1]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="shared seed text not present")
+def test_seed_round_trip_into_an_article_page(gazetteer: Gazetteer) -> None:
+    item, problems = plain_text_article(SEED.read_text(encoding="utf-8"), "seed.txt", gazetteer, day=DAY)
+    assert item is not None
+    assert [p.field for p in problems] == ["headline"]  # the seed's first line is a section label
+    parsed, parse_problems = parse(item.text, item.path)
+    assert parsed is not None and parse_problems == []
+    article, invalid = validate(item.path, parsed.fields, parsed.body, Path(item.path).stem)
+    assert article is not None and not [p for p in invalid if p.is_error]
+    assert [c.name for c in article.cities] == ["Kandahar", "Kabul", "Herat", "Ghazni"]
+    page = render_article(article, None, None, {c.key: c.name for c in article.cities})
+    assert "**KANDAHAR**" in page.text
+    # Every paragraph of the seed arrives on the page as the same text.
+    paragraphs = SEED.read_text(encoding="utf-8").split("\n\n")[1:]
+    rendered = markdown_to_text(article.body)
+    assert all(" ".join(p.split()) in rendered for p in paragraphs)
+
+
+@pytest.mark.parametrize(("text", "field"), [
+    ("", "text"),
+    ("Headline\nsecond line\n\nBody.\n", "headline"),
+])
+def test_unusable_text_is_a_problem(gazetteer: Gazetteer, text: str, field: str) -> None:
+    item, problems = plain_text_article(text, "x.txt", gazetteer, day=DAY)
+    assert item is None and [p.field for p in problems] == [field]
+
+
+def test_no_city_is_a_warning_and_an_empty_list(gazetteer: Gazetteer) -> None:
+    item, problems = plain_text_article("Rates rise\n\nThe central bank acted.\n", "x.txt", gazetteer, day=DAY)
+    assert item is not None and "cities: []\n" in item.text
+    assert [(p.field, p.is_error) for p in problems] == [("cities", False)]
+
+
+def test_plain_text_is_escaped_for_markdown() -> None:
+    assert escape_paragraph("# not a heading\n1. not a list\n- nor this\n*stars* <b>") == (
+        "\\# not a heading\n1\\. not a list\n\\- nor this\n\\*stars\\* &lt;b>")
+    assert markdown_to_text(escape_paragraph("# 5 *ways* <script>x</script>")) == \
+        "# 5 *ways* <script>x</script>"
+
+
+def test_file_slug() -> None:
+    assert file_slug("Taliban take Kandahar!") == "taliban-take-kandahar"
+    assert len(file_slug("word " * 40)) <= 60 and not file_slug("word " * 40).endswith("-")
+    assert file_slug("طالبان") == "article"
+
+
+def test_write_new_never_overwrites(tmp_path: Path) -> None:
+    first = Imported("articles/2021/08/a.md", "one", "a.txt")
+    written, problems = write_new(tmp_path, [first, Imported(first.path, "two", "b.txt")])
+    assert written == [tmp_path / first.path] and (tmp_path / first.path).read_text() == "one"
+    assert [p.path for p in problems] == ["b.txt"]
+    written, problems = write_new(tmp_path, [Imported(first.path, "three", "c.txt")])
+    assert written == [] and "already exists" in problems[0].message
+    assert (tmp_path / first.path).read_text() == "one"
+
+
+JEKYLL = """\
+---
+layout: post
+title: "Kandahar falls: a report"
+date: 2021-08-13 10:00:00 +0430
+categories: afghanistan news
+tags: [taliban]
+author: A. Writer
+---
+
+Fighting reached **Kandahar** on Thursday. {% include note.html %}
+"""
+
+
+def test_jekyll_post_keeps_its_body_and_maps_its_metadata(gazetteer: Gazetteer) -> None:
+    item, problems = post_article(JEKYLL, "_posts/2021-08-13-kandahar-falls.md", gazetteer)
+    assert problems == [] and item is not None
+    assert item.path == "articles/2021/08/kandahar-falls.md"
+    head, body = item.text.split("\n---\n", 1)
+    assert body == "\nFighting reached **Kandahar** on Thursday. {% include note.html %}\n"
+    assert head.splitlines()[2:] == [
+        'title: "Kandahar falls: a report"', "date: 2021-08-13T10:00:00+04:30",
+        "cities:", "  - Kandahar", "author:", "  - A. Writer",
+        "tags:", "  - afghanistan", "  - news", "  - taliban"]
+    parsed, _ = parse(item.text, item.path)
+    assert parsed is not None
+    article, invalid = validate(item.path, parsed.fields, parsed.body, "kandahar-falls")
+    assert article is not None and not [p for p in invalid if p.is_error]
+
+
+def test_hugo_toml_bundle_and_date_from_file_name(gazetteer: Gazetteer, tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "posts" / "herat").mkdir(parents=True)
+    (content / "posts" / "herat" / "index.md").write_text(
+        '+++\ntitle = "Herat"\ndate = 2021-08-12\ntags = ["war"]\ndraft = true\n+++\nIn Herat, calm.\n')
+    (content / "posts" / "_index.md").write_text("---\ntitle: Posts\n---\n")
+    (content / "posts" / "2021-08-11-ghazni.md").write_text("No front matter. Ghazni fell, in Afghanistan.\n")
+    (content / "posts" / "undated.md").write_text("---\ntitle: Undated\n---\nKabul.\n")
+    items, problems = import_folder(content, gazetteer, display="content")
+    assert [i.path for i in items] == ["articles/2021/08/ghazni.md", "articles/2021/08/herat.md"]
+    assert items[1].text.endswith("draft: true\n---\nIn Herat, calm.\n")
+    assert "tags:\n  - war\n" in items[1].text
+    assert [(p.path, p.field) for p in problems] == [("content/posts/undated.md", "date")]
+
+
+def test_split_post_reports_broken_front_matter() -> None:
+    assert split_post("---\ntitle: [x\n---\nBody")[2] is not None
+    assert split_post("---\ntitle: x\nBody")[2] == "front matter opened with --- is not closed"
+    assert split_post("Just text") == ({}, "Just text", None)
