@@ -194,11 +194,21 @@ def _context_rejects(tokens: list[_Token], span: _Span) -> bool:
     return False
 
 
-def _locative(tokens: list[_Token], span: _Span) -> bool:
-    if span.first == 0:
+def _supported(tokens: list[_Token], span: _Span, text: str, gazetteer: Gazetteer) -> bool:
+    """The text itself marks the name as a place: a preposition of place before it
+    (``in Reading``) or its country or state after a comma (``Mobile, Alabama``)."""
+    if span.first > 0 and tokens[span.first].joined and tokens[span.first - 1].text.lower() in LOCATIVE:
+        return True
+    after = span.last + 1
+    if after >= len(tokens) or text[tokens[span.last].end:tokens[after].start].strip() != ",":
         return False
-    before = tokens[span.first - 1]
-    return tokens[span.first].joined and before.text in LOCATIVE
+    for last in range(after, min(after + 3, len(tokens))):
+        if last > after and not tokens[last].joined:
+            break
+        name = text[tokens[after].start:tokens[last].end]
+        if gazetteer.country_of(name) or gazetteer.is_region(name):
+            return True
+    return False
 
 
 def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
@@ -213,36 +223,45 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
     countries: Counter[str] = Counter()
     candidates: list[_Span] = []
     for span in spans:
+        key = name_key(span.text)
+        single = span.first == span.last
         code = gazetteer.country_of(span.text)
         if code is not None:
             countries[code] += 1
             if not gazetteer.is_city_state(code):
                 continue  # Qatar, Kuwait, Mexico: the country, not its capital
+        if key in NEVER or (single and tokens[span.first].acronym) or _context_rejects(tokens, span):
+            continue
+        if key in STOPLIST and not _supported(tokens, span, text, gazetteer):
+            continue
         candidates.append(span)
 
-    accepted: list[tuple[_Span, Place]] = []
+    # Countries the text names, then those of the unambiguous big cities it names, decide
+    # between namesakes (Hyderabad after Karachi is the Pakistani one).
+    context = Counter(countries)
     for span in candidates:
-        key = name_key(span.text)
-        single = span.first == span.last
-        if key in NEVER or (single and tokens[span.first].acronym):
+        result = gazetteer.resolve(span.text)
+        if result.place is None or not _strong(result.place) or name_key(span.text) in STOPLIST:
             continue
-        if _context_rejects(tokens, span) or (single and key in name_parts):
-            continue
-        if key in STOPLIST and not _locative(tokens, span):
-            continue
-        resolution = gazetteer.resolve(span.text, tuple(c for c, _ in countries.most_common()))
-        if resolution.place is not None:
-            accepted.append((span, resolution.place))
+        rivals = [p.population for p in result.alternatives if p.primary]
+        if not rivals or result.place.population >= 2 * max(rivals):  # Vancouver, not Vancouver WA
+            context[result.place.country_code] += 1
+    prefer = tuple(code for code, _ in context.most_common())
 
-    # Small places and alternate spellings need support: a preposition of place, or
-    # their country named in the text or home to another place found.
-    strong = {p.country_code for s, p in accepted if p.primary and p.population >= SMALL_PLACE}
-    context = strong | set(countries)
     found: dict[str, tuple[Place, list[int], list[str]]] = {}
-    for span, place in accepted:
-        weak = (not place.primary or span.first == span.last) and place.population < SMALL_PLACE
-        local = place.id.startswith("local:")
-        if weak and not local and not _locative(tokens, span) and place.country_code not in context:
+    for span in candidates:
+        place = gazetteer.resolve(span.text, prefer).place
+        if place is None:
+            continue
+        single = span.first == span.last
+        weak = place.population < SMALL_PLACE and not place.id.startswith("local:")
+        # A word seen inside a person's or team's name (Ismail Khan) is, alone, that name,
+        # unless it is a big city in its own right (Madrid after Real Madrid).
+        if single and weak and name_key(span.text) in name_parts:
+            continue
+        # Small places named by one word or an alternate spelling need the text's support.
+        if weak and (single or not place.primary) and place.country_code not in context \
+                and not _supported(tokens, span, text, gazetteer):
             continue
         entry = found.setdefault(place.id, (place, [], []))
         entry[1].append(tokens[span.first].start)
@@ -251,3 +270,7 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
     mentions = [Mention(place, len(offsets), offsets[0], tuple(names))
                 for place, offsets, names in found.values()]
     return sorted(mentions, key=lambda m: m.first)
+
+
+def _strong(place: Place) -> bool:
+    return place.primary and place.population >= SMALL_PLACE

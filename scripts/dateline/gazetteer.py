@@ -165,6 +165,12 @@ class Gazetteer:
         """Country code when ``name`` names a country (``Qatar``, ``US``), else None."""
         return self._index.country_keys.get(name_key(name))
 
+    def is_region(self, name: str) -> bool:
+        """Whether ``name`` is a province or state the gazetteer knows (``Alabama``)."""
+        key = name_key(name)
+        return any(name_key(r) == key for r in (*self._index.regions.values(),
+                                                 *self.overlay.regions.values()))
+
     def is_city_state(self, country_code: str) -> bool:
         return country_code in self._index.city_states
 
