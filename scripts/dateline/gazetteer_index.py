@@ -119,7 +119,9 @@ def build() -> Index:
 
     rows: list[tuple[int, str, str, str, str, float, float, int, str]] = []
     keys: dict[str, list[int]] = {}
-    for city in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
+    # Popping each city as it is folded lets the JSON's memory go while the index grows.
+    for city_id in sorted(cities, key=int):
+        city = cities.pop(city_id)
         name = city["name"]
         aliases = [a.strip() for a in city["alternatenames"] if a.strip()]
         aliases = [a for a in dict.fromkeys(aliases)
