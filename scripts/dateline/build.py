@@ -19,6 +19,7 @@ from dateline.config import Settings
 from dateline.errors import BuildError, Problem, ValidationFailed
 from dateline.model import Archive
 from dateline.pages import GENERATED_ROOTS, render
+from dateline.search import index_site
 from dateline.writer import SyncReport, sync
 
 
@@ -82,6 +83,7 @@ def build(settings: Settings) -> BuildResult:
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
     try:
         run_mkdocs(settings, staging)
+        index_site(archive, staging)
         _swap_in(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

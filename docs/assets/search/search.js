@@ -1,0 +1,278 @@
+// Dateline's search page, on Pagefind's JavaScript API (the index is written by
+// `dateline build`; see scripts/dateline/search.py for what each record holds).
+//
+// The URL is the state: ?q=…&city=…&city=…&year=…&month=…&source=…&tag=…&sort=…
+// so a result list can be shared and the back button walks through past searches.
+// Every value from an article reaches the page through textContent, never innerHTML;
+// Pagefind's excerpt is split into text and <mark> by hand for the same reason.
+
+const FACETS = [
+  { key: "city", label: "City" },
+  { key: "year", label: "Year" },
+  { key: "month", label: "Month" },
+  { key: "source", label: "Source" },
+  { key: "tag", label: "Tag" },
+];
+const PAGE_SIZE = 10;
+// Long facets (hundreds of cities or tags) show their biggest values first, the rest folded.
+const SHOWN_VALUES = 12;
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July",
+  "August", "September", "October", "November", "December"];
+const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
+// A word every article carries (scripts/dateline/search.py, EVERY_ARTICLE). With only
+// filters set we search for it: Pagefind answers a null search by downloading every
+// index chunk (megabytes on a large archive), this word costs one small chunk.
+const EVERY_ARTICLE = "zzdatelineeveryarticle";
+
+// The bundle sits at the site root, two folders above this script (assets/search/),
+// whatever subpath the site is served under. Pagefind takes its base URL from the
+// bundle's location, so result URLs come back with the subpath included.
+const BUNDLE = new URL("../../pagefind/pagefind.js", import.meta.url).href;
+
+const root = document.getElementById("dateline-search");
+if (root) start(root);
+
+function readState(search) {
+  const params = new URLSearchParams(search);
+  const filters = {};
+  for (const { key } of FACETS) {
+    const values = params.getAll(key).filter(Boolean);
+    if (values.length) filters[key] = [...new Set(values)];
+  }
+  const sort = params.get("sort");
+  return { q: (params.get("q") || "").trim(), filters, sort: sort in SORTS ? sort : "" };
+}
+
+function stateUrl(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const { key } of FACETS) for (const value of state.filters[key] || []) params.append(key, value);
+  if (state.sort) params.set("sort", state.sort);
+  const query = params.toString();
+  return location.pathname + (query ? `?${query}` : "");
+}
+
+function pagefindFilters(filters, without) {
+  const out = {};
+  for (const [key, values] of Object.entries(filters)) if (key !== without) out[key] = { any: values };
+  return out;
+}
+
+function valueLabel(key, value) {
+  if (key === "month") {
+    const match = /^(\d{4})-(\d{2})$/.exec(value);
+    if (match && +match[2] >= 1 && +match[2] <= 12) return `${MONTHS[+match[2] - 1]} ${match[1]}`;
+  }
+  return value;
+}
+
+function orderValues(key, counts) {
+  const values = Object.keys(counts);
+  // Dates read newest first; names by how many articles they hold, then alphabetically.
+  if (key === "year" || key === "month") return values.sort().reverse();
+  return values.sort((a, b) => counts[b] - counts[a] || a.localeCompare(b));
+}
+
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (name === "text") node.textContent = value;
+    else if (name in node && typeof value !== "string") node[name] = value;
+    else node.setAttribute(name, value);
+  }
+  node.append(...children);
+  return node;
+}
+
+// Pagefind's excerpt is the article's text with `<` and `>` escaped and the matched
+// words wrapped in <mark>. Rebuild it as text nodes and <mark> elements.
+function excerptNodes(excerpt) {
+  const decode = (text) => text.replace(/&(lt|gt|amp|quot|#39);/g,
+    (_, name) => ({ lt: "<", gt: ">", amp: "&", quot: '"', "#39": "'" })[name]);
+  const nodes = [];
+  let marked = false;
+  for (const part of excerpt.split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) nodes.push(marked ? el("mark", { text: decode(part) }) : document.createTextNode(decode(part)));
+  }
+  return nodes;
+}
+
+function resultItem(data) {
+  const meta = data.meta || {};
+  const details = [];
+  if (meta.date) details.push(el("time", { datetime: meta.date, text: meta.date_label || meta.date }));
+  if (meta.cities) details.push(document.createTextNode(meta.cities));
+  if (meta.source) details.push(document.createTextNode(meta.source));
+  const line = el("p", { class: "dateline-result__meta" });
+  details.forEach((node, index) => line.append(...(index ? [" · ", node] : [node])));
+  return el("li", { class: "dateline-result" },
+    el("h2", { class: "dateline-result__title" }, el("a", { href: data.url, text: meta.title || data.url })),
+    line,
+    el("p", { class: "dateline-result__excerpt" }, ...excerptNodes(data.excerpt || "")));
+}
+
+async function start(root) {
+  const form = root.querySelector(".dateline-search__form");
+  const input = form.elements.q;
+  const sortSelect = form.elements.sort;
+  const filterBox = root.querySelector(".dateline-search__filters");
+  const status = root.querySelector(".dateline-search__status");
+  const list = root.querySelector(".dateline-search__results");
+  const more = root.querySelector(".dateline-search__more");
+  const headerInput = document.querySelector(".dateline-header-search input[name=q]");
+
+  let pagefind;
+  let allFilters;
+  try {
+    pagefind = await import(BUNDLE);
+    await pagefind.options({ excerptLength: 30 });
+    pagefind.init();
+    // Filter counts need every filter chunk. They load beside the first search rather
+    // than before it, so the first results do not wait for them.
+    allFilters = pagefind.filters();
+  } catch (error) {
+    status.textContent = "The search index could not be loaded. Browse the archive by city or by date instead.";
+    console.error(error);
+    return;
+  }
+
+  let state = readState(location.search);
+  let run = 0;
+  let results = [];
+  let shown = 0;
+
+  function go(next, push) {
+    state = next;
+    const url = stateUrl(state);
+    if (url !== location.pathname + location.search) {
+      history[push ? "pushState" : "replaceState"](null, "", url);
+    }
+    render();
+  }
+
+  async function counts(term, base) {
+    // A facet's counts must ignore its own selection (cities combine with "any"), so
+    // each facet with a selection gets its own search without it.
+    const byFacet = {};
+    await Promise.all(FACETS.map(async ({ key }) => {
+      if (!state.filters[key]) { byFacet[key] = base[key] || {}; return; }
+      const other = await pagefind.search(term, { filters: pagefindFilters(state.filters, key) });
+      byFacet[key] = other ? other.filters[key] || {} : {};
+    }));
+    return byFacet;
+  }
+
+  async function render() {
+    const mine = ++run;
+    input.value = state.q;
+    if (headerInput) headerInput.value = state.q;
+    sortSelect.value = state.sort;
+    const hasFilters = Object.keys(state.filters).length > 0;
+    const term = state.q || EVERY_ARTICLE;
+    if (!state.q && !hasFilters) {
+      const all = await allFilters;
+      if (mine !== run) return;
+      drawFilters(all);
+      showResults([], "Type words above, or pick a city, date, source or tag.");
+      return;
+    }
+    status.textContent = "Searching…";
+    // Without words, relevance means nothing: filter-only lists read newest first.
+    const sort = SORTS[state.sort] || (state.q ? undefined : SORTS.newest);
+    const search = await pagefind.search(term, { filters: pagefindFilters(state.filters), sort });
+    if (mine !== run || !search) return;  // a newer search has started
+    results = search.results;
+    shown = 0;
+    list.replaceChildren();
+    await showMore();
+    if (mine !== run) return;
+    const what = state.q ? `“${state.q}”` : "these filters";
+    status.textContent = results.length
+      ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.`
+      : `No articles match ${what}. Check the spelling, try fewer words, or remove a filter.`;
+    status.classList.toggle("dateline-search__status--none", results.length === 0);
+    await allFilters;
+    // Pagefind counts filter values only once their chunks are in; search again (now
+    // from memory) when the first search ran before they were.
+    const counted = Object.keys(search.filters || {}).length ? search
+      : await pagefind.search(term, { filters: pagefindFilters(state.filters) });
+    if (mine !== run) return;
+    const byFacet = await counts(term, counted ? counted.filters : {});
+    if (mine !== run) return;
+    drawFilters(byFacet);
+  }
+
+  function showResults(items, message) {
+    results = items;
+    shown = 0;
+    list.replaceChildren();
+    more.hidden = true;
+    status.textContent = message;
+    status.classList.remove("dateline-search__status--none");
+  }
+
+  async function showMore() {
+    const mine = run;
+    const page = results.slice(shown, shown + PAGE_SIZE);
+    const data = await Promise.all(page.map((result) => result.data()));
+    if (mine !== run) return;
+    list.append(...data.map(resultItem));
+    shown += page.length;
+    more.hidden = shown >= results.length;
+  }
+
+  function drawFilters(countsByFacet) {
+    const groups = [];
+    for (const { key, label } of FACETS) {
+      const counts = { ...(countsByFacet[key] || {}) };
+      const selected = new Set(state.filters[key] || []);
+      for (const value of selected) if (!(value in counts)) counts[value] = 0;
+      const values = orderValues(key, counts).filter((value) => counts[value] > 0 || selected.has(value));
+      if (!values.length) continue;
+      const options = values.map((value) => {
+        const box = el("input", { type: "checkbox", name: key, value, checked: selected.has(value) });
+        box.addEventListener("change", () => {
+          const chosen = new Set(state.filters[key] || []);
+          if (box.checked) chosen.add(value); else chosen.delete(value);
+          const filters = { ...state.filters };
+          if (chosen.size) filters[key] = [...chosen]; else delete filters[key];
+          go({ ...state, filters }, true);
+        });
+        return el("li", {}, el("label", {}, box, " ", el("span", { text: valueLabel(key, value) }), " ",
+          el("span", { class: "dateline-search__count", text: `(${counts[value].toLocaleString("en")})` })));
+      });
+      const head = options.slice(0, SHOWN_VALUES);
+      const rest = options.slice(SHOWN_VALUES);
+      const fieldset = el("fieldset", { class: "dateline-search__facet", "data-facet": key },
+        el("legend", { text: label }), el("ul", {}, ...head));
+      if (rest.length) {
+        fieldset.append(el("details", {}, el("summary", { text: `${rest.length} more` }), el("ul", {}, ...rest)));
+      }
+      groups.push(fieldset);
+    }
+    if (Object.keys(state.filters).length) {
+      const clear = el("button", { type: "button", class: "md-button dateline-search__clear", text: "Clear filters" });
+      clear.addEventListener("click", () => go({ ...state, filters: {} }, true));
+      groups.push(clear);
+    }
+    filterBox.replaceChildren(...groups);
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    go({ ...state, q: input.value.trim() }, true);
+  });
+  let typing;
+  input.addEventListener("input", () => {
+    clearTimeout(typing);
+    // While typing, results follow the words but the history gets one entry per search.
+    typing = setTimeout(() => go({ ...state, q: input.value.trim() }, false), 250);
+  });
+  sortSelect.addEventListener("change", () => go({ ...state, sort: sortSelect.value }, true));
+  more.addEventListener("click", () => showMore());
+  window.addEventListener("popstate", () => { state = readState(location.search); render(); });
+
+  render();
+}

@@ -1,0 +1,100 @@
+"""Search records built from the archive, and the Pagefind bundle they produce."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from dateline.archive import group
+from dateline.errors import BuildError
+from dateline.model import Article, CityRef
+from dateline.search import EVERY_ARTICLE, article_record, index_language, index_site, records, sort_date
+from dateline.search_pagefind import PagefindService
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def make_article(slug: str = "kandahar-falls", **changes: object) -> Article:
+    kandahar = CityRef("kandahar", "Kandahār")
+    fields: dict[str, object] = dict(
+        path=f"articles/{slug}.md", title="Taliban <b>take</b> Kandahar", date=dt.date(2021, 8, 13),
+        timestamp=None, cities=(kandahar, CityRef("herat", "Herat")), dateline=kandahar, slug=slug,
+        body="The **city** fell.\n\n- one\n- two <script>x</script>\n", summary="The city fell.",
+        source="Wire & Co", tags=("offensive", "2021"))
+    fields.update(changes)
+    return Article(**fields)  # type: ignore[arg-type]
+
+
+def test_record_holds_plain_text_meta_filters_and_sort() -> None:
+    names = {"kandahar": "Kandahar", "herat": "Herat"}
+    record = article_record(make_article(), names, "en")
+    assert record["url"] == "/articles/2021/08/13/kandahar-falls/"
+    assert record["content"] == "The city fell. one two x"
+    assert record["language"] == "en"
+    assert record["meta"] == {
+        "title": "Taliban <b>take</b> Kandahar", "date": "2021-08-13", "date_label": "13 August 2021",
+        "cities": "Kandahar, Herat", "places": "Kandahār, Kandahar, Herat", "every": EVERY_ARTICLE,
+        "source": "Wire & Co", "tags": "offensive, 2021"}
+    assert record["filters"] == {"city": ["Kandahar", "Herat"], "year": ["2021"], "month": ["2021-08"],
+                                 "source": ["Wire & Co"], "tag": ["offensive", "2021"]}
+    assert record["sort"] == {"date": "2021-08-13"}
+
+
+def test_record_without_source_or_tags_has_no_such_filters() -> None:
+    record = article_record(make_article(source=None, tags=()), {}, "en")
+    assert set(record["filters"]) == {"city", "year", "month"}
+    assert "source" not in record["meta"] and "tags" not in record["meta"]
+
+
+def test_sort_key_orders_times_within_a_day_as_text() -> None:
+    morning = make_article(timestamp=dt.datetime(2021, 8, 13, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=4, minutes=30))))
+    assert sort_date(morning) == "2021-08-13T05:00:00Z"
+    assert sort_date(make_article()) < sort_date(morning) < "2021-08-14"
+
+
+def test_one_language_for_the_whole_index() -> None:
+    archive = group([make_article("a", language="fa"), make_article("b", language="en-GB"),
+                     make_article("c", language="en")])
+    assert index_language(archive) == "en"
+    assert {r["language"] for r in records(archive)} == {"en"}
+    assert index_language(group([])) == "en"
+
+
+def test_search_page_script_knows_the_every_article_word() -> None:
+    script = (REPO / "docs" / "assets" / "search" / "search.js").read_text(encoding="utf-8")
+    assert f'const EVERY_ARTICLE = "{EVERY_ARTICLE}";' in script
+
+
+@pytest.mark.slow
+def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path) -> None:
+    archive = group([make_article("a"), make_article("b", date=dt.date(2020, 1, 2), body="")])
+    report = index_site(archive, tmp_path)
+    bundle = tmp_path / "pagefind"
+    assert report.records == 2
+    assert report.bytes == sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
+    entry = json.loads((bundle / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert (bundle / "pagefind.js").is_file() and list((bundle / "fragment").iterdir())
+    # Indexing again replaces the bundle rather than mixing two.
+    assert index_site(group([make_article("c")]), tmp_path).records == 1
+    assert json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 1
+
+
+@pytest.mark.slow
+def test_service_errors_become_build_errors(tmp_path: Path) -> None:
+    with PagefindService(cwd=tmp_path) as service, pytest.raises(BuildError, match="Pagefind reported"):
+        service.add_records([{"url": "/x/", "content": "text", "language": "en", "meta": {"title": 3}}])
+
+
+def test_missing_binary_is_a_build_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pagefind_bin
+
+    def missing() -> Path:
+        raise FileNotFoundError("no pagefind here")
+
+    monkeypatch.setattr(pagefind_bin, "get_executable", missing)
+    with pytest.raises(BuildError, match="Pagefind binary is missing"), PagefindService():
+        pass
