@@ -1,0 +1,139 @@
+"""The search page in real Chromium: header box, filters, deep links, subpath."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+RESULT_TITLES = ".dateline-result__title a"
+
+
+def titles(page: Any) -> list[str]:
+    page.wait_for_selector(".dateline-result, .dateline-search__status--none")
+    return sorted(page.locator(RESULT_TITLES).all_inner_texts())
+
+
+def wait_for_count(page: Any, count: int) -> None:
+    page.wait_for_function(
+        "n => document.querySelectorAll('.dateline-result').length === n "
+        "&& /found/.test(document.querySelector('.dateline-search__status').textContent)", arg=count)
+
+
+def test_header_box_on_home_page_finds_the_sample_article(page: Any, sample_url: str) -> None:
+    page.goto(sample_url)
+    box = page.locator(".md-header .dateline-header-search input[name=q]")
+    box.fill("Kandahar")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=Kandahar")
+    assert titles(page) == [
+        "Taliban take Kandahar, Afghanistan's second city, after seizing Herat and Ghazni"]
+    link = page.locator(RESULT_TITLES).first
+    assert link.get_attribute("href").endswith("/articles/2021/08/13/taliban-take-kandahar/")
+    assert page.locator(".dateline-result__excerpt mark").first.inner_text().lower() == "kandahar"
+    # The header box keeps the words, and the result opens the article.
+    assert box.input_value() == "Kandahar"
+    link.click()
+    page.wait_for_url("**/articles/2021/08/13/taliban-take-kandahar/")
+
+
+def test_only_articles_are_indexed(page: Any, sample_url: str) -> None:
+    # Words of the home page, the index pages and the theme's footer only.
+    for word in ("Browse", "Latest", "Material"):
+        page.goto(f"{sample_url}search/?q={word}")
+        assert titles(page) == []
+
+
+def test_diacritics_and_case_are_ignored(page: Any, multi_url: str) -> None:
+    expected = ["Alpha report from Herat", "Bravo report from Herat and Kabul",
+                "Charlie report from Kabul", "Echo <b>bold</b> & title from Herat"]
+    for word in ("Kandahar", "kandahār", "KANDAHĀR"):
+        page.goto(f"{multi_url}search/?q={word}")
+        assert titles(page) == expected, word
+
+
+def test_city_filter_narrows_exactly_and_combines(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}search/?q=sample")
+    wait_for_count(page, 5)
+    city = page.locator("[data-facet=city]")
+    city.get_by_label("Kabul").check()
+    wait_for_count(page, 2)
+    assert titles(page) == ["Bravo report from Herat and Kabul", "Charlie report from Kabul"]
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["sample"], "city": ["Kabul"]}
+    # Several cities at once: any of them; counts ignore the city's own selection.
+    city.get_by_label("Ghazni").check()
+    wait_for_count(page, 3)
+    assert "Delta report from Ghazni" in titles(page)
+    assert city.locator("li", has_text="Herat").inner_text().endswith("(3)")
+    # Filters of different kinds narrow together.
+    page.locator("[data-facet=year]").get_by_label("2021").check()
+    page.locator("[data-facet=source]").get_by_label("Wire One").check()
+    wait_for_count(page, 1)
+    assert titles(page) == ["Charlie report from Kabul"]
+    # The back button undoes the last filter.
+    page.go_back()
+    wait_for_count(page, 3)
+
+
+def test_filters_without_words_list_every_match_newest_first(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}search/?city=Herat&sort=newest")
+    wait_for_count(page, 3)
+    assert page.locator(RESULT_TITLES).all_inner_texts() == [
+        "Echo <b>bold</b> & title from Herat", "Bravo report from Herat and Kabul",
+        "Alpha report from Herat"]
+    page.select_option("#dateline-search-sort", "oldest")
+    page.wait_for_url("**sort=oldest")
+    page.wait_for_function("document.querySelector('.dateline-result__title a').textContent.startsWith('Alpha')")
+    assert page.locator("[data-facet=month]").get_by_label("September 2021").is_visible()
+
+
+def test_deep_link_restores_the_same_results(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}search/")
+    page.fill("#dateline-search-q", "kandahar")
+    page.press("#dateline-search-q", "Enter")
+    wait_for_count(page, 4)
+    page.locator("[data-facet=city]").get_by_label("Herat").check()
+    page.locator("[data-facet=year]").get_by_label("2021").check()
+    wait_for_count(page, 2)
+    shared = page.url
+    before = titles(page)
+    other = page.context.new_page()
+    other.goto(shared)
+    wait_for_count(other, 2)
+    assert titles(other) == before == ["Bravo report from Herat and Kabul", "Echo <b>bold</b> & title from Herat"]
+    assert other.locator("[data-facet=city]").get_by_label("Herat").is_checked()
+    assert other.input_value("#dateline-search-q") == "kandahar"
+
+
+def test_unknown_word_says_no_results(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}search/?q=xylophonequartz")
+    status = page.locator(".dateline-search__status--none")
+    status.wait_for()
+    assert "No articles match “xylophonequartz”" in status.inner_text()
+    assert page.locator(".dateline-result").count() == 0
+
+
+def test_titles_and_excerpts_are_text_not_html(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}search/?q=ampersand")
+    wait_for_count(page, 1)
+    assert page.locator(RESULT_TITLES).inner_text() == "Echo <b>bold</b> & title from Herat"
+    assert page.locator(".dateline-result b, .dateline-result i").count() == 0
+    assert page.locator(".dateline-result__excerpt mark").inner_text() == "ampersand"
+
+
+def test_site_under_a_subpath(page: Any, subpath_url: str) -> None:
+    assert subpath_url.endswith("/archive/")
+    page.goto(f"{subpath_url}dates/")
+    box = page.locator(".dateline-header-search input[name=q]")
+    box.fill("zebrafish")
+    box.press("Enter")
+    page.wait_for_url("**/archive/search/?q=zebrafish")
+    assert titles(page) == ["Delta report from Ghazni"]
+    href = page.locator(RESULT_TITLES).get_attribute("href")
+    assert href.startswith("/archive/articles/2021/08/15/")
+    page.locator(RESULT_TITLES).click()
+    page.wait_for_url("**/archive/articles/2021/08/15/**")
+    assert page.locator("h1").inner_text().startswith("Delta report from Ghazni")
