@@ -1,0 +1,168 @@
+"""Benchmark of Dateline's search at scale (a script that prints figures, not a test).
+
+    .venv/bin/python benchmarks/search.py 10000 50000
+
+For each size it builds a synthetic archive in memory (benchmarks/synthetic.py), indexes
+it with the same step ``dateline build`` runs, and prints: index seconds, peak memory
+(this process and the Pagefind binary), bundle size, and for a few first queries in
+Debian's Chromium on a cold cache the bytes transferred and the time until the first
+results are on screen. The page is the real search page script and stylesheet on a bare
+HTML shell (MkDocs is skipped: it is not what is being measured).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import http.server
+import resource
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synthetic import synthetic_archive  # noqa: E402
+
+from dateline.search import BUNDLE, index_site  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+QUERIES = {
+    "word (kandahar)": "search/?q=kandahar",
+    "two words": "search/?q=herat+kabul",
+    "filter only": "search/?city=Herat&year=2021",
+    "word + filter": "search/?q=kandahar&city=Kabul",
+}
+UI_BUNDLES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
+
+
+def search_page() -> str:
+    """The search widget of docs/search.md in a bare page that loads the real assets."""
+    text = (REPO / "docs" / "search.md").read_text(encoding="utf-8")
+    widget = text[text.index('<div id="dateline-search"'):]
+    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>'
+            '<link rel="stylesheet" href="../assets/search/search.css">'
+            '<script type="module" src="../assets/search/search.js"></script></head>'
+            f'<body><article class="md-typeset">{widget}</article></body></html>')
+
+
+def make_site(folder: Path) -> None:
+    shutil.copytree(REPO / "docs" / "assets" / "search", folder / "assets" / "search")
+    (folder / "search").mkdir()
+    (folder / "search" / "index.html").write_text(search_page(), encoding="utf-8")
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *_args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=folder))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+def first_query(browser: Any, url: str) -> dict[str, Any]:
+    """Bytes and time of one query in a fresh context (an empty cache).
+
+    Bytes are counted per finished request, including the ones Pagefind's web worker
+    makes (the index chunks and fragments), which the page's own timeline never sees.
+    """
+    context = browser.new_context()
+    page = context.new_page()
+    sizes: dict[str, int] = {}
+
+    def finished(request: Any) -> None:
+        size = request.sizes()
+        received = size["responseBodySize"] + size["responseHeadersSize"]
+        sizes[request.url] = sizes.get(request.url, 0) + received
+
+    context.on("requestfinished", finished)
+    page.goto(url)
+    shown = page.wait_for_function(
+        "document.querySelector('.dateline-result, .dateline-search__status--none') && performance.now()",
+        polling="raf", timeout=60_000).json_value()
+    at_results = sum(sizes.values())
+    # Facet counts arrive after the results; wait until they are drawn too.
+    page.wait_for_selector(".dateline-search__facet", timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    index_bytes = sum(size for address, size in sizes.items() if f"/{BUNDLE}/" in address)
+    status = page.locator(".dateline-search__status").inner_text()
+    context.close()
+    kinds: dict[str, int] = {}
+    for address, size in sizes.items():
+        kind = address.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[-1]
+        kinds[kind] = kinds.get(kind, 0) + size
+    return {"ms": shown, "at_results": at_results, "total": sum(sizes.values()),
+            "index": index_bytes, "status": status, "kinds": kinds}
+
+
+def bundle_sizes(bundle: Path) -> tuple[int, int]:
+    total = index = 0
+    for path in bundle.rglob("*"):
+        if path.is_file():
+            total += path.stat().st_size
+            if not path.name.startswith(UI_BUNDLES):
+                index += path.stat().st_size
+    return total, index
+
+
+def run(count: int, browser_queries: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        archive = synthetic_archive(count)
+        generated = time.perf_counter() - started
+        report = index_site(archive, folder)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        total, index = bundle_sizes(folder / BUNDLE)
+        files = sum(1 for path in (folder / BUNDLE).rglob("*") if path.is_file())
+        print(f"\n== {count:,} articles (generated in {generated:.1f} s) ==")
+        print(f"index: {report.seconds:.1f} s, peak RSS pagefind {children:,.0f} MB, "
+              f"python {own:,.0f} MB; bundle {total / 1e6:.1f} MB in {files:,} files "
+              f"({index / 1e6:.1f} MB without Pagefind's unused UI bundles)")
+        if not browser_queries:
+            return
+        make_site(folder)
+        from playwright.sync_api import sync_playwright
+
+        with serve(folder) as base, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            print(f"{'first query (cold cache)':<26} {'to results':>10} {'KB then':>8} "
+                  f"{'KB pagefind':>12} {'KB all':>7}  status")
+            for name, path in QUERIES.items():
+                figures = first_query(browser, base + path)
+                print(f"{name:<26} {figures['ms']:>8.0f} ms {figures['at_results'] / 1024:>8.0f} "
+                      f"{figures['index'] / 1024:>12.0f} {figures['total'] / 1024:>7.0f}  "
+                      f"{figures['status']}")
+                print(" " * 27 + "by file: " + ", ".join(
+                    f"{kind} {size / 1024:.0f}" for kind, size in sorted(figures["kinds"].items())))
+            browser.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium queries")
+    args = parser.parse_args()
+    for size in args.sizes:
+        run(size, not args.no_browser)
+
+
+if __name__ == "__main__":
+    main()
