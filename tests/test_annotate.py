@@ -74,3 +74,21 @@ def test_problems_leave_the_file_unchanged(before: str, message: str) -> None:
     text, problems = add_cities(before, ["Ghazni"], "a.md")
     assert text == before
     assert problems and message in problems[0].message and problems[0].path == "a.md"
+
+
+def test_annotate_text_plans_only_missing_cities() -> None:
+    from dateline.annotate import annotate_text
+    from dateline.gazetteer import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    source = ("---\ntitle: T  # keep\ndate: 2021-08-13\ncities:\n  - Qandahar\n---\n\n"
+              "## Kabul\n\nKandahar fell. In [Herat](https://example.com/Ghazni), calm.\n")
+    plan = annotate_text(source, "a.md", gazetteer)
+    assert [(m.place.name, m.count) for m in plan.found] == [("Kabul", 1), ("Kandahar", 1), ("Herat", 1)]
+    assert [p.name for p in plan.listed] == ["Kandahar"]
+    assert [m.place.name for m in plan.additions] == ["Kabul", "Herat"] and plan.changed
+    assert plan.text == source.replace("  - Qandahar\n", "  - Qandahar\n  - Kabul\n  - Herat\n")
+    again = annotate_text(plan.text, "a.md", gazetteer)
+    assert not again.changed and again.text == plan.text
+    broken = annotate_text("---\ntitle: [\n---\n", "b.md", gazetteer)
+    assert not broken.changed and broken.problems[0].field == "front matter"

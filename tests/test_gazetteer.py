@@ -150,3 +150,21 @@ def test_index_is_cached_and_rebuilt_when_unreadable(tmp_path: Path, monkeypatch
 def test_real_index_has_every_city(gazetteer: Gazetteer) -> None:
     assert gazetteer.get("geonames:1138958") is not None and gazetteer.get("geonames:1") is None
     assert gazetteer.get("local:nowhere") is None
+
+
+def test_check_city_words_unknown_country_and_ambiguous_names(gazetteer: Gazetteer) -> None:
+    from dateline.placecheck import check_city
+
+    def said(name: str, min_share: float = 0.0) -> list[str]:
+        return [str(p) for p in check_city(gazetteer, name, "a.md", 4, min_share=min_share)[1]]
+
+    assert said("Kabul") == [] and said("Hyderabad, Pakistan") == []
+    [unknown] = said("Kandahr")
+    assert unknown.startswith('a.md:4: cities: "Kandahr" is not a place') and '"Kandahar, Afghanistan"' in unknown
+    assert "is a country (Qatar), not a city" in said("Qatar")[0]
+    [ambiguous] = said("Hyderabad")
+    assert ambiguous.startswith("a.md:4: cities: warning:")
+    assert "chose Hyderabad, India (most populous) over Hyderabad, Pakistan" in ambiguous
+    assert 'write "Hyderabad, Pakistan" or pin "Hyderabad" in places.yml' in ambiguous
+    assert said("Kandahar", min_share=0.05) == [] and len(said("Kandahar")) == 1
+    assert 'no "Paris" in "Japan"' in said("Paris, Japan")[0]

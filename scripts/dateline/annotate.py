@@ -12,12 +12,55 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import yaml
 
+from dateline.detect import Mention, find_cities, prose_of_markdown
 from dateline.errors import Problem
 from dateline.frontmatter_yaml import BOM, parse
+from dateline.gazetteer import Gazetteer, Place
 from dateline.placenames import name_key
+
+
+@dataclass(frozen=True)
+class Annotation:
+    """What ``annotate`` would do to one article file."""
+
+    path: str
+    found: tuple[Mention, ...]
+    """Every city the body mentions, in order of first mention, with counts."""
+    listed: tuple[Place, ...]
+    """Places the ``cities:`` list already names (names that resolve)."""
+    additions: tuple[Mention, ...]
+    """Found cities the list lacks: what ``--write`` adds, by display name."""
+    text: str
+    """The file's text with the additions written in (the input itself when none)."""
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.additions) and not any(p.is_error for p in self.problems)
+
+
+def annotate_text(text: str, path: str, gazetteer: Gazetteer) -> Annotation:
+    """Find the cities in one article's body and plan their addition to ``cities:``.
+
+    ``text`` is the file exactly as read (decode the bytes; do not translate newlines),
+    so that writing ``Annotation.text`` back changes nothing but the list.
+    """
+    parsed, problems = parse(text.removeprefix(BOM).replace("\r\n", "\n"), path)
+    if parsed is None or any(p.is_error for p in problems):
+        return Annotation(path, (), (), (), text, tuple(problems))
+    found = tuple(find_cities(prose_of_markdown(parsed.body), gazetteer))
+    field = parsed.fields.get("cities")
+    value = field.value if field is not None else None
+    names = value if isinstance(value, list) else [value] if isinstance(value, str) else []
+    listed = tuple(p for n in names if isinstance(n, str) and (p := gazetteer.resolve(n).place))
+    ids = {p.id for p in listed}
+    additions = tuple(m for m in found if m.place.id not in ids)
+    new_text, more = add_cities(text, [m.place.name for m in additions], path)
+    return Annotation(path, found, listed, additions, new_text, tuple(problems + more))
 
 
 def yaml_text(name: str) -> str:

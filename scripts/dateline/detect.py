@@ -14,6 +14,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from html.parser import HTMLParser
+
+import markdown
 
 from dateline.gazetteer import Gazetteer, Place
 from dateline.placenames import name_key
@@ -270,6 +273,33 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
     mentions = [Mention(place, len(offsets), offsets[0], tuple(names))
                 for place, offsets, names in found.values()]
     return sorted(mentions, key=lambda m: m.first)
+
+
+class _Prose(HTMLParser):
+    BLOCKS = _words("p h1 h2 h3 h4 h5 h6 li blockquote pre table tr td th div br hr")
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_endtag(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.BLOCKS:
+            self.parts.append("\n\n")
+
+
+def prose_of_markdown(source: str) -> str:
+    """The text of a Markdown body for :func:`find_cities`: markup and link addresses
+    gone, and a blank line between blocks so a heading never runs into the next line."""
+    parser = _Prose()
+    parser.feed(markdown.markdown(source))
+    parser.close()
+    return "".join(parser.parts)
 
 
 def _strong(place: Place) -> bool:

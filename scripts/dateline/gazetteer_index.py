@@ -32,6 +32,9 @@ FORMAT = 3
 DATASET = "cities15000"
 """GeoNames cities with at least 15,000 inhabitants (34,006 places)."""
 ALIAS_SEPARATOR = "\x1f"
+ATTRIBUTION = ("Place names and coordinates: [GeoNames](https://www.geonames.org/), "
+               "licensed under [CC BY 4.0](https://creativecommons.org/licenses/by/4.0/).")
+"""The credit GeoNames' licence requires, as Markdown for the site's footer or about page."""
 
 # Countries whose capital is the country itself and small enough that the name means the
 # city: "Singapore" is a city mention, "Kuwait" or "Mexico" is not.

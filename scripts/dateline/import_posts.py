@@ -18,11 +18,11 @@ from typing import Any
 
 import yaml
 
-from dateline.detect import find_cities
+from dateline.detect import find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer
 from dateline.importer import FieldValue, Imported, article_path, file_slug, front_matter
-from dateline.text import SLUG_RE, markdown_to_text
+from dateline.text import SLUG_RE
 
 POST_SUFFIXES = (".md", ".markdown")
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
@@ -104,7 +104,7 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *,
     slug = file_slug(slug_source)
     tags = _words(meta.get("categories") or meta.get("category")) + _words(meta.get("tags"))
     authors = _words(meta.get("authors")) or ([str(meta["author"])] if meta.get("author") else [])
-    mentions = find_cities(markdown_to_text(body), gazetteer)
+    mentions = find_cities(prose_of_markdown(body), gazetteer)
     problems: list[Problem] = []
     if not mentions:
         problems.append(Problem(origin, 0, "cities", "no city found in the text; "
