@@ -57,6 +57,9 @@ def test_seed_text_finds_exactly_its_four_cities(gazetteer: Gazetteer) -> None:
     ("KABUL — The capital was quiet.", ["Kabul"]),
     ("Kabul University and the Kabul Times reopened.", []),
     ("Police said the roads were closed.", []),
+    ("The Kandahar-Kabul highway and the Kabul–Herat road.", ["Kandahar", "Kabul", "Herat"]),
+    ("Union Berlin and Hertha Berlin fans marched in Berlin.", ["Berlin"]),
+    ("Kandaha\u0304r and Mazar\u200cSharif.", ["Kandahar"]),  # decomposed ā stays one word
 ])
 def test_precision_rules(gazetteer: Gazetteer, text: str, expected: list[str]) -> None:
     assert names(text, gazetteer) == expected
@@ -89,6 +92,7 @@ def test_places_file_places_are_found(gazetteer: Gazetteer) -> None:
 
 def test_non_latin_text_is_matched_by_whole_words(gazetteer: Gazetteer) -> None:
     assert names("طالبان قندهار را گرفتند", gazetteer) == ["Kandahar"]
+    assert names("در مزار\u200cشریف و كابل", gazetteer) == ["Mazar-e Sharif", "Kabul"]
 
 
 def test_labelled_texts_meet_the_quality_goals(gazetteer: Gazetteer) -> None:

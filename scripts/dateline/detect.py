@@ -42,7 +42,7 @@ NEUTRAL_BEFORE = _words(
     "when where whereas as on of for with without over under despite meanwhile also then now "
     "even only yet because if although though than by about against along among amid beside "
     "besides past per upon north south east west northern southern eastern western central "
-    "greater downtown old southeast southwest northeast northwest")
+    "greater downtown old southeast southwest northeast northwest the a an this that")
 NEUTRAL_AFTER = _words(
     "city monday tuesday wednesday thursday friday saturday sunday")
 
@@ -80,7 +80,10 @@ troy flint chase bell eagle ocean obama
 # Hand-picked: GeoNames city names that are English words (a dictionary check lists about
 # a thousand) or common first names and surnames, kept where the word use is frequent.
 
-_TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+# Letters, with the combining marks of decomposed Latin and Arabic and the Persian
+# zero-width non-joiner kept inside a word, and apostrophes between letters (Sana'a).
+_LETTER = r"[^\W\d_][\u0300-\u036f\u064b-\u065f\u0670\u200c]*"
+_TOKEN = re.compile(rf"(?:{_LETTER})+(?:['’](?:{_LETTER})+)*")
 _JOIN = re.compile(r"[ \t\u00a0]*[-\u2010\u2011][ \t\u00a0]*|[ \t\u00a0]+")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
@@ -103,6 +106,8 @@ class _Token:
     text: str
     joined: bool
     """Joined to the previous token by spaces or a hyphen only (one phrase)."""
+    hyphen: bool = False
+    """Joined to the previous token by a hyphen (Kandahar-Kabul)."""
 
     @property
     def capitalised(self) -> bool:
@@ -125,8 +130,10 @@ def _tokens(text: str) -> list[_Token]:
     for match in _TOKEN.finditer(text):
         word = _POSSESSIVE.sub("", match.group()) if "'" in match.group() or "’" in match.group() else \
             match.group()
-        joined = previous_end is not None and bool(_JOIN.fullmatch(text[previous_end:match.start()]))
-        tokens.append(_Token(match.start(), match.start() + len(word), word or match.group(), joined))
+        gap = text[previous_end:match.start()] if previous_end is not None else "\n"
+        joined = bool(_JOIN.fullmatch(gap))
+        tokens.append(_Token(match.start(), match.start() + len(word), word or match.group(), joined,
+                             joined and not gap.isspace()))
         previous_end = match.end() if word == match.group() else None  # a possessive ends a phrase
     return tokens
 
@@ -180,16 +187,22 @@ def _name_parts(tokens: list[_Token], spans: list[_Span]) -> set[str]:
     return parts
 
 
-def _context_rejects(tokens: list[_Token], span: _Span) -> bool:
-    """Part of a longer proper name (person, team, company, institution)?"""
+def _context_rejects(tokens: list[_Token], span: _Span, cities: set[int]) -> bool:
+    """Part of a longer proper name (person, team, company, institution)?
+
+    ``cities`` holds the tokens of big cities: a hyphen to one of them joins two places
+    (the Kandahar-Kabul highway), not one name.
+    """
     before = tokens[span.first - 1] if span.first > 0 else None
     after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
     first = tokens[span.first]
     if before is not None and first.joined and before.proper \
-            and before.text.lower() not in NEUTRAL_BEFORE:
+            and before.text.lower() not in NEUTRAL_BEFORE \
+            and not (first.hyphen and span.first - 1 in cities):
         return True
     if after is not None and after.joined and after.proper \
-            and after.text.lower() not in NEUTRAL_AFTER:
+            and after.text.lower() not in NEUTRAL_AFTER \
+            and not (after.hyphen and span.last + 1 in cities):
         return True
     if before is not None and before.text == "of" and first.joined and span.first >= 2:
         title = tokens[span.first - 2]
@@ -223,6 +236,9 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
     tokens = _tokens(text)
     spans = _spans(tokens, text, gazetteer)
     name_parts = _name_parts(tokens, spans)
+    cities = {i for span in spans if name_key(span.text) not in STOPLIST
+              and (place := gazetteer.resolve(span.text).place) is not None and _strong(place)
+              for i in range(span.first, span.last + 1)}
     countries: Counter[str] = Counter()
     candidates: list[_Span] = []
     for span in spans:
@@ -233,7 +249,7 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
             countries[code] += 1
             if not gazetteer.is_city_state(code):
                 continue  # Qatar, Kuwait, Mexico: the country, not its capital
-        if key in NEVER or (single and tokens[span.first].acronym) or _context_rejects(tokens, span):
+        if key in NEVER or (single and tokens[span.first].acronym) or _context_rejects(tokens, span, cities):
             continue
         if key in STOPLIST and not _supported(tokens, span, text, gazetteer):
             continue
