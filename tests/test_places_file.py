@@ -30,7 +30,7 @@ places:
 pins:
   Hyderabad: Hyderabad, Pakistan
   Paris: geonames:4717560
-  Airport: local:kabul-airport
+  KBL Airfield: local:kabul-airport
 """
 
 
@@ -54,7 +54,8 @@ def test_a_good_file_adds_places_names_aliases_and_pins(gazetteer: Gazetteer) ->
     hyderabad = local.resolve("Hyderabad")
     assert hyderabad.place.country_code == "PK" and hyderabad.reason == "pinned in places.yml"  # type: ignore[union-attr]
     assert local.resolve("Paris").place.country_code == "US"  # type: ignore[union-attr]
-    assert local.resolve("Airport").place.id == "local:kabul-airport"  # type: ignore[union-attr]
+    assert gazetteer.resolve("KBL Airfield").place is None  # the pin alone gives the name
+    assert local.resolve("KBL Airfield").place.id == "local:kabul-airport"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -7,6 +7,7 @@ so ``Kandahar``, ``Kandahār``, ``Qandahar`` and ``قندهار`` reach the same
 
 When a name fits several places the rule is: a pin in ``places.yml`` wins; then the
 archive's own places; then a qualifier the writer gave (``Hyderabad, Pakistan``); then
+a country the text names or implies (:func:`dateline.detect.find_cities` passes them); then
 the most populous place, where a place that has the name only as an alternate spelling
 counts for a hundredth of its population (``Victoria`` is a city of that name, not
 Hong Kong, of which it is an alternate name; ``New Delhi`` is not Delhi).
@@ -102,6 +103,8 @@ class Gazetteer:
                 self._add_key(name_key(alias), place_id)
         for place_id, name in self.overlay.names.items():
             self._add_key(name_key(name), place_id)
+        for key, place_id in self.overlay.pins.items():
+            self._add_key(key, place_id)
 
     def _add_key(self, key: str, place_id: str) -> None:
         ids = self._extra_keys.setdefault(key, [])
@@ -197,12 +200,12 @@ class Gazetteer:
         candidates = self.candidates(base)
         if not candidates and qualifier is not None:  # the comma was part of the name
             base, qualifier, key, candidates = name, None, name_key(name), self.candidates(name)
-        if not candidates:
-            return Resolution(name, None, (), "unknown")
         pinned = self.overlay.pins.get(key)
+        if not candidates and pinned is None:
+            return Resolution(name, None, (), "unknown")
         chosen: Place | None = None
         reason = "only match"
-        if pinned is not None:
+        if pinned is not None:  # a pin may also give a place a name it did not have
             chosen, reason = self.get(pinned), "pinned in places.yml"
         elif qualifier is not None:
             chosen = next((p for p in candidates if self._fits(p, qualifier)), None)
@@ -214,6 +217,8 @@ class Gazetteer:
         elif len(candidates) > 1 and prefer_countries:
             chosen = next((p for cc in prefer_countries for p in candidates if p.country_code == cc), None)
             reason = "country named in the text"
+        if chosen is None and not candidates:
+            return Resolution(name, None, (), "unknown")
         if chosen is None:
             chosen = candidates[0]
             reason = "most populous" if len(candidates) > 1 else "only match"
