@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.archive import load_archive
+from dateline.audit import require_clean
 from dateline.config import Settings
 from dateline.errors import BuildError, Problem, ValidationFailed
+from dateline.guard import archive_problems
 from dateline.model import Archive
 from dateline.pages import GENERATED_ROOTS, render
 from dateline.search import index_site
@@ -35,6 +37,7 @@ class BuildResult:
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
     """Load and validate; raise :class:`ValidationFailed` if anything is an error."""
     archive, problems = load_archive(settings)
+    problems += archive_problems(settings, archive.articles)
     if any(p.is_error for p in problems):
         raise ValidationFailed(problems)
     return archive, problems
@@ -84,6 +87,7 @@ def build(settings: Settings) -> BuildResult:
     try:
         run_mkdocs(settings, staging)
         index_site(archive, staging)
+        require_clean(staging)
         _swap_in(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 
 from dateline import __version__
+from dateline.audit import audit as audit_site
 from dateline.build import build as build_site
 from dateline.build import check as check_archive
 from dateline.config import CONFIG_FILE, load_settings
@@ -90,6 +91,29 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
         f"{plural(result.pages, 'page')} ({sync.written} written, {sync.unchanged} unchanged, "
         f"{sync.removed} removed) in {result.seconds:.1f} s → {settings.display(settings.site_dir)}/"
     )
+
+
+@app.command()
+def audit(
+    config: ConfigOption = Path(CONFIG_FILE),
+    site: Annotated[Path | None, typer.Option(help="Built site to audit (default: site_dir).")] = None,
+) -> None:
+    """Check a built site: links and anchors, one h1 and a title per page, no script injection."""
+    try:
+        folder = site if site is not None else load_settings(config).site_dir
+        if not folder.is_dir():
+            raise DatelineError(f"{folder}: no built site here (run dateline build first)")
+        report = audit_site(folder)
+    except DatelineError as error:
+        raise _fail(error) from None
+    for finding in report.findings:
+        err.print(str(finding), style="red", markup=False, soft_wrap=True)
+    summary = (f"Audited {plural(report.pages, 'page')} in {report.seconds:.1f} s: "
+               f"{plural(len(report.findings), 'finding')}.")
+    if report.findings:
+        err.print(summary, style="bold red", markup=False)
+        raise typer.Exit(1)
+    out.print(summary)
 
 
 def main() -> None:

@@ -51,6 +51,24 @@ class Settings:
     latest: int = 20
     """How many articles the home page lists."""
     max_article_bytes: int = 2_000_000
+    render_timeout: float = 10.0
+    """Seconds one article body may take to render before the build refuses it."""
+    markdown_extensions: tuple[str | dict[str, Any], ...] = ()
+    """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
+
+    def extensions(self) -> tuple[list[str], dict[str, Any]]:
+        """The Markdown extensions as names and per-name settings (Python-Markdown's form)."""
+        names: list[str] = []
+        configs: dict[str, Any] = {}
+        for entry in self.markdown_extensions:
+            if isinstance(entry, dict):
+                for name, options in entry.items():
+                    names.append(name)
+                    if options:
+                        configs[name] = options
+            else:
+                names.append(entry)
+        return names, configs
 
     def display(self, path: Path) -> str:
         """A path as the user would type it from the project folder."""
@@ -60,7 +78,7 @@ class Settings:
             return str(path)
 
 
-_KNOWN = {"articles", "latest", "max_article_bytes"}
+_KNOWN = {"articles", "latest", "max_article_bytes", "render_timeout"}
 
 
 def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
@@ -94,6 +112,16 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
             raise ConfigError(f"{config_path.name}: extra.dateline.{key}: must be a whole number ≥ 1")
         return value
 
+    timeout = ours.get("render_timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
+        raise ConfigError(f"{config_path.name}: extra.dateline.render_timeout: must be a number of "
+                          "seconds above 0 (at most 3600)")
+    extensions = raw.get("markdown_extensions") or []
+    if not isinstance(extensions, list) or not all(
+            isinstance(e, str) or (isinstance(e, dict) and len(e) == 1) for e in extensions):
+        raise ConfigError(f"{config_path.name}: markdown_extensions must be a list of names, "
+                          "each optionally with its settings")
+
     return Settings(
         root=root,
         config_file=config_path,
@@ -104,4 +132,6 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         site_dir=root / str(raw.get("site_dir", "site")),
         latest=positive_int("latest", 20),
         max_article_bytes=positive_int("max_article_bytes", 2_000_000),
+        render_timeout=float(timeout),
+        markdown_extensions=tuple(extensions),
     )

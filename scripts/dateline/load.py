@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 
@@ -21,6 +21,7 @@ from dateline.cities import resolve_city
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import INVALID, Field, parse
+from dateline.guard import scan_problems
 from dateline.model import Article, CityRef
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
@@ -33,6 +34,8 @@ KNOWN_KEYS = (
 )  # fmt: skip
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
+"""Reserved and sub-delimiter characters kept as written (RFC 3986); others are %-encoded."""
 
 
 class _Checker:
@@ -148,11 +151,16 @@ def _url(checker: _Checker) -> str | None:
     url = checker.text("url")
     if url is None:
         return None
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "https://[x": an unclosed IPv6 bracket
+        parts = urlsplit("")
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         checker.error(checker.line("url"), "url", f'"{url}" is not a web address (http:// or https://)')
         return None
-    return url
+    # Spaces, quotes, angle brackets and backslashes are not URL characters; encoded, a
+    # pasted address still works and cannot end the Markdown link it is written into.
+    return quote(url, safe=_URL_SAFE)
 
 
 def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[CityRef]:
@@ -174,9 +182,14 @@ def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[C
 
 
 def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
-             resolve: Callable[[str, int], CityRef] = resolve_city) -> tuple[Article | None, list[Problem]]:
+             resolve: Callable[[str, int], CityRef] = resolve_city,
+             body_line: int = 1) -> tuple[Article | None, list[Problem]]:
     """Turn parsed front matter into an Article, or report why it cannot be one."""
     check = _Checker(path, fields)
+    # Before anything renders the body (the summary below does): a body that would stall
+    # Markdown stalls us too.
+    unrenderable = scan_problems(path, body, body_line)
+    check.problems.extend(unrenderable)
     for key, field in fields.items():
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
@@ -220,8 +233,12 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
             check.error(draft_field.line, "draft", f'"{draft_field.source_text}" is not true or false')
 
     summary = check.text("summary")
-    if summary is None:
-        summary = truncate(markdown_to_text(first_paragraph(body)), SUMMARY_LIMIT)
+    if summary is None and not unrenderable:
+        try:
+            summary = truncate(markdown_to_text(first_paragraph(body)), SUMMARY_LIMIT)
+        except RecursionError:
+            check.error(body_line, "body", "the first paragraph is nested too deeply for "
+                        "Markdown to render; flatten it")
     if not body.strip():
         check.warn(1, "body", "is empty: the article page will show only its front matter")
 
@@ -235,7 +252,7 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
     day, timestamp = when
     return Article(
         path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
-        dateline=dateline, slug=slug, body=body, summary=summary, source=source, url=url,
+        dateline=dateline, slug=slug, body=body, summary=summary or "", source=source, url=url,
         authors=authors, tags=tags, language=language, draft=draft,
     ), check.problems
 
@@ -258,7 +275,7 @@ def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[P
     parsed, problems = parse(text, path)
     if parsed is None:
         return None, problems
-    article, more = validate(path, parsed.fields, parsed.body, file.stem)
+    article, more = validate(path, parsed.fields, parsed.body, file.stem, body_line=parsed.body_line)
     return article, problems + more
 
 

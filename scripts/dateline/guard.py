@@ -1,0 +1,191 @@
+"""Keep pathological Markdown from stalling or crashing the site builder.
+
+Python-Markdown is quadratic on runs of ``[`` (20,000 take 52 s) and raises
+``RecursionError`` on lists or ``markdown``-enabled HTML blocks nested a few hundred
+deep. MkDocs renders every page inside one process, so a single such article would
+stall or crash the whole build with a traceback, naming no file. Two defences, both run
+by ``dateline check`` and before anything is written by ``dateline build``:
+
+- :func:`scan`: a linear look at each body for the known shapes, with the line they
+  are on. Instant, and the message says what to change.
+- :func:`render_problems`: every body rendered with the project's own Markdown
+  extensions in worker processes, each under a time limit
+  (``extra.dateline.render_timeout``). It catches what the scan does not know. It costs
+  a second rendering of each new or changed body, spread over the machine's cores (see
+  ``benchmarks/guard.py`` for the figures).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import signal
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from types import FrameType
+from typing import Any
+
+import markdown
+
+from dateline.config import Settings
+from dateline.errors import ConfigError, Problem
+from dateline.model import Article
+from dateline.writer import atomic_write
+
+MAX_BRACKETS = 1_000
+"""Unescaped ``[`` in one paragraph: 1,000 render in 0.4 s, 4,000 in 3 s, 20,000 in 52 s."""
+MAX_INDENT = 400
+"""Columns of indentation: 100 nested list levels; a list 250 deep exhausts the stack."""
+
+_BLOCKS = re.compile(r"\n[ \t]*\n")
+_OPEN_BRACKET = re.compile(r"(?<!\\)\[")
+_INDENT = re.compile(r"^[ \t]*", re.MULTILINE)
+
+
+def scan(body: str) -> list[tuple[int, str]]:
+    """Known pathological shapes in a body, as (line within the body, message)."""
+    found: list[tuple[int, str]] = []
+    position = 0
+    for block in _BLOCKS.split(body):
+        start = body.find(block, position)
+        position = start + len(block)
+        if block.count("[") > MAX_BRACKETS:
+            brackets = len(_OPEN_BRACKET.findall(block))
+            if brackets > MAX_BRACKETS:
+                found.append((body.count("\n", 0, start) + 1,
+                              f"a paragraph holds {brackets:,} '[' (the limit is {MAX_BRACKETS:,}); "
+                              "Markdown takes minutes over it: split it up or write \\[ for a "
+                              "literal bracket"))
+    for match in _INDENT.finditer(body):
+        if len(match.group().expandtabs(4)) > MAX_INDENT:
+            found.append((body.count("\n", 0, match.start()) + 1,
+                          f"a line is indented by more than {MAX_INDENT} columns (lists or "
+                          "quotes nested about 100 deep); Markdown cannot render that"))
+            break
+    return found
+
+
+def scan_problems(path: str, body: str, body_line: int) -> list[Problem]:
+    return [Problem(path, body_line + line - 1, "body", message) for line, message in scan(body)]
+
+
+@dataclass(frozen=True)
+class Job:
+    path: str
+    body: str
+
+
+class _Timeout(Exception):
+    pass
+
+
+_worker_markdown: Any = None
+_worker_timeout = 0.0
+
+
+def _on_alarm(_signal: int, _frame: FrameType | None) -> None:
+    raise _Timeout
+
+
+def _start_worker(extensions: list[Any], configs: dict[str, Any], timeout: float) -> None:
+    global _worker_markdown, _worker_timeout
+    _worker_markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
+    _worker_timeout = timeout
+    signal.signal(signal.SIGALRM, _on_alarm)
+
+
+def _render(body: str) -> tuple[str, float]:
+    """Render one body in a worker: ``ok``, ``timeout`` or ``depth``, and the seconds taken."""
+    started = time.perf_counter()
+    # Python-Markdown is pure Python between its regular expressions, so the alarm's
+    # exception lands within moments of the limit.
+    signal.setitimer(signal.ITIMER_REAL, _worker_timeout)
+    try:
+        _worker_markdown.reset().convert(body)
+        outcome = "ok"
+    except _Timeout:
+        outcome = "timeout"
+    except RecursionError:
+        outcome = "depth"
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return outcome, time.perf_counter() - started
+
+
+def _check_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
+    try:
+        markdown.Markdown(extensions=extensions, extension_configs=configs)
+    except Exception as error:  # noqa: BLE001 - any failure here is the configuration's
+        raise ConfigError(f"mkdocs.yml: markdown_extensions cannot be loaded: {error}") from None
+
+
+def render_problems(jobs: Sequence[Job], extensions: list[Any], configs: dict[str, Any],
+                    timeout: float, workers: int | None = None) -> list[Problem]:
+    """Render every body under the time limit; a problem for each that is too slow or deep."""
+    if not jobs:
+        return []
+    _check_extensions(extensions, configs)
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    problems: list[Problem] = []
+    context = multiprocessing.get_context("fork")
+    pool = context.Pool(workers, _start_worker, (extensions, configs, timeout))
+    try:
+        results = pool.imap(_render, (job.body for job in jobs), chunksize=1)
+        for job in jobs:
+            # The alarm stops a slow render; this backstop covers a worker stuck inside C
+            # code that never lets the alarm's handler run. In order of submission, the
+            # result we wait for is always one that a worker has started.
+            try:
+                outcome, _seconds = results.next(timeout * 3 + 10)
+            except multiprocessing.TimeoutError:
+                outcome = "timeout"
+                problems.append(_problem(job.path, outcome, timeout))
+                break
+            if outcome != "ok":
+                problems.append(_problem(job.path, outcome, timeout))
+    finally:
+        pool.terminate()
+        pool.join()
+    return problems
+
+
+def _problem(path: str, outcome: str, timeout: float) -> Problem:
+    if outcome == "depth":
+        return Problem(path, 0, "body", "is nested too deeply for Markdown to render "
+                       "(lists, quotes or HTML blocks inside each other); flatten it")
+    return Problem(path, 0, "body", f"took more than {timeout:g} s to render "
+                   "(extra.dateline.render_timeout); look for long runs of brackets or "
+                   "deeply nested lists")
+
+
+def archive_problems(settings: Settings, articles: Iterable[Article]) -> list[Problem]:
+    """Render-time problems of the given articles, with the project's Markdown settings.
+
+    A body that rendered in time once, under the same Markdown version and extension
+    settings, renders in time again: those are remembered in ``.dateline/`` and skipped,
+    so a build after a small change renders only the changed articles twice.
+    """
+    names, configs = settings.extensions()
+    salt = json.dumps([markdown.__version__, names, configs], sort_keys=True, default=str)
+    cache = settings.root / ".dateline" / "rendered-in-time"
+    try:
+        known = set(cache.read_text(encoding="ascii").split())
+    except (OSError, UnicodeDecodeError):
+        known = set()
+    keyed = {_key(salt, a.body): a for a in articles}
+    jobs = [Job(a.path, a.body) for key, a in keyed.items() if key not in known]
+    problems = render_problems(jobs, names, configs, settings.render_timeout)
+    failed = {p.path for p in problems}
+    passed = sorted(key for key, a in keyed.items() if a.path not in failed)
+    if set(passed) != known:
+        cache.parent.mkdir(exist_ok=True)
+        atomic_write(cache, "".join(f"{key}\n" for key in passed).encode("ascii"))
+    return problems
+
+
+def _key(salt: str, body: str) -> str:
+    return hashlib.sha256(f"{salt}\0{body}".encode()).hexdigest()
