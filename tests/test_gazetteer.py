@@ -168,3 +168,8 @@ def test_check_city_words_unknown_country_and_ambiguous_names(gazetteer: Gazette
     assert 'write "Hyderabad, Pakistan" or pin "Hyderabad" in places.yml' in ambiguous
     assert said("Kandahar", min_share=0.05) == [] and len(said("Kandahar")) == 1
     assert 'no "Paris" in "Japan"' in said("Paris, Japan")[0]
+
+
+@pytest.mark.parametrize("name", ["Mazar-i-Sharif", "Sana'a", "St. John's", "Kabul  ", "A_B", "X\tY", "ABC1"])
+def test_ascii_fast_path_agrees_with_the_full_fold(name: str) -> None:
+    assert name_key(name) == normalise_name(name).replace(" ", "")
