@@ -116,5 +116,18 @@ def audit(
     out.print(summary)
 
 
+@app.command()
+def demo(
+    folder: Annotated[Path, typer.Option("--out", help="Folder to write the articles into.")],
+    articles: Annotated[int, typer.Option("--articles", min=1, help="How many articles.")] = 100,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
+) -> None:
+    """Write a synthetic archive (made-up words, real city names) for trying Dateline out."""
+    from dateline.demo import write_demo
+
+    changed = write_demo(folder, articles, seed)
+    out.print(f"{plural(articles, 'synthetic article')} in {folder}/ ({changed} written).")
+
+
 def main() -> None:
     app()

@@ -1,0 +1,114 @@
+"""``dateline demo``: a deterministic synthetic archive, for trying Dateline and for benchmarks.
+
+Every file says it is synthetic (a comment, the source and a tag), and the words are
+made-up syllables, so nothing generated here can pass for news. The same seed and
+count always give the same files, byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import math
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateline.writer import atomic_write
+
+# Real places, so that city pages and the gazetteer have something to resolve; weighted
+# by how often a news archive of the region would name them (Zipf-like, first is most).
+CITIES = (
+    "Kabul", "Kandahar", "Herat", "Mazar-i-Sharif", "Jalalabad", "Kunduz", "Ghazni",
+    "Lashkar Gah", "Islamabad", "Peshawar", "Doha", "Tehran", "Khost", "Taloqan",
+    "Pul-e Khumri", "Bamyan", "Farah", "Zaranj", "Sheberghan", "Faizabad", "Gardez",
+    "Charikar", "Maimana", "Quetta", "Mashhad", "Dushanbe", "Tashkent", "Washington",
+    "London", "Geneva",
+)
+SOURCES = ("Synthetic Wire", "Example Daily", "Test Gazette", "Placeholder Times", "Sample Radio")
+TAGS = ("offensive", "evacuation", "diplomacy", "economy", "refugees", "aid", "elections",
+        "security", "health", "education", "women's rights", "drought", "media", "courts")
+_SYLLABLES = ("ka", "ra", "lo", "mi", "ten", "sor", "vel", "du", "pan", "qui", "zer", "om",
+              "bri", "sta", "nu", "ghe", "fal", "tor", "wen", "ix")
+_OFFSETS = ("+04:30", "+05:00", "+00:00", "-05:00")
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    path: str
+    """Relative to the output folder: ``YYYY/MM/<slug>.md``."""
+    text: str
+
+
+class _Words:
+    """Made-up words with a Zipf-like frequency curve, like real text's shape."""
+
+    def __init__(self, rng: random.Random, size: int = 20_000) -> None:
+        words: set[str] = set()
+        while len(words) < size:
+            words.add("".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))))
+        self.words = sorted(words)
+        rng.shuffle(self.words)
+        self.weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(size)))
+        self.rng = rng
+
+    def take(self, count: int) -> list[str]:
+        return self.rng.choices(self.words, cum_weights=self.weights, k=count)
+
+
+def generate(count: int, seed: int = 1, years: int = 5,
+             start: dt.date = dt.date(2019, 1, 1)) -> Iterator[DemoArticle]:
+    """``count`` synthetic articles over ``years`` years, 1–3 cities each, ~700 words."""
+    rng = random.Random(seed)
+    words = _Words(rng)
+    city_weights = list(itertools.accumulate(1 / (rank + 1) for rank in range(len(CITIES))))
+    span = years * 365
+    for number in range(1, count + 1):
+        day = start + dt.timedelta(days=rng.randrange(span))
+        cities: list[str] = []
+        while len(cities) < rng.choice((1, 1, 2, 2, 3)):
+            city = rng.choices(CITIES, cum_weights=city_weights)[0]
+            if city not in cities:
+                cities.append(city)
+        title = f"{cities[0]}: {' '.join(words.take(rng.randint(4, 9))).capitalize()}"
+        length = int(min(2500, max(150, rng.lognormvariate(math.log(650), 0.4))))
+        paragraphs = []
+        while length > 0:
+            size = min(length, rng.randint(30, 90))
+            sentence = words.take(size)
+            sentence[rng.randrange(size)] = rng.choice(cities)
+            sentence[0] = sentence[0][:1].upper() + sentence[0][1:]
+            paragraphs.append(" ".join(sentence) + ".")
+            length -= size
+        slug = f"synthetic-{number:06d}"
+        when: str = day.isoformat()
+        if rng.random() < 0.3:
+            when = f"{day}T{rng.randrange(24):02d}:{rng.randrange(60):02d}:00{rng.choice(_OFFSETS)}"
+        source = rng.choice(SOURCES)
+        front = [
+            "---",
+            f"# Synthetic article {number} of `dateline demo` (seed {seed}): not news.",
+            f"title: {json.dumps(title)}",
+            f"date: {when}",
+            f"cities: {json.dumps(cities, ensure_ascii=False)}",
+            f"source: {json.dumps(source + ' (synthetic)')}",
+            f"url: https://example.org/synthetic/{number}",
+            f"tags: {json.dumps(['synthetic', *rng.sample(TAGS, rng.randint(0, 3))])}",
+            "---",
+        ]
+        body = "\n\n".join(paragraphs)
+        yield DemoArticle(f"{day:%Y/%m}/{slug}.md", "\n".join(front) + "\n\n" + body + "\n")
+
+
+def write_demo(out: Path, count: int, seed: int = 1) -> int:
+    """Write the demo articles under ``out``; returns how many files changed."""
+    changed = 0
+    for item in generate(count, seed):
+        target = out / item.path
+        data = item.text.encode("utf-8")
+        if not target.exists() or target.read_bytes() != data:
+            atomic_write(target, data)
+            changed += 1
+    return changed

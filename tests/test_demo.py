@@ -1,0 +1,23 @@
+"""The synthetic archive: deterministic, valid, and marked as synthetic."""
+
+from __future__ import annotations
+
+from dateline.archive import load_archive
+from dateline.demo import generate, write_demo
+from tests.projects import Project
+
+
+def test_same_seed_same_files_and_every_file_says_it_is_synthetic() -> None:
+    first, second = list(generate(30, seed=7)), list(generate(30, seed=7))
+    assert first == second
+    assert first != list(generate(30, seed=8))
+    for item in first:
+        assert "not news" in item.text and '"synthetic"' in item.text and "(synthetic)" in item.text
+
+
+def test_demo_articles_pass_validation(project: Project) -> None:
+    assert write_demo(project.root / "articles", 40) == 40
+    assert write_demo(project.root / "articles", 40) == 0
+    archive, problems = load_archive(project.settings)
+    assert problems == [] and len(archive.articles) == 40
+    assert all(1 <= len(a.cities) <= 3 for a in archive.articles)
