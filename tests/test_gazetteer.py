@@ -10,6 +10,7 @@ from dateline import gazetteer_index
 from dateline.gazetteer import Gazetteer, Overlay, Place, unique_slugs
 from dateline.placenames import is_airport_code, name_key, normalise_name
 
+GOLDEN = Path(__file__).parent / "data" / "places" / "resolution.tsv"
 KANDAHAR = "geonames:1138336"
 HYDERABAD_IN = "geonames:1269843"
 HYDERABAD_PK = "geonames:1176734"
@@ -36,6 +37,20 @@ def gazetteer() -> Gazetteer:
 ])
 def test_normalise_name(written: str, folded: str) -> None:
     assert normalise_name(written) == folded
+
+
+def golden_rows() -> list[list[str]]:
+    lines = GOLDEN.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("row", golden_rows(), ids=lambda row: row[0])
+def test_golden_resolutions(gazetteer: Gazetteer, row: list[str]) -> None:
+    """Aliases, diacritics, Arabic-script variants, qualifiers and airport codes."""
+    spelling, place_id, name, country = row
+    place = gazetteer.resolve(spelling).place
+    got = [place.id, place.name, place.country_code] if place else ["-", "-", "-"]
+    assert got == [place_id, name, country]
 
 
 def test_keys_ignore_spacing() -> None:
