@@ -85,7 +85,3 @@ def ascii_form(name: str) -> str:
     folded = _strip_marks(name)
     return folded if folded.isascii() else name
 
-
-def is_latin(text: str) -> bool:
-    """True when every letter is Latin (diacritics allowed), as in English news copy."""
-    return all(ord(c) < 0x250 for c in _strip_marks(text) if c.isalpha())
