@@ -19,5 +19,6 @@ def test_demo_articles_pass_validation(project: Project) -> None:
     assert write_demo(project.root / "articles", 40) == 40
     assert write_demo(project.root / "articles", 40) == 0
     archive, problems = load_archive(project.settings)
-    assert problems == [] and len(archive.articles) == 40
+    # Real city names: a namesake elsewhere (Jalalabad, India) is worth a warning only.
+    assert [p for p in problems if p.is_error] == [] and len(archive.articles) == 40
     assert all(1 <= len(a.cities) <= 3 for a in archive.articles)

@@ -178,24 +178,60 @@ def test_two_articles_on_one_url_name_both_files(project: Project) -> None:
     ]
 
 
-def test_city_spelled_like_a_common_one_gets_a_suggestion(project: Project) -> None:
-    for day in (11, 12, 13):
-        project.write(f"k{day}.md", article(title=f"K{day}", date=f"2021-08-{day}", cities="[Kandahar]"))
-    project.write("typo.md", article(title="Typo", cities="[Kabul, Kandhar]"))
-    _, problems = load_archive(project.settings)
+def test_unknown_city_is_an_error_with_suggestions_from_the_gazetteer(project: Project) -> None:
+    project.write("typo.md", article(title="Typo", cities="[Kabul, Kandahr]"))
+    archive, problems = load_archive(project.settings)
+    assert archive.articles == ()
     assert [str(p) for p in problems] == [
-        'articles/typo.md:4: cities: warning: "Kandhar" is used in only 1 article(s); '
-        'did you mean "Kandahar" (in 3)?']
+        'articles/typo.md:4: cities: "Kandahr" is not a place the gazetteer knows; did you mean '
+        '"Kandahar, Afghanistan" or "Kandari, India" or "Kanda, Japan"? '
+        "(A place it lacks can be added to places.yml.)"]
 
 
-def test_spellings_differing_in_case_or_diacritics_share_a_city(project: Project) -> None:
-    project.write("a.md", article(title="A", cities="[Mazār-e Sharīf]"))
-    project.write("b.md", article(title="B", date="2021-08-14", cities="[mazar-e sharif]"))
-    project.write("c.md", article(title="C", date="2021-08-15", cities="[Mazār-e Sharīf]"))
-    archive, _ = load_archive(project.settings)
-    assert list(archive.cities) == ["mazar-e-sharif"]
-    city = archive.cities["mazar-e-sharif"]
-    assert city.name == "Mazār-e Sharīf" and len(city.articles) == 3
+def test_country_is_not_a_city(project: Project) -> None:
+    assert problems_of(project, article(cities="[Qatar]")) == [
+        'articles/story.md:4: cities: "Qatar" is a country (Qatar), not a city; name the city the article is about']
+
+
+def test_spellings_aliases_and_scripts_share_one_city_page(project: Project) -> None:
+    for day, name in enumerate(("Kandahar", "Kandahār", "Qandahar", "قندهار", "KANDAHAR"), 10):
+        project.write(f"k{day}.md", article(title=f"K{day}", date=f"2021-08-{day}", cities=f"[{name}]"))
+    project.write("m.md", article(title="M", cities="[Mazār-e Sharīf]"))
+    project.write("n.md", article(title="N", date="2021-08-14", cities="[mazar-i-sharif]"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    assert list(archive.cities) == ["kandahar", "mazar-e-sharif"]
+    kandahar, mazar = archive.cities.values()
+    assert (kandahar.name, len(kandahar.articles)) == ("Kandahar", 5)
+    assert (mazar.name, len(mazar.articles)) == ("Mazar-e Sharif", 2)
+    assert kandahar.place is not None and kandahar.place.country == "Afghanistan"
+
+
+def test_ambiguous_name_is_decided_by_the_articles_other_places_and_reported_once(project: Project) -> None:
+    project.write("a.md", article(title="A", cities="[Kabul, Faizabad]"))
+    project.write("b.md", article(title="B", date="2021-08-14", cities="[Kabul, Faizabad]"))
+    project.write("c.md", article(title="C", date="2021-08-15", cities="[Hyderabad]"))
+    archive, problems = load_archive(project.settings)
+    assert [c.place.country for c in archive.articles[0].cities if c.place] == ["Afghanistan", "Afghanistan"]
+    assert [str(p) for p in problems] == [
+        'articles/a.md:4: cities: warning: "Faizabad" could be several places; chose Fayzabad, Afghanistan '
+        "(the country of the article's other places) over Fyzabad, India. To choose another, write "
+        '"Faizabad, India" or pin "Faizabad" in places.yml',
+        'articles/c.md:4: cities: warning: "Hyderabad" could be several places; chose Hyderabad, India '
+        '(most populous) over Hyderabad, Pakistan. To choose another, write "Hyderabad, Pakistan" or pin '
+        '"Hyderabad" in places.yml',
+    ]
+
+
+def test_places_file_pins_a_name_and_adds_a_place(project: Project) -> None:
+    (project.root / "places.yml").write_text(
+        "places:\n  - name: Bagram\n    country: AF\n    lat: 34.946\n    lon: 69.265\n"
+        "pins:\n  Hyderabad: Hyderabad, Pakistan\n")
+    project.write("a.md", article(cities="[Bagram, Hyderabad]"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    assert [(c.name, c.place.country if c.place else "") for c in archive.cities.values()] == [
+        ("Bagram", "Afghanistan"), ("Hyderabad", "Pakistan")]
 
 
 def test_link_leading_outside_articles_is_refused(project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:

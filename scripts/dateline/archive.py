@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from dateline.cities import display_names, near_misses
+from dateline.cities import display_names, load_gazetteer, places_of, resolve_cities
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.load import article_files, read_article
@@ -38,6 +38,7 @@ def group(articles: Iterable[Article], name: str = "", description: str = "") ->
     """Build the archive from published articles (drafts are left out)."""
     published = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
     names = display_names(published)
+    places = places_of(published)
     by_city: dict[str, list[Article]] = defaultdict(list)
     by_day: dict[dt.date, list[Article]] = defaultdict(list)
     for article in published:
@@ -45,7 +46,7 @@ def group(articles: Iterable[Article], name: str = "", description: str = "") ->
         for city in article.cities:
             by_city[city.key].append(article)
     cities = {
-        key: City(key=key, name=names[key], articles=tuple(reversed(by_city[key])))
+        key: City(key=key, name=names[key], articles=tuple(reversed(by_city[key])), place=places.get(key))
         for key in sorted(by_city, key=lambda k: (names[k].casefold(), k))
     }
     return Archive(
@@ -63,9 +64,12 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         problems.extend(found)
         if article is not None:
             articles.append(article)
+    gazetteer, place_problems = load_gazetteer(settings)
+    problems.extend(place_problems)
+    articles, city_problems = resolve_cities(articles, gazetteer)
+    problems.extend(city_problems)
     published = [a for a in articles if not a.draft]
     problems.extend(url_collisions(published))
-    problems.extend(near_misses(published))
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))

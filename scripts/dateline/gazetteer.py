@@ -68,7 +68,10 @@ class Resolution:
 
     @property
     def ambiguous(self) -> bool:
-        """Another place has this as its own name (not merely an alternate spelling)."""
+        """Another place could be meant: one with this as its own name, or any namesake
+        at all when the chosen place too is known by this name only as an alternate."""
+        if self.place is not None and not self.place.primary:
+            return bool(self.alternatives)
         return any(p.primary for p in self.alternatives)
 
 
@@ -216,7 +219,7 @@ class Gazetteer:
             chosen, reason = candidates[0], "defined in places.yml"
         elif len(candidates) > 1 and prefer_countries:
             chosen = next((p for cc in prefer_countries for p in candidates if p.country_code == cc), None)
-            reason = "country named in the text"
+            reason = "the country of the article's other places"
         if chosen is None and not candidates:
             return Resolution(name, None, (), "unknown")
         if chosen is None:

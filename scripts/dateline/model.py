@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from dateline.gazetteer import Place
+
 
 @dataclass(frozen=True)
 class CityRef:
@@ -19,6 +21,8 @@ class CityRef:
     """The spelling the article used."""
     line: int = 0
     """Line of the name in the article's front matter, for messages."""
+    place: Place | None = None
+    """The gazetteer's place, once resolved (see :mod:`dateline.cities`)."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,9 @@ class City:
 
     key: str
     name: str
-    """Display name: the spelling most articles use."""
+    """Display name: the gazetteer's (or the spelling most articles use, without one)."""
     articles: tuple[Article, ...]
+    place: Place | None = None
 
     @property
     def first_date(self) -> dt.date:

@@ -35,8 +35,11 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
         return result, []
     if result.reason.startswith("qualified by"):
         return result, []
+    # A place chosen by its own name outranks namesakes known only by an alternate
+    # spelling; a place chosen by an alternate spelling has no such claim.
     rivals = [p for p in result.alternatives
-              if p.primary and p.population >= min_share * result.place.population]
+              if (p.primary or not result.place.primary)
+              and p.population >= min_share * result.place.population]
     if not rivals:
         return result, []
     others = rivals[:SHOWN_ALTERNATIVES]
