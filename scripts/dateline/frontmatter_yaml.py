@@ -78,13 +78,53 @@ def parse(text: str, path: str) -> tuple[Parsed | None, list[Problem]]:
         return None, problems
 
     fm_text, body = _HANDLER.split(text)
-    body_line = closing + 2
+    body = body.lstrip("\n")
+    # The body is the end of the text; count the lines before it (blank ones included).
+    body_line = (text.count("\n", 0, len(text) - len(body)) + 1 if text.endswith(body)
+                 else closing + 2)
     # The front matter text starts with the rest of the opening '---' line: line 1.
     fields, yaml_problems = _fields(fm_text, path, first_line=1)
     problems.extend(yaml_problems)
     if fields is None:
         return None, problems
-    return Parsed(fields, body.lstrip("\n"), body_line), problems
+    return Parsed(fields, body, body_line), problems
+
+
+def _construct_failure(node: yaml.Node, error: Exception) -> str:
+    """Why PyYAML could not build a value, in the user's terms."""
+    if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
+        # PyYAML reads 2021-13-45 as a timestamp and then fails to build it.
+        return f'"{node.value}" is not a valid date (use YYYY-MM-DD)'
+    tag = _foreign_tag(node)
+    if tag is not None:
+        # SafeLoader refuses !!python/object and the like: never run, only reported.
+        return f"the YAML tag {tag} is not allowed; write plain text, lists and dates"
+    if "recursive" in str(error):
+        return "refers to itself through a YAML alias (*name); write the value out"
+    return f"cannot be read: {error}"
+
+
+_STANDARD_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = {f"{_STANDARD_TAG}{name}" for name in
+               ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")}
+
+
+def _foreign_tag(node: yaml.Node) -> str | None:
+    """The first tag in ``node`` that plain YAML text does not produce."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.tag not in _PLAIN_TAGS:
+            return current.tag.replace(_STANDARD_TAG, "!!")
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in current.value for item in pair)
+    return None
 
 
 def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] | None, list[Problem]]:
@@ -113,8 +153,9 @@ def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] |
         for key_node, value_node in root.value:
             line = first_line + key_node.start_mark.line
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                problems.append(Problem(path, line, str(key_node.value),
-                                        "keys must be words such as 'title'"))
+                # A list or mapping as a key has no readable name of its own.
+                label = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "front matter"
+                problems.append(Problem(path, line, label, "keys must be words such as 'title'"))
                 continue
             key = key_node.value
             if key in fields:
@@ -123,10 +164,8 @@ def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] |
                 continue
             try:
                 value = loader.construct_object(value_node, deep=True)
-            except (ValueError, TypeError, yaml.YAMLError):
-                # PyYAML reads 2021-13-45 as a timestamp and then fails to build it.
-                text = value_node.value if isinstance(value_node, yaml.ScalarNode) else "value"
-                problems.append(Problem(path, line, key, f'"{text}" is not a valid date (use YYYY-MM-DD)'))
+            except (ValueError, TypeError, yaml.YAMLError) as error:
+                problems.append(Problem(path, line, key, _construct_failure(value_node, error)))
                 value = INVALID
             fields[key] = Field(key, value, value_node, line, first_line)
     finally:

@@ -34,6 +34,8 @@ KNOWN_KEYS = (
 )  # fmt: skip
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+"""Control characters (tab and newlines are whitespace, fine), surrogates, non-characters."""
 _URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 """Reserved and sub-delimiter characters kept as written (RFC 3986); others are %-encoded."""
 
@@ -101,6 +103,13 @@ class _Checker:
 def _as_text(field: Field, checker: _Checker, label: str, value: Any, line: int,
              node: yaml.Node | None = None) -> str | None:
     if isinstance(value, str):
+        bad = _UNPRINTABLE.search(value)
+        if bad:
+            # YAML's "\0" or "\ud800" escapes make characters that no page, feed or
+            # index can carry (XML forbids them; a lone surrogate cannot even be written).
+            checker.error(line, label, f"holds the invisible character U+{ord(bad.group()):04X}; "
+                          "remove it")
+            return None
         return value
     written = node.value if isinstance(node, yaml.ScalarNode) else field.source_text
     if isinstance(value, bool):

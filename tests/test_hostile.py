@@ -1,0 +1,190 @@
+"""The hostile corpus (tests/data/hostile): every case refused with its exact message, or
+built with every value escaped and every body sanitised."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dateline.build import build, check
+from dateline.errors import ValidationFailed
+from tests.projects import Project, article
+
+CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
+REFUSED = sorted(p.with_suffix("").name for p in (CORPUS / "refused").glob("*.expected"))
+PUBLISHED = sorted(p.stem for p in (CORPUS / "published").glob("*.md"))
+PLACES = CORPUS / "published" / "places.yml"
+"""Places the published cases name beyond GeoNames (one of them named in markup)."""
+REFUSED_SETTINGS = {"max_article_bytes": 50_000, "render_timeout": 1}
+SCRIPT_URL = re.compile(r"^\s*(java|vb)script:", re.IGNORECASE)
+
+
+def configure(project: Project, **settings: object) -> None:
+    config = project.root / "mkdocs.yml"
+    lines = "".join(f"    {key}: {value}\n" for key, value in settings.items())
+    text = config.read_text(encoding="utf-8")
+    assert "  dateline:\n" in text
+    config.write_text(text.replace("  dateline:\n", "  dateline:\n" + lines), encoding="utf-8")
+
+
+def copy_case(source: Path, project: Project) -> None:
+    if source.is_dir():
+        shutil.copytree(source, project.root / "articles", dirs_exist_ok=True)
+    else:
+        shutil.copy(source, project.root / "articles" / source.name)
+
+
+def refused_problems(project: Project) -> list[str]:
+    with pytest.raises(ValidationFailed) as failure:
+        check(project.settings)
+    return [str(p) for p in failure.value.problems]
+
+
+@pytest.mark.parametrize("case", REFUSED)
+def test_refused_case_gets_its_exact_message(project: Project, case: str) -> None:
+    configure(project, **REFUSED_SETTINGS)
+    folder = CORPUS / "refused"
+    copy_case(folder / case if (folder / case).is_dir() else folder / f"{case}.md", project)
+    expected = (folder / f"{case}.expected").read_text(encoding="utf-8").splitlines()
+    assert refused_problems(project) == expected
+
+
+def test_link_leading_outside_articles_is_refused(project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "secret.md"
+    outside.write_text(article(title="Not part of the archive"), encoding="utf-8")
+    (project.root / "articles" / "leak.md").symlink_to(outside)
+    project.write("fine.md", article())
+    assert refused_problems(project) == ["articles/leak.md: link: leads outside articles/; refused"]
+
+
+def test_the_default_size_limit_is_two_megabytes(project: Project) -> None:
+    project.write("big.md", article(body="Synthetic filler.\n" * 120_000))
+    assert refused_problems(project) == [
+        "articles/big.md: size: 2,160,057 bytes is over the limit of 2,000,000 (extra.dateline.max_article_bytes)"]
+
+
+# Built once: every published case in one site.
+
+@pytest.fixture(scope="module")
+def hostile_site(module_project: Callable[[], Project]) -> Project:
+    project = module_project()
+    for name in PUBLISHED:
+        copy_case(CORPUS / "published" / f"{name}.md", project)
+    shutil.copy(PLACES, project.root / "places.yml")
+    build(project.settings)
+    return project
+
+
+def pages(project: Project) -> dict[str, BeautifulSoup]:
+    return {p.relative_to(project.site).as_posix(): BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+            for p in sorted(project.site.rglob("*.html"))}
+
+
+def article_page(project: Project, case: str) -> BeautifulSoup:
+    """The built page of a published case, found by its exact headline."""
+    expected = (CORPUS / "published" / f"{case}.expected").read_text(encoding="utf-8").rstrip("\n")
+    found = [soup for path, soup in pages(project).items() if path.startswith("articles/")
+             and (h1 := soup.select_one("article h1")) is not None
+             and h1.get_text().replace("¶", "").strip() == expected]
+    assert len(found) == 1, f"no single article page has the headline {expected!r}"
+    return found[0]
+
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", PUBLISHED)
+def test_published_case_headline_is_text(hostile_site: Project, case: str) -> None:
+    page = article_page(hostile_site, case)
+    headline = (CORPUS / "published" / f"{case}.expected").read_text(encoding="utf-8").rstrip("\n")
+    assert page.title is not None and page.title.get_text().startswith(headline + " - ")
+
+
+@pytest.mark.slow
+def test_no_page_carries_a_script_handler_or_script_address_from_an_article(hostile_site: Project) -> None:
+    found = []
+    for path, soup in pages(hostile_site).items():
+        for tag in soup.find_all(True):
+            for name, value in tag.attrs.items():
+                values = value if isinstance(value, list) else [value]
+                if name.startswith("on") or any(SCRIPT_URL.match(v) or v.startswith("data:") for v in values
+                                                 if isinstance(v, str) and name != "content"):
+                    found.append(f"{path}: <{tag.name} {name}={value!r}>")
+        # Only the theme's scripts, and none inside the content.
+        content = soup.select_one("article.md-content__inner")
+        # The search page is hand-written and trusted (its form is the search box).
+        if content is not None and path != "search/index.html":
+            found += [f"{path}: <{t.name}> in content" for t in
+                      content.find_all(["script", "iframe", "object", "embed", "form", "input", "style",
+                                        "base", "meta", "svg", "math", "noscript"])]
+        found += [f"{path}: inline script {s.get_text()[:40]!r}" for s in soup.find_all("script")
+                  if "alert" in s.get_text()]
+    assert found == []
+
+
+@pytest.mark.slow
+def test_title_is_text_in_the_page_title_description_and_lists(hostile_site: Project) -> None:
+    page = article_page(hostile_site, "title-script")
+    assert page.title.get_text() == "</title><script>alert(1)</script> - Afghanistan 2021 — News Archive"
+    description = page.find("meta", attrs={"name": "description"})
+    assert description["content"] == '"><script>alert(2)</script>'
+    home = pages(hostile_site)["index.html"]
+    assert "</title><script>alert(1)</script>" in [a.get_text() for a in home.select("article li a")]
+
+
+@pytest.mark.slow
+def test_address_with_quotes_and_brackets_stays_one_link(hostile_site: Project) -> None:
+    page = article_page(hostile_site, "attribute-breakout")
+    meta = page.select_one("p.dateline-meta")
+    [source] = [a for a in meta.find_all("a") if a.get_text() == "<script>alert(1)</script>"]
+    assert source["href"] == "https://example.org/a%3Eb%22%20onmouseover=%22alert(1)%20x"
+    assert sorted(source.attrs) == ["href"]
+    description = page.find("meta", attrs={"name": "description"})
+    assert description["content"] == '" onmouseover="alert(1)" data-x="'
+
+
+@pytest.mark.slow
+def test_markdown_in_front_matter_values_is_shown_literally(hostile_site: Project) -> None:
+    page = article_page(hostile_site, "markdown-in-values")
+    meta = page.select_one("p.dateline-meta").get_text()
+    assert "Source: [Wire](javascript:alert(1))" in meta
+    assert "By: **Someone** <b>x</b>, [a](javascript:alert(1))" in meta
+    assert "Tags: <svg onload=alert(1)>, {: onclick=alert(1) }" in meta
+    cities = [a.get_text() for a in page.select("p.dateline-meta a")]
+    assert "<img src=x onerror=alert(1)>" in cities
+
+
+@pytest.mark.slow
+def test_body_keeps_its_text_links_and_heading_ids(hostile_site: Project) -> None:
+    content = article_page(hostile_site, "body-html").select_one("article.md-content__inner")
+    heading = content.find(id="heading-keeps-its-id")
+    assert heading.name in ("h2", "h3") and heading.get_text() == "Heading keeps its id¶"
+    assert heading.select_one("a.headerlink")["href"] == "#heading-keeps-its-id"
+    assert content.find("a", string="fine link")["href"] == "https://example.org/"
+    assert content.find("em").get_text() == "emphasis"
+    # Text of removed elements stays readable; the elements do not.
+    assert "overlay" in content.get_text() and content.find("div", string="overlay").attrs == {}
+    assert [a.get("href") for a in content.find_all("a", string=re.compile("^link"))] == [None, None, None]
+
+
+@pytest.mark.slow
+def test_attribute_lists_cannot_add_handlers(hostile_site: Project) -> None:
+    content = article_page(hostile_site, "attr-list-and-md-in-html").select_one("article.md-content__inner")
+    # An attribute list may set href, but a javascript: one is then dropped.
+    assert content.find("a", string="a link").attrs == {}
+    assert content.find("img", alt="an image").attrs == {"alt": "an image", "src": "https://example.org/pic.png"}
+    assert content.find(id="custom-id").get_text() == "Heading¶"
+    assert content.find("p", string="A paragraph with a handler.").attrs == {}
+    assert content.find("div").find("strong").get_text() == "Markdown"
+    assert content.find("span", string="a span").attrs == {}
+
+
+@pytest.mark.slow
+def test_byte_order_mark_and_crlf_build(hostile_site: Project) -> None:
+    content = article_page(hostile_site, "bom-crlf").select_one("article.md-content__inner")
+    paragraphs = [p.get_text() for p in content.find_all("p", class_=False)]
+    assert paragraphs == ["Synthetic text saved by a Windows editor.", "Second paragraph."]
