@@ -264,7 +264,7 @@ def test_build_command_prints_a_summary(project: Project) -> None:
     write_fixture_articles(project)
     result = dateline(project, "build")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 19 pages (19 written, 0 unchanged, 0 removed) in ")
+    assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 21 pages (21 written, 0 unchanged, 0 removed) in ")
     assert result.stdout.rstrip().endswith("s → site/")
 
 

@@ -6,11 +6,14 @@ step succeeded, so a failed build leaves the previous site complete.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +81,26 @@ def _recover(target: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
+@contextmanager
+def exclusive(settings: Settings) -> Iterator[None]:
+    """One build at a time per project: a second one waits rather than trampling docs/."""
+    lock_dir = settings.root / ".dateline"
+    lock_dir.mkdir(exist_ok=True)
+    with open(lock_dir / "build.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def build(settings: Settings) -> BuildResult:
     started = time.perf_counter()
+    with exclusive(settings):
+        return _build_locked(settings, started)
+
+
+def _build_locked(settings: Settings, started: float) -> BuildResult:
     archive, page_count, report, warnings = generate(settings)
     site = settings.site_dir
     _recover(site)

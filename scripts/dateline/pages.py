@@ -1,89 +1,36 @@
 """Render the archive as plain Markdown pages for MkDocs, Zensical or ProperDocs.
 
-Every page is a :class:`Page`: a path under ``docs/`` and its text. Internal links are
-relative ``.md`` links, so the builder checks them (strict mode) and they keep working
-under a project subpath on GitHub Pages. Every value from an article is escaped before
-it reaches Markdown, and titles in front matter are HTML-escaped because Material
-prints ``page.meta.title`` unescaped.
+Every page is a :class:`Page`: a path under ``docs/`` and its text. The pages about
+places (cities, countries) are in :mod:`dateline.pages_places`; the building blocks
+shared by all in :mod:`dateline.pagekit`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
-import json
-import posixpath
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
-from dateline.model import Archive, Article, City
+from dateline.model import Archive, Article
+from dateline.pagekit import (
+    GENERATED_ROOTS,
+    Page,
+    article_list,
+    article_path,
+    city_path,
+    day_path,
+    front_matter,
+    link,
+    month_path,
+    year_path,
+)
+from dateline.pages_places import render_cities_index, render_city, render_countries
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural
 
-MOST_COVERED = 5
-
-GENERATED_ROOTS = ("index.md", "articles", "cities", "dates")
-"""What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
-
-
-@dataclass(frozen=True)
-class Page:
-    path: str
-    """Posix path relative to ``docs/`` (``cities/kabul.md``)."""
-    text: str
-
-
-def article_path(article: Article) -> str:
-    return f"articles/{article.date:%Y/%m/%d}/{article.slug}.md"
-
-
-def city_path(key: str) -> str:
-    return f"cities/{key}.md"
-
-
-def day_path(day: dt.date) -> str:
-    return f"dates/{day:%Y/%m/%d}/index.md"
-
-
-def month_path(year: int, month: int) -> str:
-    return f"dates/{year:04d}/{month:02d}/index.md"
-
-
-def year_path(year: int) -> str:
-    return f"dates/{year:04d}/index.md"
-
-
-def link(text: str, target: str, here: str) -> str:
-    """A Markdown link from page ``here`` to page ``target``, its text made literal."""
-    return f"[{md(text)}]({posixpath.relpath(target, posixpath.dirname(here) or '.')})"
-
-
-def front_matter(title: str, description: str = "") -> str:
-    # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
-    lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
-    if description:
-        lines.append(f"description: {json.dumps(html.escape(description), ensure_ascii=False)}")
-    lines.append("---")
-    return "\n".join(lines) + "\n\n"
-
-
-def article_item(article: Article, here: str) -> str:
-    """One entry of an article list: title, date, cities, source and summary."""
-    details = [format_date(article.date), ", ".join(md(c.name) for c in article.cities)]
-    if article.source:
-        details.append(md(article.source))
-    lines = [f"- **{link(article.title, article_path(article), here)}**  ",
-             f"  {' · '.join(details)}"]
-    if article.summary:
-        lines[-1] += "  "
-        lines.append(f"  {md(article.summary)}")
-    return "\n".join(lines)
-
-
-def article_list(articles: Iterable[Article], here: str) -> str:
-    return "\n".join(article_item(a, here) for a in articles) + "\n"
+__all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link", "render",
+           "render_article"]
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -142,45 +89,6 @@ def render_article(article: Article, before: Article | None, after: Article | No
         neighbours.append(f"Later: {link(after.title, article_path(after), here)} →")
     if neighbours:
         parts.append("---\n\n" + "  \n".join(neighbours) + "\n{: .dateline-neighbours }\n")
-    return Page(here, "".join(parts))
-
-
-def render_city(city: City) -> Page:
-    here = city_path(city.key)
-    count = plural(len(city.articles), "article")
-    span = (format_date(city.first_date) if city.first_date == city.last_date
-            else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
-    parts = [front_matter(city.name, f"{count} about {city.name}"),
-             f"# {md(city.name)}\n\n**{count}**, {span}.\n\n"]
-    year = None
-    for (article_year, month), articles in _by_month(city.articles).items():
-        if article_year != year:
-            year = article_year
-            parts.append(f"## {year}\n\n")
-        parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
-    return Page(here, "".join(parts))
-
-
-def _by_month(articles: Sequence[Article]) -> dict[tuple[int, int], list[Article]]:
-    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
-    for article in articles:
-        months[(article.date.year, article.date.month)].append(article)
-    return months
-
-
-def render_cities_index(archive: Archive) -> Page:
-    here = "cities/index.md"
-    cities = list(archive.cities.values())
-    parts = [front_matter("Cities", "Every city in the archive"),
-             f"# Cities\n\n{plural(len(cities), 'city', 'cities')} in the archive.\n\n"]
-    if len(cities) > MOST_COVERED:
-        top = sorted(cities, key=lambda c: (-len(c.articles), c.name.casefold()))[:MOST_COVERED]
-        parts.append("## Most covered\n\n")
-        parts.extend(f"1. {link(c.name, city_path(c.key), here)} — "
-                     f"{plural(len(c.articles), 'article')}\n" for c in top)
-        parts.append("\n## All cities\n\n")
-    parts.extend(f"- {link(c.name, city_path(c.key), here)} — "
-                 f"{plural(len(c.articles), 'article')}\n" for c in cities)
     return Page(here, "".join(parts))
 
 
@@ -261,5 +169,6 @@ def render(archive: Archive, latest: int = 20) -> list[Page]:
     for index, article in enumerate(archive.articles):
         pages.append(render_article(article, *archive.neighbours(index), names))
     pages.extend(render_city(city) for city in archive.cities.values())
+    pages.extend(render_countries(archive))
     pages.extend(render_dates(archive))
     return pages

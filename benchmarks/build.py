@@ -1,0 +1,168 @@
+"""Build benchmark: Dateline against stock MkDocs + Material on the same synthetic articles.
+
+    .venv/bin/python benchmarks/build.py 1000 5000 [--runs 3]
+
+For each size it writes ``dateline demo`` articles once, then runs, side by side in one
+process so the noisy shared machine affects all alike:
+
+- dateline cold: ``dateline build`` with docs/, site/ and every cache removed;
+- dateline incremental: ``dateline build`` after editing one article's body;
+- stock MkDocs: ``mkdocs build`` with Material and its search plugin, the same articles
+  copied into docs/ as they are, kept out of the nav (the fast stock configuration).
+
+It prints the median wall time, ms per article, peak RSS of the whole command (children
+included), the site's size, and the mean size of an article page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "scripts"))
+
+from dateline.demo import write_demo  # noqa: E402
+from dateline.pages import GENERATED_ROOTS  # noqa: E402
+
+STOCK_CONFIG = """site_name: Stock MkDocs benchmark
+theme:
+  name: material
+nav:
+  - index.md
+not_in_nav: |
+  /articles/
+"""
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+def timed(command: list[str], cwd: Path) -> Run:
+    """Run a command; wall time and the peak RSS of it and the children it waited for."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    assert process.stderr is not None
+    errors = process.stderr.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    elapsed = time.perf_counter() - started
+    if process.returncode:
+        raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
+def dateline_project(root: Path, articles: Path) -> None:
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    if (REPO / "overrides").is_dir():
+        shutil.copytree(REPO / "overrides", root / "overrides")
+    generated = {REPO / "docs" / name for name in GENERATED_ROOTS}
+    shutil.copytree(REPO / "docs", root / "docs",
+                    ignore=lambda folder, names: [n for n in names if Path(folder, n) in generated])
+    shutil.copytree(articles, root / "articles")
+
+
+def stock_project(root: Path, articles: Path) -> None:
+    (root / "docs").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(STOCK_CONFIG)
+    (root / "docs" / "index.md").write_text("# Stock\n")
+    shutil.copytree(articles, root / "docs" / "articles")
+
+
+def clean_dateline(root: Path) -> None:
+    for name in GENERATED_ROOTS:
+        target = root / "docs" / name
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif target.exists():
+            target.unlink()
+    for name in ("site", ".dateline"):
+        shutil.rmtree(root / name, ignore_errors=True)
+
+
+def site_figures(site: Path) -> tuple[float, float]:
+    """Site size in MB, and the mean size of an article page in KB."""
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    pages = [p.stat().st_size for p in (site / "articles").rglob("*.html")]
+    return total / 1e6, statistics.mean(pages) / 1e3 if pages else 0.0
+
+
+def edit_one(root: Path, round_number: int) -> None:
+    first = sorted((root / "articles").rglob("*.md"))[round_number]
+    first.write_text(first.read_text() + f"\nEdited in round {round_number}.\n")
+
+
+def measure(label: str, runs: int, prepare: Callable[[int], None], command: list[str],
+            cwd: Path) -> list[Run]:
+    results = []
+    for number in range(runs):
+        prepare(number)
+        results.append(timed(command, cwd))
+        print(f"  {label} run {number + 1}: {results[-1].seconds:.1f} s", file=sys.stderr)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1000])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    python = sys.executable
+    rows = []
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory(prefix=f"dateline-bench-{size}-") as scratch:
+            base = Path(scratch)
+            write_demo(base / "articles", size)
+            ours, stock = base / "dateline", base / "stock"
+            ours.mkdir()
+            dateline_project(ours, base / "articles")
+            stock_project(stock, base / "articles")
+
+            def clean(_n: int, root: Path = ours) -> None:
+                clean_dateline(root)
+
+            def edit(n: int, root: Path = ours) -> None:
+                edit_one(root, n)
+
+            def clean_stock(_n: int, root: Path = stock) -> None:
+                shutil.rmtree(root / "site", ignore_errors=True)
+
+            cold = measure("dateline cold", args.runs, clean, [python, "-m", "dateline", "build"], ours)
+            site_mb, page_kb = site_figures(ours / "site")
+            incremental = measure("dateline incremental", args.runs, edit,
+                                  [python, "-m", "dateline", "build"], ours)
+            baseline = measure("stock MkDocs", args.runs, clean_stock,
+                               [python, "-m", "mkdocs", "build", "--quiet"], stock)
+            stock_mb, stock_kb = site_figures(stock / "site")
+            stock_median = statistics.median(r.seconds for r in baseline)
+            for name, results, mb, kb in (("dateline cold", cold, site_mb, page_kb),
+                                          ("dateline incremental", incremental, site_mb, page_kb),
+                                          ("stock MkDocs + Material", baseline, stock_mb, stock_kb)):
+                median = statistics.median(r.seconds for r in results)
+                rows.append((name, size, median, median / size * 1000,
+                             max(r.peak_mb for r in results), mb, kb, median / stock_median))
+
+    header = ("builder", "N", "wall s (median)", "ms/article", "peak RSS MB", "site MB",
+              "KB/article page", "× stock")
+    print("| " + " | ".join(header) + " |")
+    print("|" + "---|" * len(header))
+    for name, size, median, per, peak, mb, kb, ratio in rows:
+        print(f"| {name} | {size:,} | {median:.1f} | {per:.2f} | {peak:.0f} | {mb:.1f} | {kb:.1f} "
+              f"| {ratio:.2f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""The building blocks of generated pages: paths, links, front matter, article lists.
+
+Internal links are relative ``.md`` links, so the builder checks them (strict mode) and
+they keep working under a project subpath on GitHub Pages. Every value from an article
+is escaped before it reaches Markdown, and titles in front matter are HTML-escaped
+because Material prints ``page.meta.title`` unescaped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from dateline.model import Article, CityRef
+from dateline.text import escape_markdown_inline as md
+from dateline.text import format_date
+
+GENERATED_ROOTS = ("index.md", "articles", "cities", "countries", "dates")
+"""What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    """Posix path relative to ``docs/`` (``cities/kabul.md``)."""
+    text: str
+
+
+def article_path(article: Article) -> str:
+    return f"articles/{article.date:%Y/%m/%d}/{article.slug}.md"
+
+
+def city_path(key: str) -> str:
+    return f"cities/{key}.md"
+
+
+def country_path(key: str) -> str:
+    return f"countries/{key}.md"
+
+
+def day_path(day: dt.date) -> str:
+    return f"dates/{day:%Y/%m/%d}/index.md"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"dates/{year:04d}/{month:02d}/index.md"
+
+
+def year_path(year: int) -> str:
+    return f"dates/{year:04d}/index.md"
+
+
+def link(text: str, target: str, here: str) -> str:
+    """A Markdown link from page ``here`` to page ``target``, its text made literal."""
+    return f"[{md(text)}]({posixpath.relpath(target, posixpath.dirname(here) or '.')})"
+
+
+def front_matter(title: str, description: str = "") -> str:
+    # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
+    lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
+    if description:
+        lines.append(f"description: {json.dumps(html.escape(description), ensure_ascii=False)}")
+    lines.append("---")
+    return "\n".join(lines) + "\n\n"
+
+
+def city_name(city: CityRef) -> str:
+    """The name pages show: the gazetteer's display name, else the name as written."""
+    return city.place.name if city.place is not None else city.name
+
+
+def article_item(article: Article, here: str) -> str:
+    """One entry of an article list: title, date, cities, source and summary."""
+    details = [format_date(article.date), ", ".join(md(city_name(c)) for c in article.cities)]
+    if article.source:
+        details.append(md(article.source))
+    lines = [f"- **{link(article.title, article_path(article), here)}**  ",
+             f"  {' · '.join(details)}"]
+    if article.summary:
+        lines[-1] += "  "
+        lines.append(f"  {md(article.summary)}")
+    return "\n".join(lines)
+
+
+def article_list(articles: Iterable[Article], here: str) -> str:
+    return "\n".join(article_item(a, here) for a in articles) + "\n"

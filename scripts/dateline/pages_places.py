@@ -1,0 +1,137 @@
+"""Pages about places: a page per city, the cities index by country, and country pages.
+
+Place facts (country, region, coordinates, other names) come from the gazetteer, and
+every page that shows them credits GeoNames, as its licence requires.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from dateline.gazetteer_index import ATTRIBUTION
+from dateline.model import Archive, Article, City
+from dateline.pagekit import Page, article_list, city_path, country_path, front_matter, link
+from dateline.text import escape_markdown_inline as md
+from dateline.text import format_date, format_month, plural, slugify
+
+MOST_COVERED = 5
+COUNTRY_LATEST = 20
+NO_COUNTRY = "Other places"
+
+
+@dataclass(frozen=True)
+class Country:
+    key: str
+    name: str
+    cities: tuple[City, ...]
+    """Most covered first."""
+    articles: tuple[Article, ...]
+    """Every article naming one of its cities, newest first."""
+
+
+def countries_of(archive: Archive) -> list[Country]:
+    """Countries with their cities, in alphabetical order (places without one last)."""
+    grouped: dict[str, list[City]] = defaultdict(list)
+    for city in archive.cities.values():
+        grouped[city.place.country if city.place and city.place.country else NO_COUNTRY].append(city)
+    countries = []
+    for name in sorted(grouped, key=lambda n: (n == NO_COUNTRY, n.casefold())):
+        cities = sorted(grouped[name], key=lambda c: (-len(c.articles), c.name.casefold()))
+        articles = {a.path: a for c in cities for a in c.articles}
+        newest = sorted(articles.values(), key=lambda a: a.sort_key, reverse=True)
+        countries.append(Country(slugify(name), name, tuple(cities), tuple(newest)))
+    return countries
+
+
+def _coordinates(lat: float, lon: float) -> str:
+    text = f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
+    return f"[{text}](https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=10/{lat:.4f}/{lon:.4f})"
+
+
+def _place_lines(city: City, here: str) -> str:
+    place = city.place
+    if place is None:
+        return ""
+    where = [md(place.region)] if place.region else []
+    if place.country:
+        where.append(link(place.country, country_path(slugify(place.country)), here))
+    if place.lat is not None and place.lon is not None:
+        where.append(_coordinates(place.lat, place.lon))
+    lines = [" · ".join(where)] if where else []
+    if place.aliases:
+        lines.append("Also written: " + ", ".join(md(a) for a in place.aliases))
+    return "  \n".join(lines) + "\n{: .dateline-place }\n\n" if lines else ""
+
+
+def _by_month(articles: Sequence[Article]) -> dict[tuple[int, int], list[Article]]:
+    months: dict[tuple[int, int], list[Article]] = defaultdict(list)
+    for article in articles:
+        months[(article.date.year, article.date.month)].append(article)
+    return months
+
+
+def _credit(archive_has_places: bool) -> str:
+    return f"\n---\n\n{ATTRIBUTION}\n{{: .dateline-credit }}\n" if archive_has_places else ""
+
+
+def render_city(city: City) -> Page:
+    here = city_path(city.key)
+    count = plural(len(city.articles), "article")
+    span = (format_date(city.first_date) if city.first_date == city.last_date
+            else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
+    parts = [front_matter(city.name, f"{count} about {city.name}"),
+             f"# {md(city.name)}\n\n", _place_lines(city, here), f"**{count}**, {span}.\n\n"]
+    year = None
+    for (article_year, month), articles in _by_month(city.articles).items():
+        if article_year != year:
+            year = article_year
+            parts.append(f"## {year}\n\n")
+        parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
+    parts.append(_credit(city.place is not None))
+    return Page(here, "".join(parts))
+
+
+def _city_counts(cities: Iterable[City], here: str, marker: str = "-") -> str:
+    return "".join(f"{marker} {link(c.name, city_path(c.key), here)} — "
+                   f"{plural(len(c.articles), 'article')}\n" for c in cities)
+
+
+def render_cities_index(archive: Archive) -> Page:
+    here = "cities/index.md"
+    cities = list(archive.cities.values())
+    countries = countries_of(archive)
+    parts = [front_matter("Cities", "Every city in the archive"),
+             f"# Cities\n\n{plural(len(cities), 'city', 'cities')} in "
+             f"{link(plural(len(countries), 'country', 'countries'), 'countries/index.md', here)}.\n\n"]
+    if len(cities) > MOST_COVERED:
+        top = sorted(cities, key=lambda c: (-len(c.articles), c.name.casefold()))[:MOST_COVERED]
+        parts.append(f"## Most covered\n\n{_city_counts(top, here, '1.')}\n")
+    for country in countries:
+        heading = (md(country.name) if country.name == NO_COUNTRY
+                   else link(country.name, country_path(country.key), here))
+        alphabetical = sorted(country.cities, key=lambda c: (c.name.casefold(), c.key))
+        parts.append(f"## {heading}\n\n{_city_counts(alphabetical, here)}\n")
+    parts.append(_credit(any(c.place for c in cities)))
+    return Page(here, "".join(parts))
+
+
+def render_countries(archive: Archive) -> list[Page]:
+    """``/countries/`` and a page per country rolling up its cities."""
+    countries = [c for c in countries_of(archive) if c.name != NO_COUNTRY]
+    here = "countries/index.md"
+    pages = [Page(here, front_matter("Countries", "The archive by country") + "# Countries\n\n" + "".join(
+        f"- {link(c.name, country_path(c.key), here)} — {plural(len(c.articles), 'article')}, "
+        f"{plural(len(c.cities), 'city', 'cities')}\n" for c in countries) + _credit(bool(countries)))]
+    for country in countries:
+        here = country_path(country.key)
+        count = plural(len(country.articles), "article")
+        parts = [front_matter(country.name, f"{count} about places in {country.name}"),
+                 f"# {md(country.name)}\n\n**{count}** about "
+                 f"{plural(len(country.cities), 'city', 'cities')}.\n\n",
+                 f"## Cities\n\n{_city_counts(country.cities, here)}\n",
+                 f"## Latest articles\n\n{article_list(country.articles[:COUNTRY_LATEST], here)}",
+                 _credit(True)]
+        pages.append(Page(here, "".join(parts)))
+    return pages
