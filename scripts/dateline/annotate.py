@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -21,6 +22,7 @@ from dateline.errors import Problem
 from dateline.frontmatter_yaml import BOM, parse
 from dateline.gazetteer import Gazetteer, Place
 from dateline.placenames import name_key
+from dateline.writer import atomic_write
 
 
 @dataclass(frozen=True)
@@ -159,3 +161,33 @@ def _splice(lines: list[str], node: yaml.Node, key_index: int, items: list[str])
         old = [] if node.tag == "tag:yaml.org,2002:null" else [line[start:end]]
         lines[row] = f"{line[:start]}[{', '.join(old + items)}]{line[end:]}"
     return True
+
+
+def article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    """The article files named, folders searched for ``*.md``; a missing path is a problem."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*.md") if not any(
+                part.startswith(".") for part in p.relative_to(path).parts)))
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem(str(path), 0, "path", "not found"))
+    return files, problems
+
+
+def annotate_file(path: Path, display: str, gazetteer: Gazetteer, *, write: bool) -> Annotation:
+    """Plan (and with ``write``, make) the additions for one file, byte-exact elsewhere."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return Annotation(display, (), (), (), "", (Problem(
+            display, data.count(b"\n", 0, error.start) + 1, "encoding",
+            f"byte 0x{data[error.start]:02X} at position {error.start} is not UTF-8"),))
+    result = annotate_text(text, display, gazetteer)
+    if write and result.changed:
+        atomic_write(path, result.text.encode("utf-8"))
+    return result

@@ -5,6 +5,7 @@ A user's mistake ends with a plain message and exit code 1; a bug keeps its trac
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +14,16 @@ import typer
 from rich.console import Console
 
 from dateline import __version__
+from dateline.annotate import annotate_file, article_paths
 from dateline.audit import audit as audit_site
 from dateline.build import build as build_site
 from dateline.build import check as check_archive
-from dateline.config import CONFIG_FILE, load_settings
+from dateline.cities import load_gazetteer
+from dateline.config import CONFIG_FILE, Settings, load_settings
 from dateline.errors import DatelineError, Problem, ValidationFailed
+from dateline.gazetteer import Gazetteer
+from dateline.import_posts import import_folder
+from dateline.importer import Imported, plain_text_article, write_new
 from dateline.text import plural
 
 app = typer.Typer(
@@ -114,6 +120,109 @@ def audit(
         err.print(summary, style="bold red", markup=False)
         raise typer.Exit(1)
     out.print(summary)
+
+
+def _gazetteer(config: Path) -> tuple[Gazetteer, Settings | None, list[Problem]]:
+    """The project's gazetteer (with places.yml) where there is a project, else GeoNames alone."""
+    if config.is_file():
+        settings = load_settings(config)
+        gazetteer, problems = load_gazetteer(settings)
+        return gazetteer, settings, problems
+    return Gazetteer.load(), None, []
+
+
+@app.command()
+def annotate(
+    paths: Annotated[list[Path], typer.Argument(help="Article files, or folders of them.")],
+    write: Annotated[bool, typer.Option(
+        "--write", help="Add the cities found to each cities: list.")] = False,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Find the cities each article's text mentions; print what would be added, or add it."""
+    try:
+        gazetteer, settings, problems = _gazetteer(config)
+    except DatelineError as error:
+        raise _fail(error) from None
+    files, missing = article_paths(paths)
+    problems += missing
+    changed = 0
+    for file in files:
+        shown = settings.display(file.resolve()) if settings else str(file)
+        result = annotate_file(file, shown, gazetteer, write=write)
+        problems += result.problems
+        if result.additions:
+            found = ", ".join(f"{m.place.name} ({m.count})" for m in result.additions)
+            verb = "added" if write and result.changed else "would add"
+            out.print(f"{shown}: {verb} {found}", markup=False)
+            changed += result.changed
+        elif not any(p.is_error for p in result.problems):
+            out.print(f"{shown}: nothing to add", markup=False)
+    _print_problems(sorted(problems))
+    if write:
+        out.print(f"{plural(changed, 'file')} changed.")
+    elif changed:
+        out.print(f"{plural(changed, 'file')} would change; run again with --write to change them.")
+    if any(p.is_error for p in problems):
+        raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    sources: Annotated[list[Path], typer.Argument(
+        help="Plain-text articles (headline, blank line, paragraphs), or Jekyll _posts/ or Hugo "
+             "content/ folders.")],
+    date: Annotated[str | None, typer.Option(
+        help="Publication date of plain-text articles (YYYY-MM-DD).")] = None,
+    source: Annotated[str | None, typer.Option(help="Publication name for plain-text articles.")] = None,
+    url: Annotated[str | None, typer.Option(
+        help="Original address, for a single plain-text article.")] = None,
+    config: ConfigOption = Path(CONFIG_FILE),
+) -> None:
+    """Turn plain-text articles or another generator's posts into article files; never overwrites."""
+    try:
+        gazetteer, settings, problems = _gazetteer(config)
+        if settings is None:
+            raise DatelineError(f"{config}: not found (run dateline import in the project folder)")
+        day = _import_date(date, any(s.is_file() for s in sources))
+        if url and sum(s.is_file() for s in sources) > 1:
+            raise DatelineError("--url names one original; import such articles one at a time")
+    except DatelineError as error:
+        raise _fail(error) from None
+    articles_dir = settings.display(settings.articles_dir)
+    items: list[Imported] = []
+    for item_source in sources:
+        if item_source.is_dir():
+            found, more = import_folder(item_source, gazetteer, articles_dir=articles_dir)
+            items += found
+        elif item_source.is_file() and day is not None:
+            text = item_source.read_bytes().decode("utf-8", errors="replace")
+            item, more = plain_text_article(text, str(item_source), gazetteer, day=day, source=source,
+                                            url=url, articles_dir=articles_dir)
+            items += [item] if item else []
+        else:
+            more = [Problem(str(item_source), 0, "path", "not found")]
+        problems += more
+    written, more = write_new(settings.root, items)
+    problems += more
+    for item in items:
+        if settings.root / item.path in written:
+            cities = ", ".join(f"{m.place.name} ({m.count})" for m in item.mentions) or "no cities found"
+            out.print(f"{item.path}: from {item.origin}; {cities}", markup=False)
+    _print_problems(sorted(problems))
+    out.print(f"{plural(len(written), 'article')} imported; check their cities, then run dateline check.")
+    if any(p.is_error for p in problems):
+        raise typer.Exit(1)
+
+
+def _import_date(date: str | None, needed: bool) -> dt.date | None:
+    if date is None:
+        if needed:
+            raise DatelineError("--date YYYY-MM-DD is required for plain-text articles")
+        return None
+    try:
+        return dt.date.fromisoformat(date)
+    except ValueError:
+        raise DatelineError(f'--date: "{date}" is not a date (use YYYY-MM-DD)') from None
 
 
 @app.command()
