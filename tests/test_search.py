@@ -5,14 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 
 from dateline.archive import group
+from dateline.build import build
 from dateline.errors import BuildError
 from dateline.model import Article, CityRef
 from dateline.search import EVERY_ARTICLE, article_record, index_language, index_site, records, sort_date
 from dateline.search_pagefind import PagefindService
+from tests.projects import Project, article
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -98,3 +102,47 @@ def test_missing_binary_is_a_build_error(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(pagefind_bin, "get_executable", missing)
     with pytest.raises(BuildError, match="Pagefind binary is missing"), PagefindService():
         pass
+
+
+@pytest.mark.slow
+def test_build_indexes_articles_and_replaces_materials_search(project: Project) -> None:
+    project.write("2021/a.md", article(title="'Alpha <b>report</b>'", slug="alpha", body="Zebrafish text.\n"))
+    project.write("2021/b.md", article(title="Bravo", date="2021-08-14", body="Other text.\n"))
+    build(project.settings)
+    site = project.site
+    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 2
+    assert not (site / "search" / "search_index.json").exists(), "Material's search plugin is off"
+
+    def header_form(page: str) -> Any:
+        soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "html.parser")
+        return soup, soup.select_one(".md-header form.md-search__form")
+
+    soup, form = header_form("index.html")
+    assert form["action"] == "search/" and form["method"] == "get"
+    assert form.select_one("input")["name"] == "q"
+    assert [a.get_text(strip=True) for a in soup.select(".md-tabs__link")] == ["Home", "Cities", "Dates", "Search"]
+    _, form = header_form("articles/2021/08/13/alpha/index.html")
+    assert form["action"] == "../../../../../search/"
+    search_page, _ = header_form("search/index.html")
+    assert search_page.select_one("#dateline-search form input[name=q]") is not None
+    assert search_page.select_one('script[type=module][src$="assets/search/search.js"]') is not None
+
+
+@pytest.mark.slow
+def test_failed_indexing_keeps_the_previous_site(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pagefind_bin
+
+    project.write("2021/a.md", article())
+    build(project.settings)
+    before = (project.site / "index.html").read_bytes()
+
+    def missing() -> Path:
+        raise FileNotFoundError("no pagefind here")
+
+    monkeypatch.setattr(pagefind_bin, "get_executable", missing)
+    project.write("2021/b.md", article(title="Bravo", date="2021-08-14"))
+    with pytest.raises(BuildError, match="Pagefind binary is missing"):
+        build(project.settings)
+    assert (project.site / "index.html").read_bytes() == before
+    assert (project.site / "pagefind" / "pagefind.js").is_file()

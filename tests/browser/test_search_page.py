@@ -12,15 +12,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RESULT_TITLES = ".dateline-result__title a"
 
 
+def settle(page: Any) -> None:
+    """Wait until a search has finished drawing: a count or "no results", nothing pending."""
+    page.wait_for_function(
+        "() => { const status = document.querySelector('.dateline-search__status');"
+        " return status && /found|No articles/.test(status.textContent)"
+        " && !document.querySelector('.dateline-result-pending'); }")
+
+
 def titles(page: Any) -> list[str]:
-    page.wait_for_selector(".dateline-result, .dateline-search__status--none")
+    settle(page)
     return sorted(page.locator(RESULT_TITLES).all_inner_texts())
 
 
 def wait_for_count(page: Any, count: int) -> None:
     page.wait_for_function(
         "n => document.querySelectorAll('.dateline-result').length === n "
-        "&& /found/.test(document.querySelector('.dateline-search__status').textContent)", arg=count)
+        "&& /found/.test(document.querySelector('.dateline-search__status')?.textContent)", arg=count)
 
 
 def test_header_box_on_home_page_finds_the_sample_article(page: Any, sample_url: str) -> None:
@@ -86,7 +94,7 @@ def test_filters_without_words_list_every_match_newest_first(page: Any, multi_ur
         "Alpha report from Herat"]
     page.select_option("#dateline-search-sort", "oldest")
     page.wait_for_url("**sort=oldest")
-    page.wait_for_function("document.querySelector('.dateline-result__title a').textContent.startsWith('Alpha')")
+    page.wait_for_function("document.querySelector('.dateline-result__title a')?.textContent.startsWith('Alpha')")
     assert page.locator("[data-facet=month]").get_by_label("September 2021").is_visible()
 
 

@@ -124,18 +124,23 @@ async function start(root) {
   const headerInput = document.querySelector(".dateline-header-search input[name=q]");
 
   let pagefind;
-  let allFilters;
+  // Filter counts need every filter chunk (on a large archive, more bytes than the
+  // search itself), so they load once the first results are on screen.
+  let allFiltersPromise;
+  const allFilters = () => (allFiltersPromise ??= pagefind.filters());
   try {
     pagefind = await import(BUNDLE);
     await pagefind.options({ excerptLength: 30 });
-    pagefind.init();
-    // Filter counts need every filter chunk. They load beside the first search rather
-    // than before it, so the first results do not wait for them.
-    allFilters = pagefind.filters();
+    await pagefind.init();
   } catch (error) {
-    status.textContent = "The search index could not be loaded. Browse the archive by city or by date instead.";
-    console.error(error);
+    failed(error);
     return;
+  }
+
+  function failed(error) {
+    status.textContent = "The search index could not be loaded. Browse the archive by city or by date instead.";
+    status.classList.add("dateline-search__status--none");
+    console.error(error);
   }
 
   let state = readState(location.search);
@@ -164,7 +169,11 @@ async function start(root) {
     return byFacet;
   }
 
-  async function render() {
+  function render() {
+    draw().catch(failed);
+  }
+
+  async function draw() {
     const mine = ++run;
     input.value = state.q;
     if (headerInput) headerInput.value = state.q;
@@ -172,7 +181,7 @@ async function start(root) {
     const hasFilters = Object.keys(state.filters).length > 0;
     const term = state.q || EVERY_ARTICLE;
     if (!state.q && !hasFilters) {
-      const all = await allFilters;
+      const all = await allFilters();
       if (mine !== run) return;
       drawFilters(all);
       showResults([], "Type words above, or pick a city, date, source or tag.");
@@ -186,14 +195,14 @@ async function start(root) {
     results = search.results;
     shown = 0;
     list.replaceChildren();
-    await showMore();
-    if (mine !== run) return;
     const what = state.q ? `“${state.q}”` : "these filters";
     status.textContent = results.length
       ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.`
       : `No articles match ${what}. Check the spelling, try fewer words, or remove a filter.`;
     status.classList.toggle("dateline-search__status--none", results.length === 0);
-    await allFilters;
+    await showMore();
+    if (mine !== run) return;
+    await allFilters();
     // Pagefind counts filter values only once their chunks are in; search again (now
     // from memory) when the first search ran before they were.
     const counted = Object.keys(search.filters || {}).length ? search
@@ -216,11 +225,15 @@ async function start(root) {
   async function showMore() {
     const mine = run;
     const page = results.slice(shown, shown + PAGE_SIZE);
-    const data = await Promise.all(page.map((result) => result.data()));
-    if (mine !== run) return;
-    list.append(...data.map(resultItem));
     shown += page.length;
     more.hidden = shown >= results.length;
+    // Each result appears as soon as its own fragment arrives, in its place.
+    const slots = page.map(() => el("li", { class: "dateline-result-pending" }));
+    list.append(...slots);
+    await Promise.all(page.map(async (result, index) => {
+      const data = await result.data();
+      if (mine === run) slots[index].replaceWith(resultItem(data));
+    }));
   }
 
   function drawFilters(countsByFacet) {
@@ -271,7 +284,7 @@ async function start(root) {
     typing = setTimeout(() => go({ ...state, q: input.value.trim() }, false), 250);
   });
   sortSelect.addEventListener("change", () => go({ ...state, sort: sortSelect.value }, true));
-  more.addEventListener("click", () => showMore());
+  more.addEventListener("click", () => showMore().catch(failed));
   window.addEventListener("popstate", () => { state = readState(location.search); render(); });
 
   render();
