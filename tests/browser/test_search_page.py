@@ -145,3 +145,13 @@ def test_site_under_a_subpath(page: Any, subpath_url: str) -> None:
     page.locator(RESULT_TITLES).click()
     page.wait_for_url("**/archive/articles/2021/08/15/**")
     assert page.locator("h1").inner_text().startswith("Delta report from Ghazni")
+
+
+def test_header_box_on_a_phone_opens_focused(page: Any, sample_url: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(sample_url)
+    page.locator("label.md-header__button[for=__search]").click()
+    page.keyboard.type("kandahar")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/search/?q=kandahar")
+    assert len(titles(page)) == 1

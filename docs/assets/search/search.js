@@ -29,6 +29,18 @@ const EVERY_ARTICLE = "zzdatelineeveryarticle";
 // bundle's location, so result URLs come back with the subpath included.
 const BUNDLE = new URL("../../pagefind/pagefind.js", import.meta.url).href;
 
+// The header box (overrides/partials/dateline-search.html) opens as an overlay on small
+// screens through Material's #__search toggle. Material's script, which would focus the
+// box, serves only its own search plugin, so the focus is given here.
+const toggle = document.getElementById("__search");
+const headerBox = document.querySelector(".dateline-header-search input[name=q]");
+if (toggle && headerBox) {
+  toggle.addEventListener("change", () => { if (toggle.checked) headerBox.focus(); });
+  headerBox.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") { toggle.checked = false; headerBox.blur(); }
+  });
+}
+
 const root = document.getElementById("dateline-search");
 if (root) start(root);
 
@@ -138,7 +150,10 @@ async function start(root) {
   }
 
   function failed(error) {
-    status.textContent = "The search index could not be loaded. Browse the archive by city or by date instead.";
+    // An archive without articles has a bundle without any language index.
+    status.textContent = /No language indexes/.test(error?.message)
+      ? "There are no articles to search yet."
+      : "The search index could not be loaded. Browse the archive by city or by date instead.";
     status.classList.add("dateline-search__status--none");
     console.error(error);
   }
