@@ -1,0 +1,33 @@
+"""The same docs/ builds with Zensical, MkDocs' successor, which runs no MkDocs plugins."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dateline.build import generate
+from tests.projects import Project, article
+from tests.test_build import links
+
+pytestmark = pytest.mark.slow
+
+ZENSICAL = Path(sys.executable).with_name("zensical")
+
+
+def test_zensical_builds_the_generated_pages_with_working_links(project: Project) -> None:
+    project.write("a.md", article(title="Kandahar falls", cities="[Qandahar, Kabul]"))
+    generate(project.settings)
+    result = subprocess.run([str(ZENSICAL), "build", "-f", "mkdocs.yml"], cwd=project.root,
+                            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = "articles/2021/08/13/a/index.html"
+    html = BeautifulSoup((project.site / page).read_text(encoding="utf-8"), "html.parser")
+    found = links(html.select_one("article"), page)
+    assert found["Kandahar"] == "cities/kandahar/index.html"
+    assert found["13 August 2021"] == "dates/2021/08/13/index.html"
+    for target in found.values():
+        assert (project.site / target).exists(), target
