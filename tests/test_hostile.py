@@ -25,11 +25,14 @@ SCRIPT_URL = re.compile(r"^\s*(java|vb)script:", re.IGNORECASE)
 
 
 def configure(project: Project, **settings: object) -> None:
+    """Set ``extra.dateline`` keys in the project's mkdocs.yml, replacing any already there."""
     config = project.root / "mkdocs.yml"
-    lines = "".join(f"    {key}: {value}\n" for key, value in settings.items())
     text = config.read_text(encoding="utf-8")
     assert "  dateline:\n" in text
-    config.write_text(text.replace("  dateline:\n", "  dateline:\n" + lines), encoding="utf-8")
+    for key, value in settings.items():
+        text = re.sub(rf"(?m)^    {key}: .*\n", "", text)
+        text = text.replace("  dateline:\n", f"  dateline:\n    {key}: {value}\n")
+    config.write_text(text, encoding="utf-8")
 
 
 def copy_case(source: Path, project: Project) -> None:
