@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 import pytest
 from bs4 import BeautifulSoup
 
 from dateline.build import build, check
 from dateline.errors import ValidationFailed
+from dateline.sanitize import sanitize_html
 from tests.projects import Project, article
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
@@ -191,3 +195,51 @@ def test_byte_order_mark_and_crlf_build(hostile_site: Project) -> None:
     content = article_page(hostile_site, "bom-crlf").select_one("article.md-content__inner")
     paragraphs = [p.get_text() for p in content.find_all("p", class_=False)]
     assert paragraphs == ["Synthetic text saved by a Windows editor.", "Second paragraph."]
+
+
+def test_check_command_reports_every_refused_case_at_once_without_a_traceback(project: Project) -> None:
+    configure(project, **REFUSED_SETTINGS)
+    folder = CORPUS / "refused"
+    expected = set()
+    for case in REFUSED:
+        copy_case(folder / case if (folder / case).is_dir() else folder / f"{case}.md", project)
+        expected |= set((folder / f"{case}.expected").read_text(encoding="utf-8").splitlines())
+    result = subprocess.run([sys.executable, "-m", "dateline", "check"], cwd=project.root,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    *lines, summary = result.stderr.splitlines()
+    assert set(lines) == expected and len(lines) == len(expected)
+    assert summary == f"{len(expected)} errors; nothing was written."
+
+
+# The sanitiser's rules, one by one.
+
+@pytest.mark.parametrize(("html", "default", "trusted"), [
+    ('<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>',
+     '<img src="a.png" alt="A">Cap', '<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>'),
+    ('<p title="t" lang="fa" dir="rtl">x</p>', "<p>x</p>", '<p title="t" lang="fa" dir="rtl">x</p>'),
+    ('<iframe src="https://example.org/"></iframe>x', "x", "x"),
+    ('<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>'),
+    ('<img src="data:image/png;base64,AA" alt="d">', '<img alt="d">', '<img alt="d">'),
+    ('<td style="text-align: right; position: fixed">1</td>', '1', '1'),
+    ('<table><tr><td style="text-align: right; position: fixed">1</td></tr></table>',
+     '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>',
+     '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>'),
+    ('<h2 id="x" class="y" onclick="z">H</h2>', '<h2 id="x" class="y">H</h2>', '<h2 id="x" class="y">H</h2>'),
+    ('<a class="headerlink" href="#x" title="Permanent link">¶</a>',
+     '<a class="headerlink" href="#x" title="Permanent link">¶</a>',
+     '<a class="headerlink" href="#x" title="Permanent link">¶</a>'),
+])
+def test_sanitiser_keeps_the_documented_subset(html: str, default: str, trusted: str) -> None:
+    assert sanitize_html(html) == default
+    assert sanitize_html(html, trusted_html=True) == trusted
+
+
+def test_trusted_pages_keep_raw_html_but_never_articles() -> None:
+    with pytest.raises(ValueError, match="trusted_pages may not match article pages"):
+        markdown.Markdown(extensions=["dateline.sanitize"],
+                          extension_configs={"dateline.sanitize": {"trusted_pages": ["*.md"]}})
+    # Outside MkDocs the page is unknown: sanitised, whatever the list says.
+    md = markdown.Markdown(extensions=["dateline.sanitize"],
+                           extension_configs={"dateline.sanitize": {"trusted_pages": ["search.md"]}})
+    assert md.convert("<form><input></form>\n\nText.") == "<p>Text.</p>"
