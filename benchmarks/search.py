@@ -20,6 +20,7 @@ import gzip
 import http.server
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import threading
@@ -147,7 +148,7 @@ def bundle_sizes(bundle: Path) -> tuple[int, int]:
     return total, index
 
 
-def run(count: int, browser_queries: bool) -> None:
+def run(count: int, browser_queries: bool, repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
@@ -169,10 +170,16 @@ def run(count: int, browser_queries: bool) -> None:
 
         with serve(folder) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            print("to results: median ms from navigation to the first result on screen; KB then: "
+                  "bytes received by then;\nKB pagefind / KB all: bytes of the index / of everything "
+                  "once the filter counts are drawn too (first run)")
             print(f"{'first query (cold cache)':<26} {'to results':>10} {'KB then':>8} "
                   f"{'KB pagefind':>12} {'KB all':>7}  status")
             for name, path in QUERIES.items():
-                figures = first_query(browser, base + path)
+                # Times vary run to run; the median of a few cold runs is steadier.
+                runs = [first_query(browser, base + path) for _ in range(repeat)]
+                figures = runs[0]
+                figures["ms"] = statistics.median(run["ms"] for run in runs)
                 print(f"{name:<26} {figures['ms']:>8.0f} ms {figures['at_results'] / 1024:>8.0f} "
                       f"{figures['index'] / 1024:>12.0f} {figures['total'] / 1024:>7.0f}  "
                       f"{figures['status']}")
@@ -185,9 +192,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium queries")
+    parser.add_argument("--repeat", type=int, default=3, help="cold runs per query (median time)")
     args = parser.parse_args()
     for size in args.sizes:
-        run(size, not args.no_browser)
+        run(size, not args.no_browser, args.repeat)
 
 
 if __name__ == "__main__":

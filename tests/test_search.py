@@ -14,7 +14,15 @@ from dateline.archive import group
 from dateline.build import build
 from dateline.errors import BuildError
 from dateline.model import Article, CityRef
-from dateline.search import EVERY_ARTICLE, article_record, index_language, index_site, records, sort_date
+from dateline.search import (
+    EVERY_ARTICLE,
+    article_record,
+    facet_word,
+    index_language,
+    index_site,
+    records,
+    sort_date,
+)
 from dateline.search_pagefind import PagefindService
 from tests.projects import Project, article
 
@@ -41,7 +49,7 @@ def test_record_holds_plain_text_meta_filters_and_sort() -> None:
     assert record["meta"] == {
         "title": "Taliban <b>take</b> Kandahar", "date": "2021-08-13", "date_label": "13 August 2021",
         "cities": "Kandahar, Herat", "places": "Kandahār, Kandahar, Herat", "every": EVERY_ARTICLE,
-        "source": "Wire & Co", "tags": "offensive, 2021"}
+        "source": "Wire & Co", "tags": "offensive, 2021", "facets": record["meta"]["facets"]}
     assert record["filters"] == {"city": ["Kandahar", "Herat"], "year": ["2021"], "month": ["2021-08"],
                                  "source": ["Wire & Co"], "tag": ["offensive", "2021"]}
     assert record["sort"] == {"date": "2021-08-13"}
@@ -146,3 +154,15 @@ def test_failed_indexing_keeps_the_previous_site(project: Project, monkeypatch: 
         build(project.settings)
     assert (project.site / "index.html").read_bytes() == before
     assert (project.site / "pagefind" / "pagefind.js").is_file()
+
+
+def test_facet_words_are_single_ascii_words() -> None:
+    assert facet_word("city", "Mazār-e Sharīf") == "dlcity_mazar_e_sharif"
+    assert facet_word("month", "2021-08") == "dlmonth_2021_08"
+    assert facet_word("source", "Wire & Co.") == "dlsource_wire_co"
+    # No Latin letters: a shared word, which only widens the candidates the filter narrows.
+    assert facet_word("city", "قندهار") == "dlcity_"
+    record = article_record(make_article(), {"kandahar": "Kandahar", "herat": "Herat"}, "en")
+    assert record["meta"]["facets"].split() == [
+        "dlcity_kandahar", "dlcity_herat", "dlyear_2021", "dlmonth_2021_08", "dlsource_wire_co",
+        "dltag_offensive", "dltag_2021"]

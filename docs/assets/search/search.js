@@ -23,6 +23,17 @@ const SORTS = { newest: { date: "desc" }, oldest: { date: "asc" } };
 // filters set we search for it: Pagefind answers a null search by downloading every
 // index chunk (megabytes on a large archive), this word costs one small chunk.
 const EVERY_ARTICLE = "zzdatelineeveryarticle";
+// Scoring every article is slow on a large archive (seconds at 50,000), so a filter-only
+// search looks for the hidden word of one chosen value instead (search.py, facet_word):
+// a month, else a city, tag, source or year, whichever comes first with a single value.
+const NARROWEST_FIRST = ["month", "city", "tag", "source", "year"];
+const facetWord = (key, value) => `dl${key}_` + value.toLowerCase().normalize("NFKD")
+  .replace(/\p{M}/gu, "").replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+
+function filterOnlyTerm(filters) {
+  const key = NARROWEST_FIRST.find((name) => filters[name]?.length === 1);
+  return key ? facetWord(key, filters[key][0]) : EVERY_ARTICLE;
+}
 
 // The bundle sits at the site root, two folders above this script (assets/search/),
 // whatever subpath the site is served under. Pagefind takes its base URL from the
@@ -64,9 +75,9 @@ function stateUrl(state) {
   return location.pathname + (query ? `?${query}` : "");
 }
 
-function pagefindFilters(filters, without) {
+function pagefindFilters(filters) {
   const out = {};
-  for (const [key, values] of Object.entries(filters)) if (key !== without) out[key] = { any: values };
+  for (const [key, values] of Object.entries(filters)) out[key] = { any: values };
   return out;
 }
 
@@ -172,13 +183,17 @@ async function start(root) {
     render();
   }
 
-  async function counts(term, base) {
+  async function counts(base) {
     // A facet's counts must ignore its own selection (cities combine with "any"), so
-    // each facet with a selection gets its own search without it.
+    // each facet with a selection gets its own search without it (and, without words,
+    // without that facet's hidden word too).
     const byFacet = {};
     await Promise.all(FACETS.map(async ({ key }) => {
       if (!state.filters[key]) { byFacet[key] = base[key] || {}; return; }
-      const other = await pagefind.search(term, { filters: pagefindFilters(state.filters, key) });
+      const others = { ...state.filters };
+      delete others[key];
+      const term = state.q || filterOnlyTerm(others);
+      const other = await pagefind.search(term, { filters: pagefindFilters(others) });
       byFacet[key] = other ? other.filters[key] || {} : {};
     }));
     return byFacet;
@@ -194,7 +209,7 @@ async function start(root) {
     if (headerInput) headerInput.value = state.q;
     sortSelect.value = state.sort;
     const hasFilters = Object.keys(state.filters).length > 0;
-    const term = state.q || EVERY_ARTICLE;
+    let term = state.q || filterOnlyTerm(state.filters);
     if (!state.q && !hasFilters) {
       const all = await allFilters();
       if (mine !== run) return;
@@ -205,7 +220,13 @@ async function start(root) {
     status.textContent = "Searching…";
     // Without words, relevance means nothing: filter-only lists read newest first.
     const sort = SORTS[state.sort] || (state.q ? undefined : SORTS.newest);
-    const search = await pagefind.search(term, { filters: pagefindFilters(state.filters), sort });
+    let search = await pagefind.search(term, { filters: pagefindFilters(state.filters), sort });
+    if (!state.q && term !== EVERY_ARTICLE && search && !search.results.length
+        && !(await pagefind.search(term))?.results.length) {
+      // The hidden word is unknown to the index (it should never be): ask the slow way.
+      term = EVERY_ARTICLE;
+      search = await pagefind.search(term, { filters: pagefindFilters(state.filters), sort });
+    }
     if (mine !== run || !search) return;  // a newer search has started
     results = search.results;
     shown = 0;
@@ -223,7 +244,7 @@ async function start(root) {
     const counted = Object.keys(search.filters || {}).length ? search
       : await pagefind.search(term, { filters: pagefindFilters(state.filters) });
     if (mine !== run) return;
-    const byFacet = await counts(term, counted ? counted.filters : {});
+    const byFacet = await counts(counted ? counted.filters : {});
     if (mine !== run) return;
     drawFilters(byFacet);
   }
