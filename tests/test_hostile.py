@@ -243,3 +243,26 @@ def test_trusted_pages_keep_raw_html_but_never_articles() -> None:
     md = markdown.Markdown(extensions=["dateline.sanitize"],
                            extension_configs={"dateline.sanitize": {"trusted_pages": ["search.md"]}})
     assert md.convert("<form><input></form>\n\nText.") == "<p>Text.</p>"
+
+
+def test_render_guard_renders_each_body_once_until_it_changes(project: Project,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from dateline import guard
+
+    rendered: list[str] = []
+    real = guard.render_problems
+    monkeypatch.setattr(guard, "render_problems", lambda jobs, *args, **kw: (
+        rendered.extend(job.path for job in jobs), real(jobs, *args, **kw))[1])
+    project.write("a.md", article(title="A", body="Body of A.\n"))
+    project.write("b.md", article(title="B", date="2021-08-14", body="Body of B.\n"))
+    check(project.settings)
+    check(project.settings)
+    project.write("b.md", article(title="B", date="2021-08-14", body="Changed.\n"))
+    check(project.settings)
+    assert rendered == ["articles/a.md", "articles/b.md", "articles/b.md"]
+    # Other Markdown settings may render differently: everything again.
+    configure_extensions = project.root / "mkdocs.yml"
+    configure_extensions.write_text(configure_extensions.read_text().replace(
+        "permalink: true", "permalink: false"), encoding="utf-8")
+    check(project.settings)
+    assert rendered[3:] == ["articles/a.md", "articles/b.md"]
