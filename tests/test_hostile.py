@@ -14,7 +14,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from dateline.build import build, check
+from dateline.build import build, check, generate
 from dateline.errors import ValidationFailed
 from dateline.sanitize import sanitize_html
 from tests.projects import Project, article
@@ -266,3 +266,27 @@ def test_render_guard_renders_each_body_once_until_it_changes(project: Project,
         "permalink: true", "permalink: false"), encoding="utf-8")
     check(project.settings)
     assert rendered[3:] == ["articles/a.md", "articles/b.md"]
+
+
+@pytest.mark.slow
+def test_zensical_build_is_sanitised_too(project: Project) -> None:
+    """Zensical runs no MkDocs plugin but loads dateline.sanitize from markdown_extensions."""
+    zensical = Path(sys.executable).with_name("zensical")
+    if not zensical.exists():
+        pytest.skip("zensical is not installed")
+    for name in PUBLISHED:
+        copy_case(CORPUS / "published" / f"{name}.md", project)
+    shutil.copy(PLACES, project.root / "places.yml")
+    generate(project.settings)
+    result = subprocess.run([str(zensical), "build", "-f", "mkdocs.yml"], cwd=project.root,
+                            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    found = []
+    for path, soup in pages(project).items():
+        found += [f"{path}: <{t.name} {k}>" for t in soup.find_all(True) for k in t.attrs if k.startswith("on")]
+        content = soup.select_one("article")
+        if content is not None and path != "search/index.html":
+            found += [f"{path}: <{t.name}>" for t in content.find_all(["script", "iframe", "form", "svg"])]
+    assert found == []
+    # The trusted hand-written page keeps its raw HTML: the search form.
+    assert pages(project)["search/index.html"].select_one("form.dateline-search__form input[name=q]")

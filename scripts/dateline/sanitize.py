@@ -28,8 +28,8 @@ anything a sanitiser can check: link to the video instead.
 
 ``trusted_pages`` names hand-written pages of ``docs/`` (``search.md``) whose raw HTML
 is the site's own and is left as written. The page is known from MkDocs' own link
-processor; under a builder that does not say which page it renders, every page is
-sanitised (the safe side).
+processor, or Zensical's rendering context; under a builder that says neither, every
+page is sanitised (the safe side).
 """
 
 from __future__ import annotations
@@ -122,10 +122,16 @@ class SanitizePostprocessor(Postprocessor):  # type: ignore[misc]  # Markdown sh
 
     def _page(self) -> str | None:
         """The docs-relative path of the page being rendered, when the builder tells."""
+        # MkDocs (and ProperDocs, its fork): the link-rewriting tree processor holds the File.
         for processor in self.md.treeprocessors:
             src_uri = getattr(getattr(processor, "file", None), "src_uri", None)
             if isinstance(src_uri, str):
                 return src_uri
+        # Zensical: its rendering-context preprocessor holds the Page.
+        for processor in self.md.preprocessors:
+            path = getattr(getattr(processor, "page", None), "path", None)
+            if isinstance(path, str):
+                return path.replace("\\", "/")
         return None
 
 
