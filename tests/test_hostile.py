@@ -290,3 +290,15 @@ def test_zensical_build_is_sanitised_too(project: Project) -> None:
     assert found == []
     # The trusted hand-written page keeps its raw HTML: the search form.
     assert pages(project)["search/index.html"].select_one("form.dateline-search__form input[name=q]")
+
+
+def test_render_guard_uses_python_names_from_mkdocs_yml(project: Project) -> None:
+    # Material's documented emoji setup: functions named with !!python/name: tags.
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("markdown_extensions:\n", (
+        "markdown_extensions:\n  - pymdownx.emoji:\n"
+        "      emoji_index: !!python/name:material.extensions.emoji.twemoji\n"
+        "      emoji_generator: !!python/name:material.extensions.emoji.to_svg\n")), encoding="utf-8")
+    project.write("a.md", article(body="Text :smile:\n"))
+    archive, _warnings = check(project.settings)
+    assert len(archive.articles) == 1

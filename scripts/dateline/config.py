@@ -32,8 +32,25 @@ def _construct_any(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> An
     return None  # pragma: no cover - PyYAML has no other node kinds
 
 
+@dataclass(frozen=True)
+class PythonName:
+    """``!!python/name:module.attribute`` in mkdocs.yml (Material's emoji settings use it).
+
+    Kept as a name, never imported while reading settings; the render guard imports it
+    where MkDocs would, to render with the same extension settings.
+    """
+
+    dotted: str
+
+
+def _construct_python(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if suffix.startswith("name:"):
+        return PythonName(suffix.removeprefix("name:"))
+    return _construct_any(loader, suffix, node)
+
+
 _TolerantLoader.add_multi_constructor("!", _construct_any)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_any)
+_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_python)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ by ``dateline check`` and before anything is written by ``dateline build``:
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import multiprocessing
 import os
@@ -31,7 +32,7 @@ from typing import Any
 
 import markdown
 
-from dateline.config import Settings
+from dateline.config import PythonName, Settings
 from dateline.errors import ConfigError, Problem
 from dateline.model import Article
 from dateline.writer import atomic_write
@@ -93,7 +94,7 @@ def _on_alarm(_signal: int, _frame: FrameType | None) -> None:
 
 def _start_worker(extensions: list[Any], configs: dict[str, Any], timeout: float) -> None:
     global _worker_markdown, _worker_timeout
-    _worker_markdown = markdown.Markdown(extensions=extensions, extension_configs=configs)
+    _worker_markdown = markdown.Markdown(extensions=extensions, extension_configs=resolve_names(configs))
     _worker_timeout = timeout
     signal.signal(signal.SIGALRM, _on_alarm)
 
@@ -116,9 +117,21 @@ def _render(body: str) -> tuple[str, float]:
     return outcome, time.perf_counter() - started
 
 
+def resolve_names(value: Any) -> Any:
+    """``value`` with every ``!!python/name:`` imported, as MkDocs does when it reads them."""
+    if isinstance(value, PythonName):
+        module, _, attribute = value.dotted.rpartition(".")
+        return getattr(importlib.import_module(module), attribute)
+    if isinstance(value, dict):
+        return {key: resolve_names(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_names(item) for item in value]
+    return value
+
+
 def _check_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
     try:
-        markdown.Markdown(extensions=extensions, extension_configs=configs)
+        markdown.Markdown(extensions=extensions, extension_configs=resolve_names(configs))
     except Exception as error:  # noqa: BLE001 - any failure here is the configuration's
         raise ConfigError(f"mkdocs.yml: markdown_extensions cannot be loaded: {error}") from None
 
