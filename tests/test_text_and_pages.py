@@ -65,6 +65,7 @@ def test_render_plans_one_page_per_article_city_and_period() -> None:
         "index.md", "cities/index.md",
         "articles/2021/08/13/a.md", "articles/2021/08/14/b.md", "articles/2021/08/14/c.md",
         "cities/herat.md", "cities/kabul.md",
+        "countries/index.md",
         "dates/index.md", "dates/2021/index.md", "dates/2021/08/index.md",
         "dates/2021/08/13/index.md", "dates/2021/08/14/index.md",
     ]
