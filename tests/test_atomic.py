@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.build import _recover, build
+from dateline.build import _exchange, _recover, _swap_in, build
 from dateline.errors import BuildError
 from tests.projects import Project, article
 
@@ -95,3 +95,17 @@ def test_failed_audit_keeps_the_previous_site(project: Project) -> None:
         build(project.settings)
     assert "failed its audit" in str(failure.value) and "missing" in str(failure.value)
     assert snapshot(project.site) == before and leftovers(project) == []
+
+
+def test_swap_exchanges_the_folders_in_one_step(tmp_path: Path) -> None:
+    site, new = tmp_path / "site", tmp_path / ".site.new-1"
+    site.mkdir()
+    (site / "index.html").write_text("old")
+    new.mkdir()
+    (new / "index.html").write_text("new")
+    assert _exchange(new, site)  # Linux: renameat2(RENAME_EXCHANGE), no moment without site/
+    assert (site / "index.html").read_text() == "new" and (new / "index.html").read_text() == "old"
+    (tmp_path / ".site.new-2").mkdir()
+    (tmp_path / ".site.new-2" / "index.html").write_text("newer")
+    _swap_in(tmp_path / ".site.new-2", site)
+    assert (site / "index.html").read_text() == "newer" and not (tmp_path / ".site.new-2").exists()

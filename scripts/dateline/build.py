@@ -6,9 +6,11 @@ step succeeded, so a failed build leaves the previous site complete.
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -54,17 +56,44 @@ def generate(settings: Settings) -> tuple[Archive, int, SyncReport, list[Problem
     return archive, len(pages), report, warnings
 
 
+_LIBC = ctypes.CDLL(None, use_errno=True)
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    # A build killed with SIGKILL must not leave MkDocs writing into a staging folder
+    # that the next build is about to clear.
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
 def run_mkdocs(settings: Settings, site_dir: Path) -> None:
     command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
                "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
-    result = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, check=False,
+                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     if result.returncode != 0:
         output = (result.stdout + result.stderr).strip()
         raise BuildError(f"MkDocs failed (exit {result.returncode}); the previous site is kept.\n"
                          f"{output}")
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2), so readers never find no site."""
+    renameat2 = getattr(_LIBC, "renameat2", None)
+    if renameat2 is None:
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE)
+    return bool(done == 0)
+
+
 def _swap_in(new: Path, target: Path) -> None:
+    if target.is_dir() and _exchange(new, target):
+        shutil.rmtree(new, ignore_errors=True)  # now holds the previous site
+        return
+    # Elsewhere (or a filesystem without the exchange): two renames, and a moment with
+    # no site/ that a killed build's successor repairs in _recover.
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
