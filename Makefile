@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: site test check serve lint unit slow browser bench clean
+.PHONY: site test check serve lint unit slow browser audit-deps clean
 .DEFAULT_GOAL := site
 
 $(BIN)/python:
@@ -46,6 +46,12 @@ slow: $(VENV)/.test-installed
 
 browser: $(VENV)/.test-installed
 	$(BIN)/python -m pytest -m browser
+
+# Known vulnerabilities in the installed dependencies. Needs the advisory services of
+# PyPI and OSV, which CI's network here does not reach; the Pages workflow runs it.
+audit-deps: $(VENV)/.site-installed
+	$(BIN)/python -m pip install --quiet "pip-audit>=2.10"
+	$(BIN)/pip-audit --strict --progress-spinner off --skip-editable
 
 clean:
 	rm -rf site .site.* docs/index.md docs/articles docs/cities docs/dates .pytest_cache .mypy_cache
