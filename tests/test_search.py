@@ -81,7 +81,7 @@ def test_search_page_script_knows_the_every_article_word() -> None:
 
 
 @pytest.mark.slow
-def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path) -> None:
+def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = group([make_article("a"), make_article("b", date=dt.date(2020, 1, 2), body="")])
     report = index_site(archive, tmp_path)
     bundle = tmp_path / "pagefind"
@@ -90,8 +90,9 @@ def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path) -> None:
     entry = json.loads((bundle / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 2
     assert (bundle / "pagefind.js").is_file() and list((bundle / "fragment").iterdir())
-    # Indexing again replaces the bundle rather than mixing two.
-    assert index_site(group([make_article("c")]), tmp_path).records == 1
+    # Indexing again replaces the bundle rather than mixing two; a relative path works too.
+    monkeypatch.chdir(tmp_path.parent)
+    assert index_site(group([make_article("c")]), Path(tmp_path.name)).records == 1
     assert json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 1
 
 

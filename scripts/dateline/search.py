@@ -158,7 +158,9 @@ def records(archive: Archive) -> Iterator[dict[str, Any]]:
 def index_site(archive: Archive, site_dir: Path) -> SearchReport:
     """Write the Pagefind bundle for ``archive`` into ``site_dir/pagefind``."""
     started = time.perf_counter()
-    output = site_dir / BUNDLE
+    # Absolute, because the Pagefind binary runs in the site folder and would resolve a
+    # relative output path from there.
+    output = site_dir.resolve() / BUNDLE
     shutil.rmtree(output, ignore_errors=True)
     # The bundle also holds Pagefind's ready-made UIs (about 400 KB, never loaded by our
     # search page); they stay, as a fallback for anyone who prefers them.
