@@ -97,11 +97,23 @@ def test_feeds_must_be_well_formed(tmp_path: Path) -> None:
         "feed.xml": "<rss><channel><title>A & B</title></channel></rss>",
         "feed.json": '{"items": [}',
         "sitemap.xml": "<urlset><url><loc>x</loc></url>",
+        "pagefind/pagefind-entry.json": "",
     })
     assert findings(site) == [
         "feed.json:1: is not valid JSON: Expecting value: line 1 column 12 (char 11)",
         "feed.xml:1: is not well-formed XML: not well-formed (invalid token): line 1, column 24",
+        "pagefind/pagefind-entry.json: is empty: the search bundle is incomplete",
+        "pagefind/pagefind-entry.json:1: is not valid JSON: Expecting value: line 1 column 1 (char 0)",
         "sitemap.xml:1: is not well-formed XML: no element found: line 1, column 31",
+    ]
+
+
+def test_search_bundle_files_are_not_empty(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.html": page(), "pagefind/pagefind-worker.js": "",
+                                "pagefind/pagefind.js": "x", "pagefind/fragment/en_1.pf_fragment": ""})
+    assert findings(site) == [
+        "pagefind/fragment/en_1.pf_fragment: is empty: the search bundle is incomplete",
+        "pagefind/pagefind-worker.js: is empty: the search bundle is incomplete",
     ]
 
 

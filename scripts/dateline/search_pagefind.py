@@ -17,6 +17,7 @@ import json
 import queue
 import subprocess
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
@@ -134,3 +135,28 @@ class PagefindService:
     def write(self, output_path: Path) -> None:
         """Write the bundle (``pagefind.js``, index chunks, fragments) into ``output_path``."""
         self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output_path)})
+        wait_until_written(output_path)
+
+
+def _bundle_state(folder: Path) -> tuple[int, int, int]:
+    files = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
+    return len(files), sum(files), sum(size == 0 for size in files)
+
+
+def wait_until_written(folder: Path, timeout: float = 30.0, settle: float = 0.1) -> None:
+    """Return once the bundle has stopped changing and holds no empty file.
+
+    The service answers WriteFiles before its writes are all on disk (measured: one
+    build in about twelve left a file empty when the service was closed at once), and
+    closing it ends unfinished writes. No file of a complete bundle is empty.
+    """
+    deadline = time.monotonic() + timeout
+    previous = _bundle_state(folder)
+    while time.monotonic() < deadline:
+        time.sleep(settle)
+        current = _bundle_state(folder)
+        if current == previous and current[0] and not current[2]:
+            return
+        previous = current
+    raise BuildError(f"search: Pagefind did not finish writing {folder} within {timeout:.0f} s "
+                     f"({previous[2]} file(s) still empty)")
