@@ -52,7 +52,9 @@ if (toggle && headerBox) {
   });
 }
 
-const root = document.getElementById("dateline-search");
+// A data attribute, not an id: an article heading "Dateline search" gets that id, and
+// the sanitiser strips data attributes from articles, so only the search page has it.
+const root = document.querySelector("[data-dateline-search]");
 if (root) start(root);
 
 function readState(search) {
