@@ -82,15 +82,17 @@ class SearchReport:
 
 
 def place_names(article: Article, names: dict[str, str]) -> list[str]:
-    """Every name the article's cities are known by: its own spellings and the display names.
-
-    The gazetteer issue adds aliases (``Qandahar``) here, so they are searchable
-    without showing up in results.
+    """Every name the article's cities are known by: its own spellings, the display names
+    and the gazetteer's aliases (``Qandahar``, ``قندهار``), searchable without showing up
+    in results.
     """
     found: dict[str, None] = {}
     for city in article.cities:
         found.setdefault(city.name)
         found.setdefault(names.get(city.key, city.name))
+        if city.place is not None:
+            for alias in city.place.aliases:
+                found.setdefault(alias)
     return list(found)
 
 

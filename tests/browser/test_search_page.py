@@ -63,6 +63,14 @@ def test_diacritics_and_case_are_ignored(page: Any, multi_url: str) -> None:
         assert titles(page) == expected, word
 
 
+def test_city_aliases_find_the_city_articles(page: Any, sample_url: str) -> None:
+    # The sample article names Kandahar; GeoNames knows it as Qandahar and قندهار too.
+    for word in ("Qandahar", "قندهار"):
+        page.goto(f"{sample_url}search/?q={word}")
+        assert titles(page) == [
+            "Taliban take Kandahar, Afghanistan's second city, after seizing Herat and Ghazni"], word
+
+
 def test_city_filter_narrows_exactly_and_combines(page: Any, multi_url: str) -> None:
     page.goto(f"{multi_url}search/?q=sample")
     wait_for_count(page, 5)
