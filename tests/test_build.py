@@ -274,3 +274,16 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == ("mkdocs.yml: not found (run dateline in the folder that holds "
                                      "mkdocs.yml, or pass --config)")
+
+
+def test_pages_load_nothing_from_other_hosts(site: Project) -> None:
+    """Offline and private: no fonts, scripts or styles from a CDN."""
+    outside = []
+    for html in [site.site / "index.html", site.site / FALL]:
+        page = BeautifulSoup(html.read_text(), "html.parser")
+        for tag, attribute in (("script", "src"), ("link", "href"), ("img", "src")):
+            for element in page.find_all(tag):
+                url = element.get(attribute) or ""
+                if url.startswith(("http:", "https:", "//")) and element.get("rel") != ["canonical"]:
+                    outside.append(f"{html.name}: <{tag}> {url}")
+    assert outside == []
