@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -14,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from dateline.build import build
 from dateline.errors import ValidationFailed
-from tests.projects import Project, article
+from tests.projects import REPO, Project, article
 
 pytestmark = pytest.mark.slow
 
@@ -287,3 +288,16 @@ def test_pages_load_nothing_from_other_hosts(site: Project) -> None:
                 if url.startswith(("http:", "https:", "//")) and element.get("rel") != ["canonical"]:
                     outside.append(f"{html.name}: <{tag}> {url}")
     assert outside == []
+
+
+def test_the_repository_sample_archive_builds_its_pages(tmp_path: Path) -> None:
+    """What `make site` promises for the sample article, on a copy of the repository's own."""
+    project = Project(tmp_path)
+    shutil.copytree(REPO / "articles", project.root / "articles", dirs_exist_ok=True)
+    build(project.settings)
+    [article_page] = (project.site / "articles/2021/08/13").glob("*/index.html")
+    page = article_page.relative_to(project.site).as_posix()
+    assert page == "articles/2021/08/13/taliban-take-kandahar/index.html"
+    for index in ("cities/kandahar", "cities/herat", "cities/ghazni", "cities/kabul", "dates/2021/08/13"):
+        here = f"{index}/index.html"
+        assert page in links(content(project, here), here).values(), index
