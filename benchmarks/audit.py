@@ -20,18 +20,17 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import synthetic_archive  # noqa: E402
 from tests.projects import Project  # noqa: E402
 
 from dateline import audit as audit_module  # noqa: E402
 from dateline.build import build  # noqa: E402
+from dateline.demo import demo_archive  # noqa: E402
 from dateline.guard import archive_problems  # noqa: E402
 
 
 def write_articles(project: Project, count: int) -> None:
-    for article in synthetic_archive(count).articles:
+    for article in demo_archive(count).articles:
         project.write(f"{article.date:%Y}/{article.slug}.md", "\n".join([
             "---", f"title: {article.title!r}".replace("'", '"'), f"date: {article.date}",
             f"cities: [{', '.join(c.name for c in article.cities)}]", "---", "", article.body, ""]))
@@ -55,7 +54,7 @@ def main() -> None:
         build(project.settings)
         print(f"dateline build of {articles} articles: {time.perf_counter() - started:.1f} s")
 
-        published = list(synthetic_archive(articles).articles)
+        published = list(demo_archive(articles).articles)
         cache = project.root / ".dateline" / "rendered-in-time"
         cache.unlink()
         timed("render guard, cold cache", len(published), "article",

@@ -17,10 +17,8 @@ from pathlib import Path
 import markdown
 
 from dateline.config import load_settings
+from dateline.demo import demo_archive  # noqa: E402
 from dateline.pages import render
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import synthetic_archive  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,7 +28,7 @@ def main() -> None:
     settings = load_settings(ROOT / "mkdocs.yml")
     names, configs = settings.extensions()
     without = [n for n in names if n != "dateline.sanitize"]
-    pages = [page.text.split("---\n", 2)[2] for page in render(synthetic_archive(count))]
+    pages = [page.text.split("---\n", 2)[2] for page in render(demo_archive(count))]
     plain = markdown.Markdown(extensions=without, extension_configs=configs)
     sanitised = markdown.Markdown(extensions=names, extension_configs=configs)
     times: dict[str, list[float]] = {"without": [], "with": []}

@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/search.py 10000 50000
 
-For each size it builds a synthetic archive in memory (benchmarks/synthetic.py), indexes
+For each size it builds a synthetic archive in memory (dateline.demo.demo_archive), indexes
 it with the same step ``dateline build`` runs, and prints: index seconds, peak memory
 (this process and the Pagefind binary), bundle size, and for a few first queries in
 Debian's Chromium on a cold cache the bytes transferred (text gzipped, as GitHub Pages
@@ -21,7 +21,6 @@ import http.server
 import resource
 import shutil
 import statistics
-import sys
 import tempfile
 import threading
 import time
@@ -29,10 +28,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from synthetic import synthetic_archive  # noqa: E402
-
+from dateline.demo import demo_archive  # noqa: E402
 from dateline.search import BUNDLE, index_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -152,7 +148,7 @@ def run(count: int, browser_queries: bool, repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
         started = time.perf_counter()
-        archive = synthetic_archive(count)
+        archive = demo_archive(count)
         generated = time.perf_counter() - started
         report = index_site(archive, folder)
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
