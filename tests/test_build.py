@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from dateline.build import build
-from dateline.errors import ValidationFailed
+from dateline.errors import BuildError, ValidationFailed
 from tests.projects import REPO, Project, article
 
 pytestmark = pytest.mark.slow
@@ -301,3 +301,16 @@ def test_the_repository_sample_archive_builds_its_pages(tmp_path: Path) -> None:
     for index in ("cities/kandahar", "cities/herat", "cities/ghazni", "cities/kabul", "dates/2021/08/13"):
         here = f"{index}/index.html"
         assert page in links(content(project, here), here).values(), index
+
+
+def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Project) -> None:
+    write_fixture_articles(project)
+    build(project.settings)
+    site = _snapshot(project.site)
+    project.write("links.md", article(title="Links", date="2021-08-20",
+                                      body="See [the other story](other.md).\n"))
+    with pytest.raises(BuildError) as failure:
+        build(project.settings)
+    assert ("articles/2021/08/20/links/other.md (File not found. Check if file exists and path is correct) "
+            "(made from articles/links.md)") in str(failure.value)
+    assert _snapshot(project.site) == site

@@ -32,7 +32,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -278,12 +278,18 @@ def audit(site: Path) -> AuditReport:
     return AuditReport(len(pages), sorted(findings), time.perf_counter() - started)
 
 
-def require_clean(site: Path) -> AuditReport:
-    """Audit the new site; raise :class:`BuildError` listing the findings if there are any."""
+def require_clean(site: Path, sources: Mapping[str, str] | None = None) -> AuditReport:
+    """Audit the new site; raise :class:`BuildError` listing the findings if there are any.
+
+    ``sources`` maps a page (``articles/2021/08/13/x/index.html``) to the file it was made
+    from (``articles/x.md``), so that a finding names the file the user can fix.
+    """
     report = audit(site)
     if report.findings:
         count = len(report.findings)
-        shown = [str(f) for f in report.findings[:SHOWN]]
+        origin = sources or {}
+        shown = [f"{f} (made from {origin[f.path]})" if f.path in origin else str(f)
+                 for f in report.findings[:SHOWN]]
         if count > SHOWN:
             shown.append(f"… and {count - SHOWN} more")
         raise BuildError(f"The built site failed its audit ({count} finding{'s' if count != 1 else ''}); "

@@ -137,7 +137,7 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     try:
         run_mkdocs(settings, staging)
         index_site(archive, staging)
-        require_clean(staging)
+        require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles})
         _swap_in(staging, site)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
