@@ -158,3 +158,11 @@ def test_audit_command_prints_findings_and_exits_1(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "dateline", "audit", "--site", str(clean)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0 and result.stdout.startswith("Audited 1 page in ")
+
+
+def test_findings_on_an_article_page_name_the_article_file(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"articles/2021/08/13/x/index.html": page(body="<p>No heading.</p>")})
+    with pytest.raises(BuildError) as failure:
+        require_clean(site, {"articles/2021/08/13/x/index.html": "articles/x.md"})
+    assert str(failure.value).splitlines()[1:] == [
+        "articles/2021/08/13/x/index.html: has 0 <h1> headings, not one (made from articles/x.md)"]

@@ -311,6 +311,7 @@ def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Proje
                                       body="See [the other story](other.md).\n"))
     with pytest.raises(BuildError) as failure:
         build(project.settings)
-    assert ("articles/2021/08/20/links/other.md (File not found. Check if file exists and path is correct) "
+    assert ("Doc file 'articles/2021/08/20/links.md' contains a link 'other.md', but the target "
+            "'articles/2021/08/20/other.md' is not found among documentation files. "
             "(made from articles/links.md)") in str(failure.value)
     assert _snapshot(project.site) == site

@@ -9,12 +9,13 @@ from __future__ import annotations
 import ctypes
 import fcntl
 import os
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,7 @@ from dateline.config import Settings
 from dateline.errors import BuildError, Problem, ValidationFailed
 from dateline.guard import archive_problems
 from dateline.model import Archive
+from dateline.pagekit import article_path
 from dateline.pages import GENERATED_ROOTS, render
 from dateline.search import index_site
 from dateline.writer import SyncReport, sync
@@ -68,15 +70,33 @@ def _die_with_parent() -> None:
     _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def run_mkdocs(settings: Settings, site_dir: Path) -> None:
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | None = None) -> None:
+    """``mkdocs build --strict`` into ``site_dir``; its warnings, if any, fail the build.
+
+    Not ``--quiet``: that hides warnings from the counter strict mode relies on, so a
+    broken link would pass. ``sources`` maps a generated page (``articles/…/x.md``) to
+    the article it was made from, so each warning names the file the user can fix.
+    """
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
                "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+    # Material's end-of-life notice would stand among the user's warnings on every failure.
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, check=False,
+                            env=environment,
                             preexec_fn=_die_with_parent if sys.platform == "linux" else None)
     if result.returncode != 0:
-        output = (result.stdout + result.stderr).strip()
+        lines = [line for line in (result.stdout + result.stderr).splitlines()
+                 if line.strip() and not line.startswith("INFO")]
+        origin = sources or {}
+        for index, line in enumerate(lines):
+            doc = _DOC_FILE.search(line)
+            if doc and doc.group(1) in origin:
+                lines[index] = f"{line} (made from {origin[doc.group(1)]})"
         raise BuildError(f"MkDocs failed (exit {result.returncode}); the previous site is kept.\n"
-                         f"{output}")
+                         + "\n".join(lines))
+
+
+_DOC_FILE = re.compile(r"Doc file '([^']+)'")
 
 
 def _exchange(first: Path, second: Path) -> bool:
@@ -135,7 +155,7 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     _recover(site)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
     try:
-        run_mkdocs(settings, staging)
+        run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles})
         index_site(archive, staging)
         require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles})
         _swap_in(staging, site)
