@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from dateline import archive as archive_module
 from dateline.archive import load_archive
 from dateline.demo import generate, write_demo
 from tests.projects import Project
@@ -22,3 +25,13 @@ def test_demo_articles_pass_validation(project: Project) -> None:
     # Real city names: a namesake elsewhere (Jalalabad, India) is worth a warning only.
     assert [p for p in problems if p.is_error] == [] and len(archive.articles) == 40
     assert all(1 <= len(a.cities) <= 3 for a in archive.articles)
+
+
+def test_reading_on_every_core_gives_the_same_archive_and_problems(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_demo(project.root / "articles", 60)
+    project.write("broken.md", "---\ntitle: [x]\ndate: 2021-13-01\ncities: [Kabul]\n---\nText.\n")
+    serial = load_archive(project.settings)
+    monkeypatch.setattr(archive_module, "PARALLEL_FROM", 10)
+    parallel = load_archive(project.settings)
+    assert parallel == serial and len(parallel[0].articles) == 60 and len(parallel[1]) >= 2

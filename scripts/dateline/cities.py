@@ -60,6 +60,8 @@ class CityResolver:
         self._resolved: dict[tuple[str, tuple[str, ...]], tuple[Resolution, list[Problem]]] = {}
         self._slugs: dict[str, str] = {}
         self._warned: set[str] = set()
+        self._plain: dict[str, Resolution] = {}
+        """Names resolved without context, for :meth:`context`."""
 
     def slug(self, place: Place) -> str:
         if place.id not in self._slugs:
@@ -88,7 +90,9 @@ class CityResolver:
         """Countries of the names that mean one place only, most named first."""
         countries: Counter[str] = Counter()
         for name in names:
-            result = self.gazetteer.resolve(name)
+            if name not in self._plain:
+                self._plain[name] = self.gazetteer.resolve(name)
+            result = self._plain[name]
             if result.place is not None and not result.ambiguous and result.place.country_code:
                 countries[result.place.country_code] += 1
         return tuple(code for code, _ in countries.most_common())

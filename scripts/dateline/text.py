@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 import unicodedata
@@ -20,6 +21,7 @@ MONTHS = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase ASCII-ish form for comparing names: case and diacritics ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
