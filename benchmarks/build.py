@@ -30,6 +30,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
+sys.path.insert(0, str(REPO))
+
+from tests.projects import Project  # noqa: E402
 
 from dateline.demo import write_demo  # noqa: E402
 from dateline.pages import GENERATED_ROOTS  # noqa: E402
@@ -65,13 +68,8 @@ def timed(command: list[str], cwd: Path) -> Run:
 
 
 def dateline_project(root: Path, articles: Path) -> None:
-    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    if (REPO / "overrides").is_dir():
-        shutil.copytree(REPO / "overrides", root / "overrides")
-    generated = {REPO / "docs" / name for name in GENERATED_ROOTS}
-    shutil.copytree(REPO / "docs", root / "docs",
-                    ignore=lambda folder, names: [n for n in names if Path(folder, n) in generated])
-    shutil.copytree(articles, root / "articles")
+    Project(root)  # the repository's mkdocs.yml, overrides and hand-written docs
+    shutil.copytree(articles, root / "articles", dirs_exist_ok=True)
 
 
 def stock_project(root: Path, articles: Path) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -54,3 +56,8 @@ class Project:
     @property
     def docs(self) -> Path:
         return self.root / "docs"
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The ``dateline`` command, run in the project folder as a user would."""
+        return subprocess.run([sys.executable, "-m", "dateline", *args], cwd=self.root,
+                              capture_output=True, text=True, check=False)

@@ -233,11 +233,6 @@ def test_hand_written_pages_are_kept_and_may_link_to_generated_ones(project: Pro
     assert links(content(project, "about/index.html"), "about/index.html")["Kabul"] == "cities/kabul/index.html"
 
 
-def dateline(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dateline", *args], cwd=project.root,
-                          capture_output=True, text=True, check=False)
-
-
 def test_check_command_reports_every_problem_and_exits_1(project: Project) -> None:
     write_fixture_articles(project)
     build(project.settings)
@@ -247,7 +242,7 @@ def test_check_command_reports_every_problem_and_exits_1(project: Project) -> No
     project.write("duplicate.md", article(title="Duplicate", slug="kandahar-falls"))
     project.write("no-title.md", "---\ndate: 2021-08-13\ncities: [Kabul]\n---\nText.\n")
     for command in ("check", "build"):
-        result = dateline(project, command)
+        result = project.run(command)
         assert result.returncode == 1
         assert "Traceback" not in result.stderr
         assert result.stderr.splitlines() == [
@@ -263,7 +258,7 @@ def test_check_command_reports_every_problem_and_exits_1(project: Project) -> No
 
 def test_build_command_prints_a_summary(project: Project) -> None:
     write_fixture_articles(project)
-    result = dateline(project, "build")
+    result = project.run("build")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 21 pages (21 written, 0 unchanged, 0 removed) in ")
     assert result.stdout.rstrip().endswith("s → site/")

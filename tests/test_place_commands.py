@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from dateline.build import build
@@ -14,11 +11,6 @@ from tests.test_build import content
 pytestmark = pytest.mark.slow
 
 SAMPLE = REPO / "articles" / "2021" / "08" / "taliban-take-kandahar.md"
-
-
-def dateline(project: Project, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "dateline", *args], cwd=project.root,
-                          capture_output=True, text=True, check=False)
 
 
 def sample_without_cities() -> str:
@@ -32,7 +24,7 @@ def sample_without_cities() -> str:
 def test_annotate_finds_exactly_the_sample_cities_and_writes_only_the_list(project: Project) -> None:
     original = sample_without_cities()
     path = project.write("sample.md", original)
-    result = dateline(project, "annotate", "articles")
+    result = project.run("annotate", "articles")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "articles/sample.md: would add Kandahar (4), Kabul (5), Herat (3), Ghazni (1)",
@@ -40,18 +32,18 @@ def test_annotate_finds_exactly_the_sample_cities_and_writes_only_the_list(proje
     ]
     assert path.read_text(encoding="utf-8") == original
 
-    result = dateline(project, "annotate", "--write", "articles/sample.md")
+    result = project.run("annotate", "--write", "articles/sample.md")
     assert result.returncode == 0, result.stderr
     assert path.read_text(encoding="utf-8") == original.replace(
         "cities: []", "cities: [Kandahar, Kabul, Herat, Ghazni]")
-    assert dateline(project, "annotate", "articles").stdout.splitlines()[0] == "articles/sample.md: nothing to add"
+    assert project.run("annotate", "articles").stdout.splitlines()[0] == "articles/sample.md: nothing to add"
 
 
 def test_import_plain_text_builds_a_page_and_never_overwrites(project: Project) -> None:
     text = SAMPLE.read_text(encoding="utf-8").split("\n---\n", 1)[1].strip()
     plain = project.root / "incoming.txt"
     plain.write_text("Taliban take Kandahar\n\n" + text + "\n", encoding="utf-8")
-    result = dateline(project, "import", "incoming.txt", "--date", "2021-08-13", "--source", "Example Wire")
+    result = project.run("import", "incoming.txt", "--date", "2021-08-13", "--source", "Example Wire")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == (
         "articles/2021/08/taliban-take-kandahar.md: from incoming.txt; "
@@ -59,7 +51,7 @@ def test_import_plain_text_builds_a_page_and_never_overwrites(project: Project) 
     created = project.root / "articles/2021/08/taliban-take-kandahar.md"
     first = created.read_bytes()
 
-    again = dateline(project, "import", "incoming.txt", "--date", "2021-08-13")
+    again = project.run("import", "incoming.txt", "--date", "2021-08-13")
     assert again.returncode == 1
     assert "incoming.txt: path: articles/2021/08/taliban-take-kandahar.md already exists; not overwritten" in again.stderr
     assert created.read_bytes() == first
@@ -72,6 +64,6 @@ def test_import_plain_text_builds_a_page_and_never_overwrites(project: Project) 
 
 def test_import_needs_a_date_for_plain_text(project: Project) -> None:
     (project.root / "x.txt").write_text("Headline\n\nText.\n")
-    result = dateline(project, "import", "x.txt")
+    result = project.run("import", "x.txt")
     assert result.returncode == 1
     assert result.stderr.strip() == "--date YYYY-MM-DD is required for plain-text articles"

@@ -19,7 +19,7 @@ import yaml
 
 from dateline.detect import Mention, find_cities, prose_of_markdown
 from dateline.errors import Problem
-from dateline.frontmatter_yaml import BOM, parse
+from dateline.frontmatter_yaml import BOM, decode, parse
 from dateline.gazetteer import Gazetteer, Place
 from dateline.placenames import name_key
 from dateline.writer import atomic_write
@@ -180,13 +180,9 @@ def article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
 
 def annotate_file(path: Path, display: str, gazetteer: Gazetteer, *, write: bool) -> Annotation:
     """Plan (and with ``write``, make) the additions for one file, byte-exact elsewhere."""
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return Annotation(display, (), (), (), "", (Problem(
-            display, data.count(b"\n", 0, error.start) + 1, "encoding",
-            f"byte 0x{data[error.start]:02X} at position {error.start} is not UTF-8"),))
+    text, problems = decode(path.read_bytes(), display)
+    if text is None:
+        return Annotation(display, (), (), (), "", tuple(problems))
     result = annotate_text(text, display, gazetteer)
     if write and result.changed:
         atomic_write(path, result.text.encode("utf-8"))

@@ -54,6 +54,16 @@ class Parsed:
     """File line on which the body starts."""
 
 
+def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    """An article file's bytes as text, or the problem naming the first byte that is not UTF-8."""
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        return None, [Problem(path, line, "encoding", f"byte 0x{data[error.start]:02X} at position "
+                              f"{error.start} is not UTF-8; save the file as UTF-8")]
+
+
 def parse(text: str, path: str) -> tuple[Parsed | None, list[Problem]]:
     """Parse one article's text (already decoded, newlines normalised)."""
     problems: list[Problem] = []

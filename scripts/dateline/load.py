@@ -20,7 +20,7 @@ import yaml
 from dateline.cities import resolve_city
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
-from dateline.frontmatter_yaml import INVALID, Field, parse
+from dateline.frontmatter_yaml import INVALID, Field, decode, parse
 from dateline.guard import scan_problems
 from dateline.model import Article, CityRef
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
@@ -273,13 +273,9 @@ def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[P
     if size > settings.max_article_bytes:
         return None, [Problem(path, 0, "size", f"{size:,} bytes is over the limit of "
                               f"{settings.max_article_bytes:,} (extra.dateline.max_article_bytes)")]
-    data = file.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        return None, [Problem(path, line, "encoding", f"byte 0x{data[error.start]:02X} at position "
-                              f"{error.start} is not UTF-8; save the file as UTF-8")]
+    text, problems = decode(file.read_bytes(), path)
+    if text is None:
+        return None, problems
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parsed, problems = parse(text, path)
     if parsed is None:
