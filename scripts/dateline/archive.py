@@ -20,6 +20,7 @@ from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.load import article_files, read_article
 from dateline.model import Archive, Article, City
+from dateline.readcache import ReadCache
 
 
 def url_collisions(articles: Iterable[Article]) -> list[Problem]:
@@ -87,8 +88,21 @@ def read_all(files: list[Path], settings: Settings) -> Iterator[tuple[Article | 
 def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
     """Load and check every article; the archive holds those without errors."""
     files, problems = article_files(settings)
+    cache = ReadCache(settings)
+    keys = {}
+    results = {}
+    for file in files:
+        keys[file], remembered = cache.get(file)
+        if remembered is not None:
+            results[file] = remembered
+    unread = [file for file in files if file not in results]
+    for file, result in zip(unread, read_all(unread, settings), strict=True):
+        cache.put(file, keys[file], result)
+        results[file] = result
+    cache.save()
     articles: list[Article] = []
-    for article, found in read_all(files, settings):
+    for file in files:
+        article, found = results[file]
         problems.extend(found)
         if article is not None:
             articles.append(article)

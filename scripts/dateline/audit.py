@@ -261,30 +261,38 @@ def _files(site: Path, suffixes: Iterable[str]) -> list[Path]:
             for name in names if name.endswith(wanted)]
 
 
-def audit(site: Path) -> AuditReport:
-    """Every check on the built site in ``site``."""
+def audit(site: Path, pages: list[Path] | None = None) -> AuditReport:
+    """Every check on the built site in ``site``; of its pages, only ``pages`` when given.
+
+    An incremental build names the pages it rendered again: the others are the live
+    site's, checked when they were built, and links from them to pages that are gone
+    changed their own sources, so they were rendered again too.
+    """
     started = time.perf_counter()
-    pages = sorted(_files(site, (".html",)))
+    pages = sorted(_files(site, (".html",)) if pages is None else pages)
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
-        links = _start_links(site, pages, Path(scratch))
+        links = _start_links(site, pages, Path(scratch)) if pages else None
         try:
             findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site)
                         + check_search_bundle(site))
         except BaseException:
-            links[0].kill()
-            links[0].wait()
+            if links is not None:
+                links[0].kill()
+                links[0].wait()
             raise
-        findings += _finish_links(site, links)
+        if links is not None:
+            findings += _finish_links(site, links)
     return AuditReport(len(pages), sorted(findings), time.perf_counter() - started)
 
 
-def require_clean(site: Path, sources: Mapping[str, str] | None = None) -> AuditReport:
+def require_clean(site: Path, sources: Mapping[str, str] | None = None,
+                  pages: list[Path] | None = None) -> AuditReport:
     """Audit the new site; raise :class:`BuildError` listing the findings if there are any.
 
     ``sources`` maps a page (``articles/2021/08/13/x/index.html``) to the file it was made
     from (``articles/x.md``), so that a finding names the file the user can fix.
     """
-    report = audit(site)
+    report = audit(site, pages)
     if report.findings:
         count = len(report.findings)
         origin = sources or {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import json
 import os
 import re
 import shutil
@@ -25,11 +26,20 @@ from dateline.audit import require_clean
 from dateline.config import Settings
 from dateline.errors import BuildError, Problem, ValidationFailed
 from dateline.guard import archive_problems
+from dateline.incremental import (
+    BuildState,
+    changed_sources,
+    fingerprint,
+    hard_link_copy,
+    rewritten,
+    site_identity,
+    snapshot,
+)
 from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pages import GENERATED_ROOTS, render
-from dateline.search import index_site
-from dateline.writer import SyncReport, sync
+from dateline.search import BUNDLE, index_site
+from dateline.writer import SyncReport, atomic_write, sync
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,8 @@ class BuildResult:
     sync: SyncReport
     warnings: list[Problem]
     seconds: float
+    rendered: int | None = None
+    """How many ``docs/`` files were rendered again; ``None`` for a clean build of every page."""
 
 
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
@@ -70,17 +82,26 @@ def _die_with_parent() -> None:
     _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | None = None) -> None:
+def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | None = None,
+               changed: list[str] | None = None) -> None:
     """``mkdocs build --strict`` into ``site_dir``; its warnings, if any, fail the build.
 
     Not ``--quiet``: that hides warnings from the counter strict mode relies on, so a
     broken link would pass. ``sources`` maps a generated page (``articles/…/x.md``) to
     the article it was made from, so each warning names the file the user can fix.
+    With ``changed`` (``docs/`` paths), ``site_dir`` already holds the previous site and
+    only those pages are rendered again (see :mod:`dateline.mkdocs_run`).
     """
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+    command = [sys.executable, "-m", "dateline.mkdocs_run"]
+    if changed is not None:
+        listing = settings.root / ".dateline" / "changed-sources.json"
+        atomic_write(listing, json.dumps(changed).encode())
+        command += ["--changed", str(listing), "--keep", BUNDLE]
+    command += ["--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
     # Material's end-of-life notice would stand among the user's warnings on every failure.
-    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    package_root = str(Path(__file__).resolve().parent.parent)
+    environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
+                   "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     result = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, check=False,
                             env=environment,
                             preexec_fn=_die_with_parent if sys.platform == "linux" else None)
@@ -154,11 +175,22 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     site = settings.site_dir
     _recover(site)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
+    state = BuildState.load(settings)
+    sources = snapshot(settings.docs_dir, state.sources if state else {})
+    shared = fingerprint(settings)
+    changed = changed_sources(state, shared, site, sources)
+    origin = {f"{a.url_path}index.html": a.path for a in archive.articles}
     try:
-        run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles})
+        if changed is not None:
+            hard_link_copy(site, staging)
+        run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed)
         index_site(archive, staging)
-        require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles})
+        require_clean(staging, origin, pages=rewritten(staging, site) if changed is not None else None)
+        # A build killed between these two steps leaves a state that no longer matches
+        # site/, so the next build is a clean one.
         _swap_in(staging, site)
+        BuildState(shared, site_identity(site), sources).save(settings)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started)
+    return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
+                       None if changed is None else len(changed))

@@ -71,6 +71,8 @@ class Settings:
     render_timeout: float = 10.0
     """Seconds one article body may take to render before the build refuses it."""
     markdown_extensions: tuple[str | dict[str, Any], ...] = ()
+    theme_dir: Path | None = None
+    """The theme's ``custom_dir`` (overrides), when mkdocs.yml names one."""
     """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
 
     def extensions(self) -> tuple[list[str], dict[str, Any]]:
@@ -139,6 +141,9 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         raise ConfigError(f"{config_path.name}: markdown_extensions must be a list of names, "
                           "each optionally with its settings")
 
+    theme = raw.get("theme")
+    custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+
     return Settings(
         root=root,
         config_file=config_path,
@@ -151,4 +156,5 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         max_article_bytes=positive_int("max_article_bytes", 2_000_000),
         render_timeout=float(timeout),
         markdown_extensions=tuple(extensions),
+        theme_dir=root / str(custom_dir) if custom_dir else None,
     )

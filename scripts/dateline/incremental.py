@@ -1,0 +1,160 @@
+"""What a ``dateline build`` may reuse of the site it built last time.
+
+MkDocs renders a page from its own source and from what every page shares: mkdocs.yml,
+the theme and its overrides, and the code of MkDocs, Material, Markdown and Dateline.
+Dateline's generated pages carry everything they show (a day page holds the titles and
+links of its articles), so when nothing shared changed, a page whose source is what it
+was last time renders to the same HTML as last time. The new site then starts as a
+hard-linked copy of the live one, and only the pages whose sources changed are rendered
+again (:mod:`dateline.mkdocs_run`); a test compares the result with a clean build, file
+for file.
+
+What the last successful build saw is kept in ``.dateline/build-state.json``: the
+fingerprint of everything shared, the content hash of every file in ``docs/``, and the
+identity of the site folder it produced. Anything unexpected (no state, a different
+fingerprint, a ``site/`` that was rebuilt or replaced by other means) means a clean build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+import os
+import platform
+import shutil
+import subprocess
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dateline.config import Settings
+from dateline.pagekit import GENERATED_ROOTS
+from dateline.readcache import package_digest
+from dateline.writer import atomic_write
+
+_STATE = "build-state.json"
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file under ``docs/`` as a build saw it."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def _tree_digest(digest: hashlib._Hash, folder: Path) -> None:
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(file.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(file.read_bytes()).digest())
+
+
+def fingerprint(settings: Settings) -> str:
+    """A hash of everything every page's HTML depends on besides its own source."""
+    digest = hashlib.sha256(f"{_FORMAT}\0{platform.python_version()}\0".encode())
+    digest.update(settings.config_file.read_bytes())
+    if settings.theme_dir is not None and settings.theme_dir.is_dir():
+        _tree_digest(digest, settings.theme_dir)
+    # Every installed distribution: the theme, Markdown and its extensions, the sanitiser.
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join(versions).encode())
+    digest.update(package_digest().encode())
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    for directory, _dirs, names in os.walk(folder):
+        for name in names:
+            path = os.path.join(directory, name)
+            yield Path(path).relative_to(folder).as_posix(), os.stat(path)
+
+
+def snapshot(docs_dir: Path, previous: Mapping[str, Source]) -> dict[str, Source]:
+    """Every file under ``docs_dir`` with its content hash (reused when size and time match)."""
+    sources = {}
+    for relative, stat in _files(docs_dir):
+        known = previous.get(relative)
+        if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+            sources[relative] = known
+            continue
+        with open(docs_dir / relative, "rb") as handle:
+            sha = hashlib.file_digest(handle, "sha256").hexdigest()
+        sources[relative] = Source(stat.st_size, stat.st_mtime_ns, sha)
+    return sources
+
+
+def site_identity(site: Path) -> list[int] | None:
+    """Which build of ``site/`` this is: a rebuild by other means gives another identity."""
+    try:
+        folder = site.stat()
+        sitemap = (site / "sitemap.xml").stat()
+    except OSError:
+        return None
+    return [folder.st_ino, sitemap.st_ino, sitemap.st_mtime_ns, sitemap.st_size]
+
+
+@dataclass(frozen=True)
+class BuildState:
+    fingerprint: str
+    site: list[int] | None
+    sources: dict[str, Source]
+
+    @staticmethod
+    def load(settings: Settings) -> BuildState | None:
+        try:
+            raw = json.loads((settings.root / ".dateline" / _STATE).read_bytes())
+            return BuildState(raw["fingerprint"], raw["site"],
+                              {path: Source(*entry) for path, entry in raw["sources"].items()})
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def save(self, settings: Settings) -> None:
+        raw = {"fingerprint": self.fingerprint, "site": self.site,
+               "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()}}
+        atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
+
+    @staticmethod
+    def forget(settings: Settings) -> None:
+        (settings.root / ".dateline" / _STATE).unlink(missing_ok=True)
+
+
+def changed_sources(state: BuildState | None, print_: str, site: Path,
+                    sources: Mapping[str, Source]) -> list[str] | None:
+    """The ``docs/`` files to render again, or ``None`` when only a clean build will do."""
+    if state is None or state.fingerprint != print_ or state.site is None \
+            or state.site != site_identity(site):
+        return None
+    changed = [path for path, source in sources.items()
+               if path not in state.sources or state.sources[path].sha256 != source.sha256]
+    if sources.keys() != state.sources.keys():
+        # A page written by hand may link to a page that came or went; generated pages
+        # link only to what exists, and their sources change when that does.
+        changed += [path for path in sources if path.endswith(".md")
+                    and path.split("/", 1)[0] not in GENERATED_ROOTS and path not in changed]
+    return sorted(changed)
+
+
+def hard_link_copy(source: Path, target: Path) -> None:
+    """``target`` as a copy of ``source`` whose files are hard links (instant, no space)."""
+    if shutil.which("cp") and platform.system() == "Linux":
+        subprocess.run(["cp", "-al", "--", str(source), str(target)], check=True)
+    else:
+        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+
+
+def rewritten(new: Path, old: Path, suffix: str = ".html") -> list[Path]:
+    """Files of ``new`` ending in ``suffix`` that are not hard links of ``old``'s."""
+    found = []
+    for relative, stat in _files(new):
+        if not relative.endswith(suffix):
+            continue
+        try:
+            same = os.stat(old / relative).st_ino == stat.st_ino
+        except FileNotFoundError:
+            same = False
+        if not same:
+            found.append(new / relative)
+    return found

@@ -1,0 +1,145 @@
+"""``mkdocs build``, run by ``dateline build`` in a child process; the one module importing MkDocs.
+
+    python -m dateline.mkdocs_run [--changed FILE --keep FOLDER] -- <mkdocs build options>
+
+It runs MkDocs' own command line, with three changes:
+
+- MkDocs never writes into an existing file: it removes the file first. An incremental
+  build's site folder is a hard-linked copy of the live site, and writing into a shared
+  file would change the live site while the new one is still being checked.
+- With ``--changed`` (a JSON list of ``docs/`` paths whose content changed since the
+  site was built), the build is MkDocs' ``--dirty`` build with the question "was this
+  file modified?" answered by content, not by modification times: a page is rendered
+  again when its source changed or its output is missing. MkDocs' warning that a dirty
+  build may leave stale navigation is dropped; ``dateline build`` only asks for one when
+  every page's output depends on its own source alone (see :mod:`dateline.incremental`).
+- After an incremental build, files a clean build would not have written (pages whose
+  source is gone) are removed, except under ``--keep`` (the search bundle, which
+  ``dateline build`` maintains itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+class _DropDirtyWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(_DIRTY_WARNING)
+
+
+def _never_write_through_links() -> None:
+    from mkdocs import utils
+    from mkdocs.commands import build
+    from mkdocs.structure.files import File
+
+    write_file = utils.write_file
+
+    def fresh_write_file(content: bytes, output_path: str) -> None:
+        _unlink(output_path)
+        write_file(content, output_path)
+
+    utils.write_file = fresh_write_file
+
+    copy_file = File.copy_file
+
+    def fresh_copy_file(self: File, dirty: bool = False) -> None:
+        if not dirty or self.is_modified():
+            _unlink(self.abs_dest_path)
+        copy_file(self, dirty)
+
+    File.copy_file = fresh_copy_file  # type: ignore[method-assign]
+
+    build_theme_template = build._build_theme_template
+
+    def fresh_theme_template(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
+        output = os.path.join(config.site_dir, template_name)
+        _unlink(output)
+        _unlink(f"{output}.gz")  # the sitemap's compressed copy is written with open()
+        build_theme_template(template_name, env, files, config, nav)
+
+    build._build_theme_template = fresh_theme_template
+
+
+def _build_only(changed: set[str], keep: str) -> None:
+    from mkdocs.commands import build
+    from mkdocs.structure.files import File
+
+    logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+
+    def is_modified(self: File) -> bool:
+        if self._content is not None:
+            return True
+        return self.src_uri in changed or not os.path.isfile(self.abs_dest_path)
+
+    File.is_modified = is_modified  # type: ignore[method-assign]
+
+    seen: dict[str, Any] = {}
+    get_navigation: Callable[..., Any] = build.get_navigation  # type: ignore[attr-defined]
+
+    def capture_files(files: Any, config: Any) -> Any:
+        seen["files"] = files
+        return get_navigation(files, config)
+
+    build.get_navigation = capture_files  # type: ignore[attr-defined]
+    run = build.build
+
+    def build_then_prune(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
+        run(config, serve_url=serve_url, dirty=dirty)
+        site = Path(config.site_dir)
+        expected = {Path(f.abs_dest_path) for f in seen["files"] if f.inclusion.is_included()}
+        for template in config.theme.static_templates:
+            expected |= {site / template, site / f"{template}.gz"}
+        _prune(site, expected, keep)
+
+    build.build = build_then_prune
+
+
+def _prune(site: Path, expected: set[Path], keep: str) -> None:
+    folders = []
+    for folder, dirs, names in os.walk(site):
+        here = Path(folder)
+        if here == site and keep in dirs:
+            dirs.remove(keep)
+        folders.append(here)
+        for name in names:
+            if here / name not in expected:
+                (here / name).unlink()
+    for here in reversed(folders):
+        if here != site and not os.listdir(here):
+            here.rmdir()
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m dateline.mkdocs_run")
+    parser.add_argument("--changed", type=Path, help="JSON list of changed docs/ paths: build only those")
+    parser.add_argument("--keep", default="pagefind", help="site folder an incremental build leaves alone")
+    parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
+    options = parser.parse_args(argv)
+    arguments = [a for a in options.mkdocs_args if a != "--"]
+    _never_write_through_links()
+    if options.changed is not None:
+        _build_only(set(json.loads(options.changed.read_text(encoding="utf-8"))), options.keep)
+        arguments.append("--dirty")
+    from mkdocs.__main__ import cli
+
+    cli.main(["build", *arguments], prog_name="mkdocs")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

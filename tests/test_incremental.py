@@ -1,0 +1,139 @@
+"""Incremental builds: after a change, ``dateline build`` renders only what changed, and the
+site it produces is the one a clean build would, file for file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dateline.build import build
+from dateline.demo import write_demo
+from dateline.errors import BuildError
+from tests.projects import Project, article
+
+pytestmark = pytest.mark.slow
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes()
+            for path in sorted(site.rglob("*")) if path.is_file()}
+
+
+def assert_same_site(ours: Path, clean: Path) -> None:
+    got, want = tree(ours), tree(clean)
+    got = {k: v for k, v in got.items() if not k.startswith("pagefind/")}
+    want = {k: v for k, v in want.items() if not k.startswith("pagefind/")}
+    assert sorted(got) == sorted(want)
+    differing = [name for name in want if got[name] != want[name]]
+    assert differing == []
+
+
+def clean_build_of(project: Project, where: Path) -> Path:
+    """A fresh project with the same articles and hand-written pages, built from nothing."""
+    twin = Project(where)
+    shutil.rmtree(twin.root / "articles")
+    shutil.copytree(project.root / "articles", twin.root / "articles")
+    for name in ("mkdocs.yml",):
+        shutil.copy(project.root / name, twin.root / name)
+    for page in ("search.md",):
+        shutil.copy(project.docs / page, twin.docs / page)
+    build(twin.settings)
+    return twin.site
+
+
+@pytest.fixture
+def demo(project: Project) -> Project:
+    write_demo(project.root / "articles", 40, seed=3)
+    first = build(project.settings)
+    assert first.rendered is None  # nothing to start from: every page
+    return project
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edit_add_and_delete_give_the_site_a_clean_build_gives(demo: Project, tmp_path_factory:
+                                                                pytest.TempPathFactory) -> None:
+    files = sorted((demo.root / "articles").rglob("*.md"))
+    edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
+    files[1].write_text(files[1].read_text(encoding="utf-8") + "\nA new closing paragraph.\n",
+                        encoding="utf-8")
+    files[2].unlink()
+    demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02", cities="[Herat]"))
+
+    result = build(demo.settings)
+
+    assert result.rendered is not None and 0 < result.rendered < 40
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+def test_nothing_changed_renders_nothing_and_keeps_every_file(demo: Project) -> None:
+    before = {path: path.stat().st_ino for path in demo.site.rglob("*.html")}
+    result = build(demo.settings)
+    assert result.rendered == 0
+    after = {path: path.stat().st_ino for path in demo.site.rglob("*.html")}
+    assert after.keys() == before.keys()
+    # Pages MkDocs writes every time (404, sitemap) aside, every page is the very same file.
+    rewritten = sorted(p.relative_to(demo.site).as_posix() for p in after if after[p] != before[p])
+    assert rewritten == ["404.html"]
+
+
+def test_the_live_site_is_never_written_through_while_building(demo: Project, tmp_path: Path) -> None:
+    files = sorted((demo.root / "articles").rglob("*.md"))
+    page = next(p for p in demo.site.joinpath("articles").rglob("index.html"))
+    sitemap = demo.site / "sitemap.xml"
+    keep = {}
+    for live in (page, sitemap, demo.site / "sitemap.xml.gz", demo.site / "404.html"):
+        keep[live] = (tmp_path / live.name, live.read_bytes())
+        os.link(live, keep[live][0])  # a second name for the live file's content
+    for file in files:
+        edit(file, "\ntitle: \"", "\ntitle: \"Changed ")
+    build(demo.settings)
+    for link, content in keep.values():
+        assert link.read_bytes() == content
+
+
+def test_a_failed_incremental_build_keeps_the_site_and_the_next_one_recovers(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    before = tree(demo.site)
+    search = demo.docs / "search.md"
+    good = search.read_text(encoding="utf-8")
+    search.write_text(good + "\n[broken](nowhere.md)\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="nowhere.md"):
+        build(demo.settings)
+    assert tree(demo.site) == before
+    search.write_text(good, encoding="utf-8")
+    first = sorted((demo.root / "articles").rglob("*.md"))[0]
+    edit(first, "\ntitle: \"", "\ntitle: \"After the failure ")
+    assert build(demo.settings).rendered is not None
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+def test_a_changed_configuration_rebuilds_every_page(demo: Project) -> None:
+    config = demo.root / "mkdocs.yml"
+    edit(config, "site_name: ", "site_name: Renamed ")
+    result = build(demo.settings)
+    assert result.rendered is None
+    page = next(demo.site.joinpath("articles").rglob("index.html"))
+    assert "Renamed" in page.read_text(encoding="utf-8")
+
+
+def test_a_site_rebuilt_by_other_means_is_not_trusted(demo: Project) -> None:
+    shutil.rmtree(demo.site)
+    shutil.copytree(demo.root / "docs", demo.site)  # anything but the site Dateline built
+    assert build(demo.settings).rendered is None
+    assert (demo.site / "index.html").is_file()
+
+
+def test_an_article_broken_after_a_good_build_is_reported(demo: Project) -> None:
+    first = sorted((demo.root / "articles").rglob("*.md"))[0]
+    edit(first, "\ndate: ", "\ndate: 13/08/2021\nold_date: ")
+    result = demo.run("build")
+    assert result.returncode == 1
+    assert f"{first.relative_to(demo.root).as_posix()}:4: date:" in result.stderr + result.stdout
