@@ -16,6 +16,7 @@ from dateline.errors import BuildError
 from dateline.model import Article, CityRef
 from dateline.search import (
     EVERY_ARTICLE,
+    MANIFEST,
     article_record,
     facet_word,
     index_language,
@@ -80,20 +81,31 @@ def test_search_page_script_knows_the_every_article_word() -> None:
     assert f'const EVERY_ARTICLE = "{EVERY_ARTICLE}";' in script
 
 
+def shard_entries(bundle: Path) -> dict[str, int]:
+    """Folder → page count of each shard the manifest lists."""
+    manifest = json.loads((bundle / MANIFEST).read_text())
+    return {shard["folder"]: json.loads((bundle / shard["folder"] / "pagefind-entry.json").read_text())
+            ["languages"]["en"]["page_count"] for shard in manifest["shards"]}
+
+
 @pytest.mark.slow
 def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     archive = group([make_article("a"), make_article("b", date=dt.date(2020, 1, 2), body="")])
     report = index_site(archive, tmp_path)
     bundle = tmp_path / "pagefind"
-    assert report.records == 2
+    assert (report.records, report.indexed, report.reused) == (2, 2, 0)
     assert report.bytes == sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
-    entry = json.loads((bundle / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 2
-    assert (bundle / "pagefind.js").is_file() and list((bundle / "fragment").iterdir())
+    assert shard_entries(bundle) == {"2020": 1, "2021": 1}
+    assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.en.pagefind").is_file()
+    assert list((bundle / "2021" / "fragment").iterdir())
+    # Shards share the top-level WebAssembly and script; Pagefind's own UIs are dropped.
+    assert not list(bundle.glob("*/wasm.*")) and not list(bundle.glob("*/pagefind.js"))
+    assert not list(bundle.rglob("pagefind-ui*"))
     # Indexing again replaces the bundle rather than mixing two; a relative path works too.
     monkeypatch.chdir(tmp_path.parent)
     assert index_site(group([make_article("c")]), Path(tmp_path.name)).records == 1
-    assert json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 1
+    assert shard_entries(bundle) == {"2021": 1}
+    assert not (bundle / "2020").exists()
 
 
 @pytest.mark.slow
@@ -119,8 +131,7 @@ def test_build_indexes_articles_and_replaces_materials_search(project: Project) 
     project.write("2021/b.md", article(title="Bravo", date="2021-08-14", body="Other text.\n"))
     build(project.settings)
     site = project.site
-    entry = json.loads((site / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 2
+    assert shard_entries(site / "pagefind") == {"2021": 2}
     assert not (site / "search" / "search_index.json").exists(), "Material's search plugin is off"
 
     def header_form(page: str) -> Any:
@@ -155,6 +166,7 @@ def test_failed_indexing_keeps_the_previous_site(project: Project, monkeypatch: 
         build(project.settings)
     assert (project.site / "index.html").read_bytes() == before
     assert (project.site / "pagefind" / "pagefind.js").is_file()
+    assert (project.site / "pagefind" / MANIFEST).is_file()
 
 
 def test_facet_words_are_single_ascii_words() -> None:

@@ -29,18 +29,22 @@ each other without a folded copy of the text; the browser tests check both ways.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 import shutil
+import tempfile
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dateline.model import Archive, Article
-from dateline.search_pagefind import PagefindService
+from dateline.search_pagefind import PagefindService, canonicalize_bundle, pagefind_version
 from dateline.text import format_date, markdown_to_text
 
 BUNDLE = "pagefind"
@@ -79,6 +83,10 @@ class SearchReport:
     bytes: int
     """Size of the whole bundle on disk."""
     seconds: float
+    indexed: int = 0
+    """Shards indexed by Pagefind in this run."""
+    reused: int = 0
+    """Shards kept from the previous bundle because their records had not changed."""
 
 
 def place_names(article: Article, names: dict[str, str]) -> list[str]:
@@ -157,17 +165,230 @@ def records(archive: Archive) -> Iterator[dict[str, Any]]:
         yield article_record(article, names, language)
 
 
-def index_site(archive: Archive, site_dir: Path) -> SearchReport:
-    """Write the Pagefind bundle for ``archive`` into ``site_dir/pagefind``."""
+SHARD_CAP = 2000
+"""Most articles in one shard, unless a single day holds more.
+
+Pagefind's memory grows with its index, about 0.38 MB an article (measured with
+benchmarks/search.py: 770 MB for 2,000 articles, 1.5 GB for 4,000), and it takes about
+5.5 ms an article. A shard of 2,000 keeps one Pagefind process under 1 GB beside the
+build, however large the archive.
+"""
+
+MANIFEST = "manifest.json"
+"""The bundle's table of shards, read by the search page before anything else."""
+
+MANIFEST_FORMAT = 1
+SHARED_FILES = ("pagefind.js",)
+"""Files every shard's Pagefind writes alike, kept once at the top of the bundle (with
+``wasm.*.pagefind``); each shard keeps ``pagefind-worker.js``, which Pagefind starts
+from the first shard the page opens."""
+_WASM_PREFIX = "/../../"
+"""Pagefind fetches ``<shard>/wasm.<name>.pagefind``; ``<shard>/wasm./../../<name>…``
+resolves to the copy at the top of the bundle, which every shard then shares."""
+_SERVICE_CONFIG: dict[str, Any] = {"write_playground": False}
+
+
+@dataclass(frozen=True)
+class Shard:
+    """A run of consecutive days (a year, or a range of months or days) and its articles."""
+
+    folder: str
+    first: dt.date
+    last: dt.date
+    articles: tuple[Article, ...]
+
+
+def _last_day_of_month(day: dt.date) -> dt.date:
+    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def _pack(units: list[tuple[dt.date, dt.date, list[Article]]], cap: int,
+          split: Any) -> Iterator[tuple[dt.date, dt.date, list[Article]]]:
+    """Join consecutive units (first day, last day, articles) into runs of at most
+    ``cap`` articles, of about equal size; a unit larger than ``cap`` is split by
+    ``split``, if given."""
+    total = sum(len(unit[2]) for unit in units)
+    target = -(-total // -(-total // cap))  # the size of ceil(total / cap) equal runs
+    run: list[tuple[dt.date, dt.date, list[Article]]] = []
+    size = 0
+    for unit in units:
+        if len(unit[2]) > cap and split is not None:
+            if run:
+                yield run[0][0], run[-1][1], [a for part in run for a in part[2]]
+                run, size = [], 0
+            yield from split(unit[2])
+            continue
+        if run and (size + len(unit[2]) > cap or size >= target):
+            yield run[0][0], run[-1][1], [a for part in run for a in part[2]]
+            run, size = [], 0
+        run.append(unit)
+        size += len(unit[2])
+    if run:
+        yield run[0][0], run[-1][1], [a for part in run for a in part[2]]
+
+
+def _by(articles: list[Article], key: Any) -> list[list[Article]]:
+    groups: dict[Any, list[Article]] = {}
+    for article in articles:
+        groups.setdefault(key(article), []).append(article)
+    return [groups[k] for k in sorted(groups)]
+
+
+def plan_shards(articles: Iterable[Article], cap: int = SHARD_CAP) -> list[Shard]:
+    """Articles grouped by year, oldest first; a year of more than ``cap`` articles is
+    split into runs of whole months, and a month of more than ``cap`` into runs of days.
+
+    The plan depends only on the articles' dates, so an edit that moves no article to
+    another day leaves every shard's period as it was, and an added article changes at
+    most the runs of its own year.
+    """
+    ordered = sorted(articles, key=lambda a: (a.sort_key, a.url_path))
+
+    def days(group: list[Article]) -> Iterator[tuple[dt.date, dt.date, list[Article]]]:
+        units = [(g[0].date, g[0].date, g) for g in _by(group, lambda a: a.date)]
+        return _pack(units, cap, None)
+
+    def months(group: list[Article]) -> Iterator[tuple[dt.date, dt.date, list[Article]]]:
+        units = [(g[0].date.replace(day=1), _last_day_of_month(g[0].date), g)
+                 for g in _by(group, lambda a: (a.date.year, a.date.month))]
+        return _pack(units, cap, days)
+
+    shards = []
+    for year in _by(ordered, lambda a: a.date.year):
+        first, last = dt.date(year[0].date.year, 1, 1), dt.date(year[0].date.year, 12, 31)
+        runs = [(first, last, year)] if len(year) <= cap else list(months(year))
+        for start, end, group in runs:
+            shards.append(Shard(_folder_name(start, end), start, end, tuple(group)))
+    return shards
+
+
+def _folder_name(first: dt.date, last: dt.date) -> str:
+    if first == dt.date(first.year, 1, 1) and last == dt.date(first.year, 12, 31):
+        return f"{first.year:04d}"
+    if first.day == 1 and last == _last_day_of_month(last):
+        start, end = f"{first:%Y-%m}", f"{last:%Y-%m}"
+    else:
+        start, end = first.isoformat(), last.isoformat()
+    return start if start == end else f"{start}_{end}"
+
+
+def records_digest(shard_records: Iterable[dict[str, Any]]) -> str:
+    """What decides a shard's bytes: its records in order, Pagefind's version and our
+    settings for it."""
+    digest = hashlib.sha256(json.dumps(
+        [MANIFEST_FORMAT, pagefind_version(), _SERVICE_CONFIG, _WASM_PREFIX]).encode())
+    for record in shard_records:
+        digest.update(b"\n" + json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()
+
+
+def _read_manifest(bundle: Path) -> dict[str, str] | None:
+    """Folder → records hash of the shards on disk, or None without a usable manifest."""
+    try:
+        manifest = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
+        if manifest.get("format") != MANIFEST_FORMAT:
+            return None
+        return {str(s["folder"]): str(s["hash"]) for s in manifest["shards"]}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``path`` as a new file (temporary name, then rename), never into the old
+    one: the previous site may share its inode through a hard-link copy."""
+    if path.is_file() and path.read_bytes() == data:
+        return
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(data)
+    os.replace(temporary, path)
+
+
+def _remove(path: Path) -> None:
+    """Unlink a file or a folder tree (never truncate: see :func:`_replace_file`)."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]], cwd: Path) -> None:
+    output = bundle / folder
+    _remove(output)
+    with PagefindService(_SERVICE_CONFIG, cwd=cwd) as service:
+        service.add_records(shard_records)
+        service.write(output)
+    canonicalize_bundle(output, _WASM_PREFIX)
+    # What every shard writes alike lives once at the top (the search page imports
+    # pagefind.js from there, and the entry now points there for the WebAssembly);
+    # Pagefind's ready-made UIs would each see one shard only, so they go.
+    for path in sorted(output.iterdir()):
+        if path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind"):
+            _replace_file(bundle / path.name, path.read_bytes())
+            path.unlink()
+        elif path.name.startswith(_UI_FILES):
+            path.unlink()
+
+
+_UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+
+
+def index_site(archive: Archive, site_dir: Path, cap: int = SHARD_CAP) -> SearchReport:
+    """Write the search bundle for ``archive`` into ``site_dir/pagefind``: one Pagefind
+    bundle per shard (see :func:`plan_shards`) and ``manifest.json`` listing them.
+
+    When the folder already holds a bundle with a manifest (the previous site, copied
+    with hard links), only shards whose records changed are indexed again; the others
+    are kept as they are. No existing file is ever written into: a shard indexed again
+    is removed first, and the manifest is replaced by a rename. Pagefind runs one shard
+    at a time, so its memory is bounded by ``cap``, not by the archive.
+    """
     started = time.perf_counter()
     # Absolute, because the Pagefind binary runs in the site folder and would resolve a
     # relative output path from there.
-    output = site_dir.resolve() / BUNDLE
-    shutil.rmtree(output, ignore_errors=True)
-    # The bundle also holds Pagefind's ready-made UIs (about 400 KB, never loaded by our
-    # search page); they stay, as a fallback for anyone who prefers them.
-    with PagefindService({"write_playground": False}, cwd=site_dir) as service:
-        count = service.add_records(records(archive))
-        service.write(output)
-    size = sum(path.stat().st_size for path in output.rglob("*") if path.is_file())
-    return SearchReport(count, size, time.perf_counter() - started)
+    site = site_dir.resolve()
+    bundle = site / BUNDLE
+    previous = _read_manifest(bundle)
+    if previous is None:
+        shutil.rmtree(bundle, ignore_errors=True)  # a single-index bundle, or no bundle
+        previous = {}
+    bundle.mkdir(parents=True, exist_ok=True)
+    # Until the new manifest is in, no shard on disk is vouched for: a run that stops
+    # half-way leaves no manifest, and the next one indexes every shard.
+    (bundle / MANIFEST).unlink(missing_ok=True)
+    names = {key: city.name for key, city in archive.cities.items()}
+    language = index_language(archive)
+    shards = plan_shards(archive.articles, cap)
+    listed = []
+    indexed = count = 0
+    for shard in shards:
+        shard_records = [article_record(article, names, language) for article in shard.articles]
+        digest = records_digest(shard_records)
+        count += len(shard_records)
+        if previous.get(shard.folder) != digest or not (bundle / shard.folder).is_dir():
+            _index_shard(bundle, shard.folder, shard_records, site)
+            indexed += 1
+        listed.append({"folder": shard.folder, "from": shard.first.isoformat(),
+                       "to": shard.last.isoformat(), "articles": len(shard.articles), "hash": digest})
+    if not (bundle / SHARED_FILES[0]).is_file():
+        _shared_files_only(bundle, site)  # an archive without articles: no shard wrote them
+    keep = {MANIFEST, *(s["folder"] for s in listed)}
+    for path in sorted(bundle.iterdir()):
+        shared = path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind")
+        if path.name not in keep and not shared:
+            _remove(path)
+    manifest = {"format": MANIFEST_FORMAT, "language": language, "shards": listed}
+    _replace_file(bundle / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
+    size = sum(path.stat().st_size for path in bundle.rglob("*") if path.is_file())
+    return SearchReport(count, size, time.perf_counter() - started, indexed, len(shards) - indexed)
+
+
+def _shared_files_only(bundle: Path, cwd: Path) -> None:
+    with tempfile.TemporaryDirectory(prefix=".pagefind-", dir=bundle) as scratch:
+        output = Path(scratch) / "empty"
+        with PagefindService(_SERVICE_CONFIG, cwd=cwd) as service:
+            service.add_records([{"url": "/", "content": "empty", "language": "en", "meta": {}}])
+            service.write(output)
+        for path in output.iterdir():
+            if path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind"):
+                _replace_file(bundle / path.name, path.read_bytes())

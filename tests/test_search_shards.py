@@ -1,0 +1,165 @@
+"""Search shards: how articles are split by period, and re-use of unchanged shards."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+import hashlib
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dateline.archive import group
+from dateline.model import Article
+from dateline.search import MANIFEST, index_site, plan_shards
+from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
+from tests.test_search import make_article
+
+
+def dated(*days: str) -> list[Article]:
+    return [make_article(f"a{number}", date=dt.date.fromisoformat(day)) for number, day in enumerate(days)]
+
+
+def plan(articles: list[Article], cap: int) -> list[tuple[str, str, str, int]]:
+    return [(s.folder, s.first.isoformat(), s.last.isoformat(), len(s.articles))
+            for s in plan_shards(articles, cap)]
+
+
+def test_a_shard_per_year_while_years_are_small() -> None:
+    articles = dated("2021-08-13", "2019-01-01", "2021-01-05", "2020-12-31")
+    assert plan(articles, 2) == [("2019", "2019-01-01", "2019-12-31", 1), ("2020", "2020-01-01", "2020-12-31", 1),
+                                 ("2021", "2021-01-01", "2021-12-31", 2)]
+    # Oldest first within a shard, whatever the archive's order.
+    assert [a.date.month for a in plan_shards(articles, 2)[2].articles] == [1, 8]
+
+
+def test_a_large_year_splits_into_runs_of_whole_months_of_about_equal_size() -> None:
+    articles = dated(*[f"2021-{month:02d}-0{day}" for month in range(1, 7) for day in range(1, 4)])
+    assert plan(articles, 10) == [("2021-01_2021-03", "2021-01-01", "2021-03-31", 9),
+                                  ("2021-04_2021-06", "2021-04-01", "2021-06-30", 9)]
+    assert plan(articles, 3) == [(f"2021-0{m}", f"2021-0{m}-01", f"2021-0{m}-{last}", 3)
+                                 for m, last in zip(range(1, 7), (31, 28, 31, 30, 31, 30), strict=True)]
+
+
+def test_a_large_month_splits_into_runs_of_days_and_a_large_day_stays_whole() -> None:
+    articles = dated("2021-02-01", "2021-02-01", "2021-02-02", "2021-02-03", "2021-02-03", "2021-02-03",
+                     "2021-02-28", "2022-01-01")
+    assert plan(articles, 2) == [("2021-02-01", "2021-02-01", "2021-02-01", 2),
+                                 ("2021-02-02", "2021-02-02", "2021-02-02", 1),
+                                 ("2021-02-03", "2021-02-03", "2021-02-03", 3),
+                                 ("2021-02-28", "2021-02-28", "2021-02-28", 1),
+                                 ("2022", "2022-01-01", "2022-12-31", 1)]
+
+
+def test_pagefind_cbor_round_trips() -> None:
+    item = ["year", [["2021", [0, 1, 23, 24, 255, 256, 70000]], ["Mazār", []]]]
+    encoded = cbor_encode(item)
+    assert cbor_decode(encoded) == (item, len(encoded))
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def inodes(folder: Path) -> dict[str, int]:
+    return {path.relative_to(folder).as_posix(): path.stat().st_ino
+            for path in folder.rglob("*") if path.is_file()}
+
+
+def archive_of(count: int, first_year: int = 2019) -> list[Article]:
+    """``count`` articles over three years, each with its own words."""
+    return [make_article(f"n{number}", date=dt.date(first_year + number % 3, 1 + number % 12, 1 + number % 28),
+                         body=f"Report number {number} about word{number} and Kandahar.\n")
+            for number in range(count)]
+
+
+@pytest.mark.slow
+def test_indexing_again_is_byte_for_byte_the_same(tmp_path: Path) -> None:
+    archive = group(archive_of(30))
+    index_site(archive, tmp_path / "one", cap=4)
+    index_site(archive, tmp_path / "two", cap=4)
+    first = tree(tmp_path / "one" / "pagefind")
+    assert first == tree(tmp_path / "two" / "pagefind")
+    # Pagefind writes its filter chunks in a random order; they are rewritten sorted.
+    chunk = next((tmp_path / "one" / "pagefind").glob("*/filter/*.pf_filter"))
+    values = [value for value, _pages in read_index_file(chunk)[1]]
+    assert values == sorted(values)
+
+
+@pytest.mark.slow
+def test_incremental_index_of_a_hard_link_copy_equals_a_cold_index(tmp_path: Path) -> None:
+    articles = archive_of(30)
+    live = tmp_path / "live"
+    first = index_site(group(articles), live, cap=4)
+    assert first.indexed == len(plan_shards(articles, 4)) and first.reused == 0
+    live_bytes, live_inodes = tree(live / "pagefind"), inodes(live / "pagefind")
+
+    staging = tmp_path / "staging"
+    subprocess.run(["cp", "-al", str(live), str(staging)], check=True)
+    # Edit one article, add one in a new year, delete one (its shard's neighbours stay).
+    edited = dataclasses.replace(articles[4], body="Edited text about zebrafish.\n")
+    changed = [*articles[:4], edited, *articles[5:20], *articles[21:],
+               make_article("new", date=dt.date(2024, 3, 1), body="A new year.\n")]
+    report = index_site(group(changed), staging, cap=4)
+    plan_after = plan_shards(changed, 4)
+    assert report.records == len(changed) == 30
+    assert 0 < report.indexed < len(plan_after) and report.indexed + report.reused == len(plan_after)
+
+    cold = tmp_path / "cold"
+    index_site(group(changed), cold, cap=4)
+    assert tree(staging / "pagefind") == tree(cold / "pagefind")
+    # The live site, which shared every file with the staging copy, has not changed.
+    assert tree(live / "pagefind") == live_bytes and inodes(live / "pagefind") == live_inodes
+    # Reused shards are the very same files (hard links), not copies.
+    kept = inodes(staging / "pagefind")
+    shared = {name for name in kept if live_inodes.get(name) == kept[name]}
+    assert any(name.endswith(".pf_fragment") for name in shared)
+    assert (live / "pagefind" / MANIFEST).stat().st_ino != (staging / "pagefind" / MANIFEST).stat().st_ino
+
+    # Nothing changed: nothing is indexed, and not a byte moves.
+    again = index_site(group(changed), staging, cap=4)
+    assert (again.indexed, again.reused) == (0, len(plan_after))
+    assert tree(staging / "pagefind") == tree(cold / "pagefind")
+
+
+@pytest.mark.slow
+def test_manifest_lists_shards_in_order_with_hashes_and_a_bad_manifest_means_a_cold_index(tmp_path: Path) -> None:
+    articles = archive_of(12)
+    index_site(group(articles), tmp_path, cap=4)
+    bundle = tmp_path / "pagefind"
+    manifest = json.loads((bundle / MANIFEST).read_text())
+    shards = manifest["shards"]
+    assert [s["from"] for s in shards] == sorted(s["from"] for s in shards)
+    assert sum(s["articles"] for s in shards) == 12
+    assert all(len(s["hash"]) == 64 and (bundle / s["folder"] / "pagefind-entry.json").is_file() for s in shards)
+    entry = json.loads((bundle / shards[0]["folder"] / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["wasm"] == "/../../en"  # the shared copy at the top
+    (bundle / MANIFEST).write_text("{not json")
+    stray = bundle / "stray.txt"
+    stray.write_text("left over")
+    report = index_site(group(articles), tmp_path, cap=4)
+    assert report.indexed == len(shards) and not stray.exists()
+
+
+@pytest.mark.slow
+def test_an_archive_without_articles_has_a_manifest_without_shards(tmp_path: Path) -> None:
+    report = index_site(group([]), tmp_path)
+    bundle = tmp_path / "pagefind"
+    assert (report.records, report.indexed) == (0, 0)
+    assert json.loads((bundle / MANIFEST).read_text())["shards"] == []
+    assert (bundle / "pagefind.js").is_file()
+    assert sorted(p.name for p in bundle.iterdir()) == sorted(
+        [MANIFEST, "pagefind.js", *(p.name for p in bundle.glob("wasm.*.pagefind"))])
+
+
+def test_gzip_of_index_files_holds_no_time() -> None:
+    from dateline.search_pagefind import index_file_bytes
+
+    data = index_file_bytes(["year", []])
+    assert data[4:8] == b"\0\0\0\0"  # MTIME
+    assert gzip.decompress(data).startswith(b"pagefind_dcd")
+    assert hashlib.sha256(data).digest() == hashlib.sha256(index_file_bytes(["year", []])).digest()
