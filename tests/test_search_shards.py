@@ -137,7 +137,7 @@ def test_manifest_lists_shards_in_order_with_hashes_and_a_bad_manifest_means_a_c
     assert sum(s["articles"] for s in shards) == 12
     assert all(len(s["hash"]) == 64 and (bundle / s["folder"] / "pagefind-entry.json").is_file() for s in shards)
     entry = json.loads((bundle / shards[0]["folder"] / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["wasm"] == "/../../en"  # the shared copy at the top
+    assert entry["languages"]["en"]["wasm"] == "/../../wasm.en"  # the shared copy at the top
     (bundle / MANIFEST).write_text("{not json")
     stray = bundle / "stray.txt"
     stray.write_text("left over")

@@ -182,8 +182,8 @@ SHARED_FILES = ("pagefind.js",)
 """Files every shard's Pagefind writes alike, kept once at the top of the bundle (with
 ``wasm.*.pagefind``); each shard keeps ``pagefind-worker.js``, which Pagefind starts
 from the first shard the page opens."""
-_WASM_PREFIX = "/../../"
-"""Pagefind fetches ``<shard>/wasm.<name>.pagefind``; ``<shard>/wasm./../../<name>…``
+_WASM_PREFIX = "/../../wasm."
+"""Pagefind fetches ``<shard>/wasm.<name>.pagefind``; ``<shard>/wasm./../../wasm.<name>…``
 resolves to the copy at the top of the bundle, which every shard then shares."""
 _SERVICE_CONFIG: dict[str, Any] = {"write_playground": False}
 
@@ -235,7 +235,7 @@ def _by(articles: list[Article], key: Any) -> list[list[Article]]:
     return [groups[k] for k in sorted(groups)]
 
 
-def plan_shards(articles: Iterable[Article], cap: int = SHARD_CAP) -> list[Shard]:
+def plan_shards(articles: Iterable[Article], cap: int | None = None) -> list[Shard]:
     """Articles grouped by year, oldest first; a year of more than ``cap`` articles is
     split into runs of whole months, and a month of more than ``cap`` into runs of days.
 
@@ -243,6 +243,7 @@ def plan_shards(articles: Iterable[Article], cap: int = SHARD_CAP) -> list[Shard
     another day leaves every shard's period as it was, and an added article changes at
     most the runs of its own year.
     """
+    cap = cap or SHARD_CAP
     ordered = sorted(articles, key=lambda a: (a.sort_key, a.url_path))
 
     def days(group: list[Article]) -> Iterator[tuple[dt.date, dt.date, list[Article]]]:
@@ -333,9 +334,10 @@ def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]],
 _UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
 
-def index_site(archive: Archive, site_dir: Path, cap: int = SHARD_CAP) -> SearchReport:
+def index_site(archive: Archive, site_dir: Path, cap: int | None = None) -> SearchReport:
     """Write the search bundle for ``archive`` into ``site_dir/pagefind``: one Pagefind
-    bundle per shard (see :func:`plan_shards`) and ``manifest.json`` listing them.
+    bundle per shard (see :func:`plan_shards`; ``cap`` defaults to :data:`SHARD_CAP`)
+    and ``manifest.json`` listing them.
 
     When the folder already holds a bundle with a manifest (the previous site, copied
     with hard links), only shards whose records changed are indexed again; the others
@@ -358,7 +360,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int = SHARD_CAP) -> Search
     (bundle / MANIFEST).unlink(missing_ok=True)
     names = {key: city.name for key, city in archive.cities.items()}
     language = index_language(archive)
-    shards = plan_shards(archive.articles, cap)
+    shards = plan_shards(archive.articles, cap or SHARD_CAP)
     listed = []
     indexed = count = 0
     for shard in shards:

@@ -250,7 +250,8 @@ def canonicalize_bundle(folder: Path, wasm_prefix: str = "") -> None:
 
     ``wasm_prefix`` is put before the WebAssembly name in the entry, so that several
     bundles can share one copy: Pagefind fetches ``<bundle>/wasm.<name>.pagefind``, and
-    with the prefix ``/../../`` that URL resolves to the folder above the bundle.
+    with the prefix ``/../../wasm.`` that URL resolves to the same file in the folder
+    above the bundle.
     """
     entry_path = folder / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))

@@ -36,9 +36,14 @@ function filterOnlyTerm(filters) {
 }
 
 // The bundle sits at the site root, two folders above this script (assets/search/),
-// whatever subpath the site is served under. Pagefind takes its base URL from the
-// bundle's location, so result URLs come back with the subpath included.
-const BUNDLE = new URL("../../pagefind/pagefind.js", import.meta.url).href;
+// whatever subpath the site is served under: pagefind.js and manifest.json at its top,
+// then one Pagefind bundle per shard of the archive (a year, or a run of months or
+// days; scripts/dateline/search.py), which the manifest lists oldest first.
+const ROOT = new URL("../../pagefind/", import.meta.url);
+const BUNDLE = new URL("pagefind.js", ROOT).href;
+const MANIFEST = new URL("manifest.json", ROOT).href;
+// Result URLs are relative to the site root (the folder above the bundle).
+const SITE_ROOT = new URL("../", ROOT).pathname;
 
 // The header box (overrides/partials/dateline-search.html) opens as an overlay on small
 // screens through Material's #__search toggle. Material's script, which would focus the
@@ -149,18 +154,94 @@ async function start(root) {
   const headerInput = document.querySelector(".dateline-header-search input[name=q]");
 
   let pagefind;
-  // Filter counts need every filter chunk (on a large archive, more bytes than the
-  // search itself), so they load once the first results are on screen.
-  let allFiltersPromise;
-  const allFilters = () => (allFiltersPromise ??= pagefind.filters());
+  let shards;
   try {
-    pagefind = await import(BUNDLE);
-    await pagefind.options({ excerptLength: 30 });
-    await pagefind.init();
+    const manifest = fetch(MANIFEST).then((response) => {
+      if (!response.ok) throw new Error(`${MANIFEST}: HTTP ${response.status}`);
+      return response.json();
+    });
+    [pagefind, { shards }] = await Promise.all([import(BUNDLE), manifest]);
   } catch (error) {
     failed(error);
     return;
   }
+  if (!shards.length) {
+    failed(new Error("No language indexes: the archive has no articles"));
+    return;
+  }
+
+  // One Pagefind instance per shard, made when a search first needs that shard: its
+  // entry, page table and chunks load only then. The WebAssembly is one file that all
+  // shards share (their entries point to it), and one module in Pagefind's worker: the
+  // first instance must have started it before the others are made, or two of them
+  // start it at once and one is left with memory that is not its own ("memory access
+  // out of bounds"; Pagefind's mergeIndex waits the same way). An empty search returns
+  // once an instance is ready. Each entry's address carries the shard's hash, so
+  // browsers may keep it until the shard changes.
+  const instances = new Map();
+  let first;
+  function instance(shard) {
+    if (!instances.has(shard.folder)) {
+      const make = async () => {
+        const one = pagefind.createInstance({
+          basePath: new URL(`${shard.folder}/`, ROOT).pathname, baseUrl: SITE_ROOT,
+          excerptLength: 30, metaCacheTag: shard.hash.slice(0, 16),
+        });
+        await one.search("");
+        return one;
+      };
+      const ready = first ? first.then(make) : (first = make());
+      instances.set(shard.folder, ready);
+    }
+    return instances.get(shard.folder);
+  }
+
+  // Only the shards a year or month filter leaves open are searched.
+  function shardsFor(filters) {
+    const years = filters.year;
+    const months = filters.month;
+    return shards.filter((shard) =>
+      (!years || years.some((year) => shard.from <= `${year}-12-31` && shard.to >= `${year}-01-01`))
+      && (!months || months.some((month) => shard.from <= `${month}-31` && shard.to >= `${month}-01`)));
+  }
+
+  function sumCounts(all) {
+    const sum = {};
+    for (const counts of all) {
+      for (const [key, values] of Object.entries(counts || {})) {
+        sum[key] ??= {};
+        for (const [value, count] of Object.entries(values)) sum[key][value] = (sum[key][value] || 0) + count;
+      }
+    }
+    return sum;
+  }
+
+  // One search over the shards the filters leave open. Shards hold disjoint periods in
+  // order, so each shard's date-sorted results, taken in shard order, are sorted across
+  // them all; by relevance, results merge by score (as Pagefind's own mergeIndex does),
+  // newer shards first among equal scores. Filter counts are summed.
+  async function search(term, filters, sort, chosen = shardsFor(filters)) {
+    const found = await Promise.all(chosen.map(async (shard) =>
+      (await instance(shard)).search(term, { filters: pagefindFilters(filters), sort })));
+    const parts = found.map((one) => one?.results || []);
+    if (!sort || sort.date === "desc") parts.reverse();
+    const results = parts.flat();
+    if (!sort) results.sort((a, b) => b.score - a.score);
+    return { results, filters: sumCounts(found.map((one) => one?.filters)) };
+  }
+
+  // Filter counts need every filter chunk of the shards involved (on a large archive,
+  // more bytes than the search itself), so they load once the first results are on screen.
+  const filtersLoaded = new Map();
+  function loadFilters(chosen) {
+    return Promise.all(chosen.map((shard) => {
+      if (!filtersLoaded.has(shard.folder)) {
+        filtersLoaded.set(shard.folder, instance(shard).then((one) => one.filters()));
+      }
+      return filtersLoaded.get(shard.folder);
+    }));
+  }
+  const allFilters = async () => sumCounts(await loadFilters(shards));
 
   function failed(error) {
     // An archive without articles has a bundle without any language index.
@@ -188,15 +269,16 @@ async function start(root) {
   async function counts(base) {
     // A facet's counts must ignore its own selection (cities combine with "any"), so
     // each facet with a selection gets its own search without it (and, without words,
-    // without that facet's hidden word too).
+    // without that facet's hidden word too), over the shards that search needs.
     const byFacet = {};
     await Promise.all(FACETS.map(async ({ key }) => {
       if (!state.filters[key]) { byFacet[key] = base[key] || {}; return; }
       const others = { ...state.filters };
       delete others[key];
       const term = state.q || filterOnlyTerm(others);
-      const other = await pagefind.search(term, { filters: pagefindFilters(others) });
-      byFacet[key] = other ? other.filters[key] || {} : {};
+      await loadFilters(shardsFor(others));
+      const other = await search(term, others);
+      byFacet[key] = other.filters[key] || {};
     }));
     return byFacet;
   }
@@ -222,15 +304,15 @@ async function start(root) {
     status.textContent = "Searching…";
     // Without words, relevance means nothing: filter-only lists read newest first.
     const sort = SORTS[state.sort] || (state.q ? undefined : SORTS.newest);
-    let search = await pagefind.search(term, { filters: pagefindFilters(state.filters), sort });
-    if (!state.q && term !== EVERY_ARTICLE && search && !search.results.length
-        && !(await pagefind.search(term))?.results.length) {
+    let found = await search(term, state.filters, sort);
+    if (!state.q && term !== EVERY_ARTICLE && !found.results.length
+        && !(await search(term, {}, undefined, shardsFor(state.filters))).results.length) {
       // The hidden word is unknown to the index (it should never be): ask the slow way.
       term = EVERY_ARTICLE;
-      search = await pagefind.search(term, { filters: pagefindFilters(state.filters), sort });
+      found = await search(term, state.filters, sort);
     }
-    if (mine !== run || !search) return;  // a newer search has started
-    results = search.results;
+    if (mine !== run) return;  // a newer search has started
+    results = found.results;
     shown = 0;
     list.replaceChildren();
     const what = state.q ? `“${state.q}”` : "these filters";
@@ -240,13 +322,12 @@ async function start(root) {
     status.classList.toggle("dateline-search__status--none", results.length === 0);
     await showMore();
     if (mine !== run) return;
-    await allFilters();
-    // Pagefind counts filter values only once their chunks are in; search again (now
-    // from memory) when the first search ran before they were.
-    const counted = Object.keys(search.filters || {}).length ? search
-      : await pagefind.search(term, { filters: pagefindFilters(state.filters) });
+    await loadFilters(shardsFor(state.filters));
+    // Pagefind counts filter values only once their chunks are in: search again, now
+    // from memory.
+    const counted = await search(term, state.filters, sort);
     if (mine !== run) return;
-    const byFacet = await counts(counted ? counted.filters : {});
+    const byFacet = await counts(counted.filters);
     if (mine !== run) return;
     drawFilters(byFacet);
   }
