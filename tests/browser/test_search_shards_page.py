@@ -106,7 +106,7 @@ def results_while_other_shards_wait(page: Any, address: str, open_shards: set[st
                if route.request.url.split("/pagefind/")[1].split("/")[0] in open_shards else held.append(route))
     page.goto(address)
     wait_for_count(page, count)
-    shown = page.locator(RESULT_TITLES).all_inner_texts()
+    shown: list[str] = page.locator(RESULT_TITLES).all_inner_texts()
     page.unroute("**/pagefind/*/**")
     for route in held:
         route.continue_()
