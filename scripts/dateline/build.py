@@ -51,6 +51,8 @@ class BuildResult:
     seconds: float
     rendered: int | None = None
     """How many ``docs/`` files were rendered again; ``None`` for a clean build of every page."""
+    why: str = ""
+    """Why every page was rendered, or that only changes were."""
 
 
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
@@ -178,7 +180,7 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     state = BuildState.load(settings)
     sources = snapshot(settings.docs_dir, state.sources if state else {})
     shared = fingerprint(settings)
-    changed = changed_sources(state, shared, site, sources)
+    changed, why = changed_sources(state, shared, site, sources)
     origin = {f"{a.url_path}index.html": a.path for a in archive.articles}
     try:
         if changed is not None:
@@ -193,4 +195,4 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
-                       None if changed is None else len(changed))
+                       None if changed is None else len(changed), why)

@@ -97,6 +97,12 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
         f"{plural(result.pages, 'page')} ({sync.written} written, {sync.unchanged} unchanged, "
         f"{sync.removed} removed) in {result.seconds:.1f} s → {settings.display(settings.site_dir)}/"
     )
+    if result.rendered is None:
+        out.print(f"Rendered every page: {result.why}.")
+    elif result.rendered == 0:
+        out.print("Nothing under docs/ changed: every page is the last build's.")
+    else:
+        out.print(f"Rendered {plural(result.rendered, 'changed file')}; the rest is the last build's.")
 
 
 @app.command()

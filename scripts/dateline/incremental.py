@@ -122,11 +122,14 @@ class BuildState:
 
 
 def changed_sources(state: BuildState | None, print_: str, site: Path,
-                    sources: Mapping[str, Source]) -> list[str] | None:
-    """The ``docs/`` files to render again, or ``None`` when only a clean build will do."""
-    if state is None or state.fingerprint != print_ or state.site is None \
-            or state.site != site_identity(site):
-        return None
+                    sources: Mapping[str, Source]) -> tuple[list[str] | None, str]:
+    """The ``docs/`` files to render again, or ``None`` when only a clean build will do; and why."""
+    if state is None:
+        return None, "no earlier build to start from"
+    if state.fingerprint != print_:
+        return None, "mkdocs.yml, the theme or the software changed"
+    if state.site is None or state.site != site_identity(site):
+        return None, f"{site.name}/ is not the one the last build made"
     changed = [path for path, source in sources.items()
                if path not in state.sources or state.sources[path].sha256 != source.sha256]
     if sources.keys() != state.sources.keys():
@@ -134,7 +137,7 @@ def changed_sources(state: BuildState | None, print_: str, site: Path,
         # link only to what exists, and their sources change when that does.
         changed += [path for path in sources if path.endswith(".md")
                     and path.split("/", 1)[0] not in GENERATED_ROOTS and path not in changed]
-    return sorted(changed)
+    return sorted(changed), "only what changed"
 
 
 def hard_link_copy(source: Path, target: Path) -> None:
