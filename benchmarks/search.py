@@ -4,7 +4,9 @@
 
 For each size it builds a synthetic archive in memory (dateline.demo.demo_archive), indexes
 it with the same step ``dateline build`` runs, and prints: index seconds, peak memory
-(this process and the Pagefind binary), bundle size, and for a few first queries in
+(this process and the largest Pagefind process: shards are indexed one at a time), bundle
+size, the time to index a hard-link copy again after one article was edited (as an
+incremental build does: only that article's shard is indexed), and for a few first queries in
 Debian's Chromium on a cold cache the bytes transferred (text gzipped, as GitHub Pages
 serves it) and the time until the first results are on screen. The page is the real
 search page script and stylesheet on a bare HTML shell (MkDocs is skipped: it is not
@@ -15,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import gzip
 import http.server
 import resource
 import shutil
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -28,6 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from dateline.archive import group  # noqa: E402
 from dateline.demo import demo_archive  # noqa: E402
 from dateline.search import BUNDLE, index_site  # noqa: E402
 
@@ -144,6 +149,22 @@ def bundle_sizes(bundle: Path) -> tuple[int, int]:
     return total, index
 
 
+def reindex_after_one_edit(archive: Any, folder: Path) -> None:
+    """Index a hard-link copy of the site again after editing the newest article."""
+    copy = folder.with_name(folder.name + "-copy")
+    subprocess.run(["cp", "-al", str(folder), str(copy)], check=True)
+    try:
+        articles = list(archive.articles)
+        newest = max(range(len(articles)), key=lambda i: articles[i].sort_key)
+        articles[newest] = dataclasses.replace(articles[newest], body=articles[newest].body + "\n\nEdited.\n")
+        edited = group(articles, archive.name, archive.description)
+        report = index_site(edited, copy)
+        print(f"after editing one article: {report.seconds:.1f} s ({report.indexed} shard indexed, "
+              f"{report.reused} reused)")
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
+
+
 def run(count: int, browser_queries: bool, repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
@@ -156,9 +177,10 @@ def run(count: int, browser_queries: bool, repeat: int) -> None:
         total, index = bundle_sizes(folder / BUNDLE)
         files = sum(1 for path in (folder / BUNDLE).rglob("*") if path.is_file())
         print(f"\n== {count:,} articles (generated in {generated:.1f} s) ==")
-        print(f"index: {report.seconds:.1f} s, peak RSS pagefind {children:,.0f} MB, "
-              f"python {own:,.0f} MB; bundle {total / 1e6:.1f} MB in {files:,} files "
+        print(f"index: {report.seconds:.1f} s, {report.indexed} shards, peak RSS pagefind "
+              f"{children:,.0f} MB, python {own:,.0f} MB; bundle {total / 1e6:.1f} MB in {files:,} files "
               f"({index / 1e6:.1f} MB without Pagefind's unused UI bundles)")
+        reindex_after_one_edit(archive, folder)
         if not browser_queries:
             return
         make_site(folder)
