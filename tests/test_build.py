@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import sys
@@ -261,7 +262,14 @@ def test_build_command_prints_a_summary(project: Project) -> None:
     result = project.run("build")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 21 pages (21 written, 0 unchanged, 0 removed) in ")
-    assert result.stdout.rstrip().endswith("s → site/")
+    first, second = result.stdout.rstrip().splitlines()
+    assert first.endswith("s → site/")
+    assert second == "Rendered every page: no earlier build to start from."
+    project.write("2021/08/extra.md", article("One more", date="2021-08-20", cities="[Kabul]"))
+    again = project.run("build")
+    assert again.returncode == 0, again.stderr
+    assert re.fullmatch(r"Rendered \d+ changed files; the rest is the last build's\.",
+                        again.stdout.rstrip().splitlines()[-1])
 
 
 def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 
 import markdown
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dateline.archive import group
 from dateline.model import Article, CityRef
+from dateline.pagekit import relative
 from dateline.pages import demote_headings, front_matter, link, render
 from dateline.text import escape_markdown_inline, slugify
 
@@ -77,3 +81,12 @@ def test_body_headings_step_down_so_the_headline_is_the_only_h1() -> None:
     assert "<h1>" not in html
     assert "<h2>Section</h2>" in html and "<h3>Sub</h3>" in html and "<h2>Setext</h2>" in html
     assert "# a comment" in html and "<h6>Six</h6>" in html
+
+
+_segment = st.sampled_from(["articles", "cities", "dates", "2021", "08", "13", "index.md", "kabul.md", "a"])
+
+
+@given(st.lists(_segment, min_size=1, max_size=6), st.lists(_segment, min_size=1, max_size=6))
+def test_links_between_pages_are_the_relative_paths_posixpath_gives(target: list[str], here: list[str]) -> None:
+    to, start = "/".join(target), "/".join(here)
+    assert relative(to, start) == posixpath.relpath(to, posixpath.dirname(start) or ".")

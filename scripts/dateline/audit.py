@@ -32,7 +32,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -223,9 +223,10 @@ def check_sitemap(site: Path) -> list[Finding]:
             for url, count in sorted(locations.items()) if count > 1]
 
 
-def check_feeds(site: Path) -> list[Finding]:
+def check_feeds(site: Path, files: list[Path] | None = None) -> list[Finding]:
     findings = []
-    for file in sorted(_files(site, (".xml", ".json"))):
+    for file in sorted(f for f in (_files(site) if files is None else files)
+                       if f.suffix in (".xml", ".json")):
         relative = file.relative_to(site).as_posix()
         if relative == "sitemap.xml" or relative.split("/", 1)[0] in SKIPPED:
             continue
@@ -241,7 +242,7 @@ def check_feeds(site: Path) -> list[Finding]:
     return findings
 
 
-def check_search_bundle(site: Path) -> list[Finding]:
+def check_search_bundle(site: Path, files: list[Path] | None = None) -> list[Finding]:
     """Pagefind's bundle, when there is one: no file of it left empty.
 
     The Pagefind service sometimes answers "written" before its files are on disk, and
@@ -251,30 +252,30 @@ def check_search_bundle(site: Path) -> list[Finding]:
     bundle = site / "pagefind"
     if not bundle.is_dir():
         return []
+    candidates = bundle.rglob("*") if files is None else (f for f in files if f.is_relative_to(bundle))
     return [Finding(file.relative_to(site).as_posix(), 0, "is empty: the search bundle is incomplete")
-            for file in sorted(bundle.rglob("*")) if file.is_file() and file.stat().st_size == 0]
+            for file in sorted(candidates) if file.is_file() and file.stat().st_size == 0]
 
 
-def _files(site: Path, suffixes: Iterable[str]) -> list[Path]:
-    wanted = tuple(suffixes)
-    return [Path(folder, name) for folder, _dirs, names in os.walk(site)
-            for name in names if name.endswith(wanted)]
+def _files(site: Path) -> list[Path]:
+    return [Path(folder, name) for folder, _dirs, names in os.walk(site) for name in names]
 
 
-def audit(site: Path, pages: list[Path] | None = None) -> AuditReport:
-    """Every check on the built site in ``site``; of its pages, only ``pages`` when given.
+def audit(site: Path, only: list[Path] | None = None) -> AuditReport:
+    """Every check on the built site in ``site``; only of the files ``only`` when given.
 
-    An incremental build names the pages it rendered again: the others are the live
-    site's, checked when they were built, and links from them to pages that are gone
-    changed their own sources, so they were rendered again too.
+    An incremental build names the files it wrote: the others are the live site's,
+    checked when they were built, and links from them to pages that are gone changed
+    their own sources, so those pages were written again too.
     """
     started = time.perf_counter()
-    pages = sorted(_files(site, (".html",)) if pages is None else pages)
+    files = _files(site) if only is None else only
+    pages = sorted(file for file in files if file.suffix == ".html")
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
         links = _start_links(site, pages, Path(scratch)) if pages else None
         try:
-            findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site)
-                        + check_search_bundle(site))
+            findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site, files)
+                        + check_search_bundle(site, files))
         except BaseException:
             if links is not None:
                 links[0].kill()
@@ -286,13 +287,13 @@ def audit(site: Path, pages: list[Path] | None = None) -> AuditReport:
 
 
 def require_clean(site: Path, sources: Mapping[str, str] | None = None,
-                  pages: list[Path] | None = None) -> AuditReport:
+                  only: list[Path] | None = None) -> AuditReport:
     """Audit the new site; raise :class:`BuildError` listing the findings if there are any.
 
     ``sources`` maps a page (``articles/2021/08/13/x/index.html``) to the file it was made
     from (``articles/x.md``), so that a finding names the file the user can fix.
     """
-    report = audit(site, pages)
+    report = audit(site, only)
     if report.findings:
         count = len(report.findings)
         origin = sources or {}

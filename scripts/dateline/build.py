@@ -131,9 +131,32 @@ def _exchange(first: Path, second: Path) -> bool:
     return bool(done == 0)
 
 
-def _swap_in(new: Path, target: Path) -> None:
+def _discard(folder: Path, trash: Path | None) -> None:
+    """Remove a folder, without waiting when ``trash`` (a folder on the same disk) is given.
+
+    Deleting a site of 10,000 articles takes seconds (7 s here, for 14,000 folders): it is
+    moved into the trash and deleted by a process of its own that outlives the build.
+    """
+    if not folder.exists():
+        return
+    if trash is not None and sys.platform == "linux" and shutil.which("rm"):
+        try:
+            trash.mkdir(parents=True, exist_ok=True)
+            folder.rename(trash / f"{folder.name}-{time.time_ns()}")
+        except OSError:
+            pass
+        else:
+            # The shell leaves rm running in the background and exits at once, so no
+            # child of ours is left to wait for.
+            subprocess.run(["sh", "-c", 'rm -rf -- "$1"/* >/dev/null 2>&1 &', "sh", str(trash)],
+                           check=False, start_new_session=True)
+            return
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _swap_in(new: Path, target: Path, trash: Path | None = None) -> None:
     if target.is_dir() and _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)  # now holds the previous site
+        _discard(new, trash)  # now holds the previous site
         return
     # Elsewhere (or a filesystem without the exchange): two renames, and a moment with
     # no site/ that a killed build's successor repairs in _recover.
@@ -141,7 +164,7 @@ def _swap_in(new: Path, target: Path) -> None:
     if target.exists():
         target.rename(old)
     new.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    _discard(old, trash)
 
 
 def _recover(target: Path) -> None:
@@ -177,6 +200,7 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     site = settings.site_dir
     _recover(site)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
+    trash = settings.root / ".dateline" / "trash"
     state = BuildState.load(settings)
     sources = snapshot(settings.docs_dir, state.sources if state else {})
     shared = fingerprint(settings)
@@ -187,12 +211,12 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
             hard_link_copy(site, staging)
         run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed)
         index_site(archive, staging)
-        require_clean(staging, origin, pages=rewritten(staging, site) if changed is not None else None)
+        require_clean(staging, origin, only=rewritten(staging, site) if changed is not None else None)
         # A build killed between these two steps leaves a state that no longer matches
         # site/, so the next build is a clean one.
-        _swap_in(staging, site)
+        _swap_in(staging, site, trash)
         BuildState(shared, site_identity(site), sources).save(settings)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging, trash)
     return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
                        None if changed is None else len(changed), why)

@@ -148,16 +148,22 @@ def hard_link_copy(source: Path, target: Path) -> None:
         shutil.copytree(source, target, symlinks=True, copy_function=os.link)
 
 
-def rewritten(new: Path, old: Path, suffix: str = ".html") -> list[Path]:
-    """Files of ``new`` ending in ``suffix`` that are not hard links of ``old``'s."""
-    found = []
-    for relative, stat in _files(new):
-        if not relative.endswith(suffix):
-            continue
+def rewritten(new: Path, old: Path) -> list[Path]:
+    """Files of ``new`` that are not hard links of ``old``'s: what this build wrote."""
+    found: list[Path] = []
+
+    def walk(new_dir: str, old_dir: str) -> None:
         try:
-            same = os.stat(old / relative).st_ino == stat.st_ino
-        except FileNotFoundError:
-            same = False
-        if not same:
-            found.append(new / relative)
-    return found
+            with os.scandir(old_dir) as entries:
+                before = {entry.name: entry.inode() for entry in entries}
+        except OSError:
+            before = {}
+        with os.scandir(new_dir) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, os.path.join(old_dir, entry.name))
+                elif before.get(entry.name) != entry.inode():
+                    found.append(Path(entry.path))
+
+    walk(str(new), str(old))
+    return sorted(found)

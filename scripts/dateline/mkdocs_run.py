@@ -101,28 +101,29 @@ def _build_only(changed: set[str], keep: str) -> None:
 
     def build_then_prune(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
         run(config, serve_url=serve_url, dirty=dirty)
-        site = Path(config.site_dir)
-        expected = {Path(f.abs_dest_path) for f in seen["files"] if f.inclusion.is_included()}
+        site = os.path.normpath(config.site_dir)
+        expected = {os.path.normpath(f.abs_dest_path) for f in seen["files"] if f.inclusion.is_included()}
         for template in config.theme.static_templates:
-            expected |= {site / template, site / f"{template}.gz"}
+            output = os.path.join(site, template)
+            expected |= {output, f"{output}.gz"}
         _prune(site, expected, keep)
 
     build.build = build_then_prune
 
 
-def _prune(site: Path, expected: set[Path], keep: str) -> None:
+def _prune(site: str, expected: set[str], keep: str) -> None:
     folders = []
     for folder, dirs, names in os.walk(site):
-        here = Path(folder)
-        if here == site and keep in dirs:
+        if folder == site and keep in dirs:
             dirs.remove(keep)
-        folders.append(here)
+        folders.append(folder)
         for name in names:
-            if here / name not in expected:
-                (here / name).unlink()
-    for here in reversed(folders):
-        if here != site and not os.listdir(here):
-            here.rmdir()
+            path = os.path.join(folder, name)
+            if path not in expected:
+                os.unlink(path)
+    for folder in reversed(folders):
+        if folder != site and not os.listdir(folder):
+            os.rmdir(folder)
 
 
 def main(argv: list[str]) -> None:

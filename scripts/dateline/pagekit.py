@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -54,9 +53,25 @@ def year_path(year: int) -> str:
     return f"dates/{year:04d}/index.md"
 
 
+def relative(target: str, here: str) -> str:
+    """``posixpath.relpath(target, dirname(here))`` for paths under ``docs/``.
+
+    Without relpath's two calls to the working directory: a large archive's pages hold
+    hundreds of thousands of links.
+    """
+    to = target.split("/")
+    start = here.split("/")[:-1]
+    common = 0
+    for a, b in zip(to, start, strict=False):
+        if a != b:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + to[common:]) or "."
+
+
 def link(text: str, target: str, here: str) -> str:
     """A Markdown link from page ``here`` to page ``target``, its text made literal."""
-    return f"[{md(text)}]({posixpath.relpath(target, posixpath.dirname(here) or '.')})"
+    return f"[{md(text)}]({relative(target, here)})"
 
 
 def front_matter(title: str, description: str = "") -> str:
