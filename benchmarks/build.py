@@ -6,18 +6,22 @@ For each size it writes ``dateline demo`` articles once, then runs, side by side
 process so the noisy shared machine affects all alike:
 
 - dateline cold: ``dateline build`` with docs/, site/ and every cache removed;
-- dateline incremental: ``dateline build`` after editing one article's body;
+- dateline after one edit: ``dateline build`` after editing one article's body;
+- dateline after one addition: ``dateline build`` after adding one article;
+- dateline check: ``dateline check`` of the unchanged archive (its caches warm);
 - stock MkDocs: ``mkdocs build`` with Material and its search plugin, the same articles
   copied into docs/ as they are, kept out of the nav (the fast stock configuration).
 
 It prints the median wall time, ms per article, peak RSS of the whole command (children
-included), the site's size, and the mean size of an article page.
+included), the site's size, the mean size of an article page, and the mean of what an
+article page weighs beyond the article's own text (its body as rendered).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -97,6 +101,29 @@ def site_figures(site: Path) -> tuple[float, float]:
     return total / 1e6, statistics.mean(pages) / 1e3 if pages else 0.0
 
 
+_BODY = re.compile(r'class="dateline-meta".*?</p>(.*?)(?:<hr|<p class="dateline-neighbours"|</article>)',
+                   re.DOTALL)
+
+
+def beyond_text_kb(site: Path, sample: int = 300) -> float:
+    """Mean KB of an article page besides its body: the theme, navigation, metadata."""
+    pages = sorted((site / "articles").rglob("index.html"))[:sample]
+    extra = []
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        body = _BODY.search(html)
+        extra.append(len(html.encode()) - (len(body.group(1).encode()) if body else 0))
+    return statistics.mean(extra) / 1e3 if extra else 0.0
+
+
+def add_one(root: Path, round_number: int) -> None:
+    folder = root / "articles" / "2031" / "01"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"added-{round_number}.md").write_text(
+        f"---\ntitle: Added in round {round_number}\ndate: 2031-01-{round_number + 1:02d}\n"
+        f"cities: [Kabul]\n---\n\nA paragraph added by the benchmark.\n", encoding="utf-8")
+
+
 def edit_one(root: Path, round_number: int) -> None:
     first = sorted((root / "articles").rglob("*.md"))[round_number]
     first.write_text(first.read_text() + f"\nEdited in round {round_number}.\n")
@@ -138,28 +165,45 @@ def main() -> None:
             def clean_stock(_n: int, root: Path = stock) -> None:
                 shutil.rmtree(root / "site", ignore_errors=True)
 
-            cold = measure("dateline cold", args.runs, clean, [python, "-m", "dateline", "build"], ours)
+            def add(n: int, root: Path = ours) -> None:
+                add_one(root, n)
+
+            def nothing(_n: int) -> None:
+                pass
+
+            build_command = [python, "-m", "dateline", "build"]
+            cold = measure("dateline cold", args.runs, clean, build_command, ours)
             site_mb, page_kb = site_figures(ours / "site")
-            incremental = measure("dateline incremental", args.runs, edit,
-                                  [python, "-m", "dateline", "build"], ours)
+            extra_kb = beyond_text_kb(ours / "site")
+            incremental = measure("dateline after one edit", args.runs, edit, build_command, ours)
+            added = measure("dateline after one addition", args.runs, add, build_command, ours)
+            checked = measure("dateline check", args.runs, nothing, [python, "-m", "dateline", "check"], ours)
             baseline = measure("stock MkDocs", args.runs, clean_stock,
                                [python, "-m", "mkdocs", "build", "--quiet"], stock)
             stock_mb, stock_kb = site_figures(stock / "site")
             stock_median = statistics.median(r.seconds for r in baseline)
-            for name, results, mb, kb in (("dateline cold", cold, site_mb, page_kb),
-                                          ("dateline incremental", incremental, site_mb, page_kb),
-                                          ("stock MkDocs + Material", baseline, stock_mb, stock_kb)):
+            stock_extra = beyond_text_kb(stock / "site")
+            for name, results, mb, kb, beyond in (
+                    ("dateline cold", cold, site_mb, page_kb, extra_kb),
+                    ("dateline after one edit", incremental, site_mb, page_kb, extra_kb),
+                    ("dateline after one addition", added, site_mb, page_kb, extra_kb),
+                    ("dateline check", checked, None, None, None),
+                    ("stock MkDocs + Material", baseline, stock_mb, stock_kb, stock_extra)):
                 median = statistics.median(r.seconds for r in results)
                 rows.append((name, size, median, median / size * 1000,
-                             max(r.peak_mb for r in results), mb, kb, median / stock_median))
+                             max(r.peak_mb for r in results), mb, kb, beyond, median / stock_median))
 
     header = ("builder", "N", "wall s (median)", "ms/article", "peak RSS MB", "site MB",
-              "KB/article page", "× stock")
+              "KB/article page", "KB beyond text", "× stock")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
-    for name, size, median, per, peak, mb, kb, ratio in rows:
-        print(f"| {name} | {size:,} | {median:.1f} | {per:.2f} | {peak:.0f} | {mb:.1f} | {kb:.1f} "
-              f"| {ratio:.2f} |")
+
+    def figure(value: float | None) -> str:
+        return "—" if value is None else f"{value:.1f}"
+
+    for name, size, median, per, peak, mb, kb, beyond, ratio in rows:
+        print(f"| {name} | {size:,} | {median:.1f} | {per:.2f} | {peak:.0f} | {figure(mb)} | {figure(kb)} "
+              f"| {figure(beyond)} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":

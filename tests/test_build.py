@@ -318,3 +318,9 @@ def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Proje
             "'articles/2021/08/20/other.md' is not found among documentation files. "
             "(made from articles/links.md)") in str(failure.value)
     assert _snapshot(project.site) == site
+
+
+def test_pages_carry_no_indentation_between_tags(site: Project) -> None:
+    page = next((site.site / "articles").rglob("index.html")).read_text(encoding="utf-8")
+    assert re.search(r"\n[ \t]+<", page) is None and "\n\n" not in page
+    assert page.rstrip().endswith("</body>\n</html>")

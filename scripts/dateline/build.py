@@ -35,6 +35,7 @@ from dateline.incremental import (
     site_identity,
     snapshot,
 )
+from dateline.minify import squeeze_pages
 from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pages import GENERATED_ROOTS, render
@@ -211,7 +212,9 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
             hard_link_copy(site, staging)
         run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed)
         index_site(archive, staging)
-        require_clean(staging, origin, only=rewritten(staging, site) if changed is not None else None)
+        written = rewritten(staging, site) if changed is not None else None
+        squeeze_pages(staging.rglob("*.html") if written is None else written)
+        require_clean(staging, origin, only=written)
         # A build killed between these two steps leaves a state that no longer matches
         # site/, so the next build is a clean one.
         _swap_in(staging, site, trash)
