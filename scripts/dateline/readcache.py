@@ -10,6 +10,7 @@ with everything else. A file whose key changed (edited, touched, replaced) is re
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import importlib.metadata
 import os
@@ -27,6 +28,7 @@ Result = tuple[Article | None, list[Problem]]
 _FILE = "read-cache.pickle"
 
 
+@functools.cache
 def package_digest() -> str:
     """A hash of Dateline's own code: a change to it may change what any step produces."""
     digest = hashlib.sha256()
