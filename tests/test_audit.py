@@ -98,6 +98,8 @@ def test_feeds_must_be_well_formed(tmp_path: Path) -> None:
         "feed.json": '{"items": [}',
         "sitemap.xml": "<urlset><url><loc>x</loc></url>",
         "pagefind/pagefind-entry.json": "",
+        "pagefind/manifest.json": '{"shards": []}',
+        "pagefind/pagefind.js": "x",
     })
     assert findings(site) == [
         "feed.json:1: is not valid JSON: Expecting value: line 1 column 12 (char 11)",
@@ -108,13 +110,23 @@ def test_feeds_must_be_well_formed(tmp_path: Path) -> None:
     ]
 
 
-def test_search_bundle_files_are_not_empty(tmp_path: Path) -> None:
-    site = make_site(tmp_path, {"index.html": page(), "pagefind/pagefind-worker.js": "",
-                                "pagefind/pagefind.js": "x", "pagefind/fragment/en_1.pf_fragment": ""})
+def test_search_bundle_has_every_period_and_no_empty_file(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": page(), "pagefind/pagefind.js": "x",
+        "pagefind/manifest.json": '{"shards": [{"folder": "2021"}, {"folder": "2022"}]}',
+        "pagefind/2021/pagefind-entry.json": "{}", "pagefind/2021/pagefind-worker.js": "",
+        "pagefind/2021/fragment/en_1.pf_fragment": ""})
     assert findings(site) == [
-        "pagefind/fragment/en_1.pf_fragment: is empty: the search bundle is incomplete",
-        "pagefind/pagefind-worker.js: is empty: the search bundle is incomplete",
+        "pagefind/2021/fragment/en_1.pf_fragment: is empty: the search bundle is incomplete",
+        "pagefind/2021/pagefind-worker.js: is empty: the search bundle is incomplete",
+        "pagefind/2022/pagefind-entry.json: is missing: the search bundle is incomplete",
     ]
+
+
+def test_search_bundle_without_its_manifest_is_reported(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"index.html": page(), "pagefind/pagefind.js": "x"})
+    [finding] = findings(site)
+    assert finding.startswith("pagefind/manifest.json: cannot be read: ")
 
 
 def test_findings_fail_the_build_listing_each(tmp_path: Path) -> None:

@@ -243,7 +243,8 @@ def check_feeds(site: Path, files: list[Path] | None = None) -> list[Finding]:
 
 
 def check_search_bundle(site: Path, files: list[Path] | None = None) -> list[Finding]:
-    """Pagefind's bundle, when there is one: no file of it left empty.
+    """Pagefind's bundle, when there is one: every period its manifest lists is there,
+    and no file of it is left empty.
 
     The Pagefind service sometimes answers "written" before its files are on disk, and
     one of them stays empty (about one build in twelve, measured): the search page then
@@ -252,9 +253,20 @@ def check_search_bundle(site: Path, files: list[Path] | None = None) -> list[Fin
     bundle = site / "pagefind"
     if not bundle.is_dir():
         return []
+    findings = []
+    try:
+        manifest = json.loads((bundle / "manifest.json").read_bytes())
+        folders = [str(shard["folder"]) for shard in manifest["shards"]]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        findings.append(Finding("pagefind/manifest.json", 0, f"cannot be read: {error}"))
+        folders = []
+    for needed in ["pagefind.js", *(f"{folder}/pagefind-entry.json" for folder in folders)]:
+        if not (bundle / needed).is_file():
+            findings.append(Finding(f"pagefind/{needed}", 0, "is missing: the search bundle is incomplete"))
     candidates = bundle.rglob("*") if files is None else (f for f in files if f.is_relative_to(bundle))
-    return [Finding(file.relative_to(site).as_posix(), 0, "is empty: the search bundle is incomplete")
-            for file in sorted(candidates) if file.is_file() and file.stat().st_size == 0]
+    return findings + [
+        Finding(file.relative_to(site).as_posix(), 0, "is empty: the search bundle is incomplete")
+        for file in sorted(candidates) if file.is_file() and file.stat().st_size == 0]
 
 
 def _files(site: Path) -> list[Path]:
