@@ -135,3 +135,24 @@ def test_an_article_broken_after_a_good_build_is_reported(demo: Project) -> None
     result = demo.run("build")
     assert result.returncode == 1
     assert f"{first.relative_to(demo.root).as_posix()}:4: date:" in result.stderr + result.stdout
+
+
+def test_a_clean_build_shared_among_processes_equals_one_made_by_one(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dateline.build.PARALLEL_PAGES", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    shared = clean_build_of(demo, tmp_path_factory.mktemp("shared"))
+    assert_same_site(shared, demo.site)
+
+
+def test_a_broken_link_fails_a_clean_build_shared_among_processes(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("dateline.build.PARALLEL_PAGES", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    write_demo(project.root / "articles", 10, seed=3)
+    (project.docs / "search.md").write_text(
+        (project.docs / "search.md").read_text(encoding="utf-8") + "\n[gone](nowhere.md)\n", encoding="utf-8")
+    with pytest.raises(BuildError) as failure:
+        build(project.settings)
+    message = str(failure.value)
+    assert message.count("nowhere.md") == 1 and not project.site.exists()

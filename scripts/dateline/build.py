@@ -6,6 +6,7 @@ step succeeded, so a failed build leaves the previous site complete.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import fcntl
 import json
@@ -15,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -85,38 +87,63 @@ def _die_with_parent() -> None:
     _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+PARALLEL_PAGES = 1_000
+"""From this many pages, a clean build shares them among processes, one per core."""
+
+
 def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | None = None,
-               changed: list[str] | None = None) -> None:
+               changed: list[str] | None = None, pages: list[str] | None = None) -> None:
     """``mkdocs build --strict`` into ``site_dir``; its warnings, if any, fail the build.
 
     Not ``--quiet``: that hides warnings from the counter strict mode relies on, so a
     broken link would pass. ``sources`` maps a generated page (``articles/…/x.md``) to
     the article it was made from, so each warning names the file the user can fix.
     With ``changed`` (``docs/`` paths), ``site_dir`` already holds the previous site and
-    only those pages are rendered again (see :mod:`dateline.mkdocs_run`).
+    only those pages are rendered again (see :mod:`dateline.mkdocs_run`). Otherwise, when
+    ``pages`` (every page under ``docs/``) are many, each core renders a share of them.
     """
-    command = [sys.executable, "-m", "dateline.mkdocs_run"]
+    scratch = settings.root / ".dateline"
+    runs: list[list[str]] = []
     if changed is not None:
-        listing = settings.root / ".dateline" / "changed-sources.json"
+        listing = scratch / "changed-sources.json"
         atomic_write(listing, json.dumps(changed).encode())
-        command += ["--changed", str(listing), "--keep", BUNDLE]
-    command += ["--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+        runs.append(["--changed", str(listing), "--keep", BUNDLE])
+    elif pages is not None and len(pages) >= PARALLEL_PAGES and (os.cpu_count() or 1) > 1:
+        count = min(os.cpu_count() or 1, 4)
+        for number in range(count):
+            listing = scratch / f"pages-{number}.json"
+            atomic_write(listing, json.dumps(sorted(pages)[number::count]).encode())
+            runs.append(["--part", str(listing)] + (["--no-static"] if number else []))
+    else:
+        runs.append([])
     # Material's end-of-life notice would stand among the user's warnings on every failure.
     package_root = str(Path(__file__).resolve().parent.parent)
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
                    "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run(command, cwd=settings.root, capture_output=True, text=True, check=False,
-                            env=environment,
-                            preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-    if result.returncode != 0:
-        lines = [line for line in (result.stdout + result.stderr).splitlines()
-                 if line.strip() and not line.startswith("INFO")]
+    options = ["--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+    with contextlib.ExitStack() as stack:
+        logs = [stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) for _run in runs]
+        processes = [subprocess.Popen([sys.executable, "-m", "dateline.mkdocs_run", *run, *options],
+                                      cwd=settings.root, stdout=log, stderr=subprocess.STDOUT,
+                                      env=environment,
+                                      preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+                     for run, log in zip(runs, logs, strict=True)]
+        codes = [process.wait() for process in processes]
+        outputs = []
+        for log, code in zip(logs, codes, strict=True):
+            log.seek(0)
+            outputs.append((log.read(), code))
+    failed = [code for _output, code in outputs if code != 0]
+    if failed:
+        # Each process reads every page's links: the same warning may come from several.
+        lines = list(dict.fromkeys(line for output, _code in outputs for line in output.splitlines()
+                                   if line.strip() and not line.startswith("INFO")))
         origin = sources or {}
         for index, line in enumerate(lines):
             doc = _DOC_FILE.search(line)
             if doc and doc.group(1) in origin:
                 lines[index] = f"{line} (made from {origin[doc.group(1)]})"
-        raise BuildError(f"MkDocs failed (exit {result.returncode}); the previous site is kept.\n"
+        raise BuildError(f"MkDocs failed (exit {failed[0]}); the previous site is kept.\n"
                          + "\n".join(lines))
 
 
@@ -210,7 +237,8 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     try:
         if changed is not None:
             hard_link_copy(site, staging)
-        run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed)
+        run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
+                   pages=[path for path in sources if path.endswith(".md")])
         index_site(archive, staging)
         written = rewritten(staging, site) if changed is not None else None
         squeeze_pages(staging.rglob("*.html") if written is None else written)

@@ -1,6 +1,7 @@
 """``mkdocs build``, run by ``dateline build`` in a child process; the one module importing MkDocs.
 
-    python -m dateline.mkdocs_run [--changed FILE --keep FOLDER] -- <mkdocs build options>
+    python -m dateline.mkdocs_run [--changed FILE --keep FOLDER | --part FILE [--no-static]]
+                                  -- <mkdocs build options>
 
 It runs MkDocs' own command line, with three changes:
 
@@ -16,6 +17,12 @@ It runs MkDocs' own command line, with three changes:
 - After an incremental build, files a clean build would not have written (pages whose
   source is gone) are removed, except under ``--keep`` (the search bundle, which
   ``dateline build`` maintains itself).
+- With ``--part`` (a JSON list of ``docs/`` pages), a clean build renders only those
+  pages, so that several processes share the pages of a large site, one core each; only
+  the process without ``--no-static`` copies the theme's and ``docs/``'s other files and
+  writes the 404 page and the sitemap. Each process reads every page's links, so broken
+  links are still reported; a link to an anchor in a page another process rendered is
+  left to the site audit, which checks anchors too.
 """
 
 from __future__ import annotations
@@ -111,6 +118,27 @@ def _build_only(changed: set[str], keep: str) -> None:
     build.build = build_then_prune
 
 
+def _render_part(part: set[str], static: bool) -> None:
+    from mkdocs.commands import build
+    from mkdocs.structure.files import File
+
+    logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+
+    def is_modified(self: File) -> bool:
+        if self.is_documentation_page():
+            return self.src_uri in part
+        return static
+
+    File.is_modified = is_modified  # type: ignore[method-assign]
+    build_theme_template = build._build_theme_template
+
+    def theme_template_if_static(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
+        if static:
+            build_theme_template(template_name, env, files, config, nav)
+
+    build._build_theme_template = theme_template_if_static
+
+
 def _prune(site: str, expected: set[str], keep: str) -> None:
     folders = []
     for folder, dirs, names in os.walk(site):
@@ -130,12 +158,17 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m dateline.mkdocs_run")
     parser.add_argument("--changed", type=Path, help="JSON list of changed docs/ paths: build only those")
     parser.add_argument("--keep", default="pagefind", help="site folder an incremental build leaves alone")
+    parser.add_argument("--part", type=Path, help="JSON list of the docs/ pages this process renders")
+    parser.add_argument("--no-static", action="store_true", help="with --part: copy no other file")
     parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     arguments = [a for a in options.mkdocs_args if a != "--"]
     _never_write_through_links()
     if options.changed is not None:
         _build_only(set(json.loads(options.changed.read_text(encoding="utf-8"))), options.keep)
+        arguments.append("--dirty")
+    elif options.part is not None:
+        _render_part(set(json.loads(options.part.read_text(encoding="utf-8"))), not options.no_static)
         arguments.append("--dirty")
     from mkdocs.__main__ import cli
 
