@@ -3,7 +3,7 @@
     python -m dateline.mkdocs_run [--changed FILE --keep FOLDER | --part FILE [--no-static]]
                                   -- <mkdocs build options>
 
-It runs MkDocs' own command line, with three changes:
+It runs MkDocs' own command line, changed in these ways:
 
 - MkDocs never writes into an existing file: it removes the file first. An incremental
   build's site folder is a hard-linked copy of the live site, and writing into a shared
@@ -20,9 +20,9 @@ It runs MkDocs' own command line, with three changes:
 - With ``--part`` (a JSON list of ``docs/`` pages), a clean build renders only those
   pages, so that several processes share the pages of a large site, one core each; only
   the process without ``--no-static`` copies the theme's and ``docs/``'s other files and
-  writes the 404 page and the sitemap. Each process reads every page's links, so broken
-  links are still reported; a link to an anchor in a page another process rendered is
-  left to the site audit, which checks anchors too.
+  writes the 404 page and the sitemap. A page's links are checked by the process that
+  renders it (every process knows every file); a link to an anchor in a page another
+  process rendered is left to the site audit, which checks anchors too.
 """
 
 from __future__ import annotations
