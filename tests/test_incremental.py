@@ -156,3 +156,17 @@ def test_a_broken_link_fails_a_clean_build_shared_among_processes(
         build(project.settings)
     message = str(failure.value)
     assert message.count("nowhere.md") == 1 and not project.site.exists()
+
+
+def test_a_disk_without_hard_links_gets_a_clean_build(demo: Project, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    refusing = tmp_path / "bin"
+    refusing.mkdir()
+    (refusing / "cp").write_text("#!/bin/sh\necho 'cp: cannot create hard link' >&2\nexit 1\n")
+    (refusing / "cp").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{refusing}{os.pathsep}{os.environ['PATH']}")
+    first = sorted((demo.root / "articles").rglob("*.md"))[0]
+    edit(first, "\ntitle: \"", "\ntitle: \"No links ")
+    result = build(demo.settings)
+    assert result.rendered is None and result.why == "site/'s disk cannot hard-link files"
+    assert not list(demo.root.glob(".site.*"))

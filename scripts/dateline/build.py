@@ -235,8 +235,8 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     changed, why = changed_sources(state, shared, site, sources)
     origin = {f"{a.url_path}index.html": a.path for a in archive.articles}
     try:
-        if changed is not None:
-            hard_link_copy(site, staging)
+        if changed is not None and not hard_link_copy(site, staging):
+            changed, why = None, f"{site.name}/'s disk cannot hard-link files"
         run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
                    pages=[path for path in sources if path.endswith(".md")])
         index_site(archive, staging)

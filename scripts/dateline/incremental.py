@@ -140,12 +140,21 @@ def changed_sources(state: BuildState | None, print_: str, site: Path,
     return sorted(changed), "only what changed"
 
 
-def hard_link_copy(source: Path, target: Path) -> None:
-    """``target`` as a copy of ``source`` whose files are hard links (instant, no space)."""
-    if shutil.which("cp") and platform.system() == "Linux":
-        subprocess.run(["cp", "-al", "--", str(source), str(target)], check=True)
-    else:
-        shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+def hard_link_copy(source: Path, target: Path) -> bool:
+    """Make ``target`` a copy of ``source`` whose files are hard links (no data copied).
+
+    False, with nothing left at ``target``, where the disk cannot (no hard links there).
+    """
+    try:
+        if shutil.which("cp") and platform.system() == "Linux":
+            subprocess.run(["cp", "-al", "--", str(source), str(target)], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        else:
+            shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+    except (OSError, subprocess.CalledProcessError):
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
 
 
 def rewritten(new: Path, old: Path) -> list[Path]:
