@@ -324,3 +324,15 @@ def test_pages_carry_no_indentation_between_tags(site: Project) -> None:
     page = next((site.site / "articles").rglob("index.html")).read_text(encoding="utf-8")
     assert re.search(r"\n[ \t]+<", page) is None and "\n\n" not in page
     assert page.rstrip().endswith("</body>\n</html>")
+
+
+def test_build_tells_each_step_as_it_starts(project: Project) -> None:
+    write_fixture_articles(project)
+    steps: list[str] = []
+    build(project.settings, steps.append)
+    assert steps == ["Reading and checking the articles", "Rendering 22 pages with MkDocs",
+                     "Indexing 4 articles for search", "Auditing the new site"]
+    steps.clear()
+    project.write("2021/08/extra.md", article("One more", date="2021-08-20", cities="[Kabul]"))
+    build(project.settings, steps.append)
+    assert steps[1].startswith("Rendering ") and steps[1].endswith(" changed files with MkDocs")

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +42,7 @@ from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pages import GENERATED_ROOTS, render
 from dateline.search import BUNDLE, index_site
+from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
 
 
@@ -217,13 +218,15 @@ def exclusive(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build(settings: Settings) -> BuildResult:
+def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """The whole build; ``progress``, when given, is told each step as it starts."""
     started = time.perf_counter()
     with exclusive(settings):
-        return _build_locked(settings, started)
+        return _build_locked(settings, started, progress or (lambda _step: None))
 
 
-def _build_locked(settings: Settings, started: float) -> BuildResult:
+def _build_locked(settings: Settings, started: float, progress: Callable[[str], None]) -> BuildResult:
+    progress("Reading and checking the articles")
     archive, page_count, report, warnings = generate(settings)
     site = settings.site_dir
     _recover(site)
@@ -234,13 +237,18 @@ def _build_locked(settings: Settings, started: float) -> BuildResult:
     shared = fingerprint(settings)
     changed, why = changed_sources(state, shared, site, sources)
     origin = {f"{a.url_path}index.html": a.path for a in archive.articles}
+    pages = [path for path in sources if path.endswith(".md")]
     try:
         if changed is not None and not hard_link_copy(site, staging):
             changed, why = None, f"{site.name}/'s disk cannot hard-link files"
+        progress(f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
+                 else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
         run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
-                   pages=[path for path in sources if path.endswith(".md")])
+                   pages=pages)
+        progress(f"Indexing {plural(len(archive.articles), 'article')} for search")
         index_site(archive, staging)
         written = rewritten(staging, site) if changed is not None else None
+        progress("Auditing the new site")
         squeeze_pages(staging.rglob("*.html") if written is None else written)
         require_clean(staging, origin, only=written)
         # A build killed between these two steps leaves a state that no longer matches

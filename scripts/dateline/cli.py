@@ -86,7 +86,11 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Validate, generate the pages under docs/, and build the site with MkDocs."""
     try:
         settings = load_settings(config)
-        result = build_site(settings)
+        if err.is_terminal:
+            with err.status("Building…") as status:
+                result = build_site(settings, lambda step: status.update(f"{step}…"))
+        else:
+            result = build_site(settings)
     except DatelineError as error:
         raise _fail(error) from None
     _print_problems(result.warnings)
