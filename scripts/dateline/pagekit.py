@@ -30,7 +30,8 @@ class Page:
 
 
 def article_path(article: Article) -> str:
-    return f"articles/{article.date:%Y/%m/%d}/{article.slug}.md"
+    day = article.date  # not strftime: this runs for every link to an article
+    return f"articles/{day.year:04d}/{day.month:02d}/{day.day:02d}/{article.slug}.md"
 
 
 def city_path(key: str) -> str:
@@ -42,7 +43,7 @@ def country_path(key: str) -> str:
 
 
 def day_path(day: dt.date) -> str:
-    return f"dates/{day:%Y/%m/%d}/index.md"
+    return f"dates/{day.year:04d}/{day.month:02d}/{day.day:02d}/index.md"
 
 
 def month_path(year: int, month: int) -> str:

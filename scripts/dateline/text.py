@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import html
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -46,13 +47,14 @@ def escape_markdown_inline(text: str) -> str:
     HTML-significant characters become entities (so no tag can open) and Markdown's
     punctuation is backslash-escaped (so no emphasis, link or heading can start).
     """
-    return text.translate(_INLINE_ESCAPES)
+    if not _INLINE_SPECIAL.search(text):
+        return text  # most names and short titles: nothing to escape
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", html.escape(text, quote=False))
 
 
-# One pass: the entities html.escape(quote=False) writes, then a backslash before each
-# of Markdown's punctuation characters (none of which occur in those entities).
-_INLINE_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;",
-                                 **{c: "\\" + c for c in "\\`*_{}[]()#+-.!|"}})
+# Markdown's punctuation does not occur in the entities html.escape writes.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+_INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|&<>]")
 
 
 def format_date(day: dt.date) -> str:
