@@ -116,10 +116,6 @@ class BuildState:
                "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()}}
         atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
 
-    @staticmethod
-    def forget(settings: Settings) -> None:
-        (settings.root / ".dateline" / _STATE).unlink(missing_ok=True)
-
 
 def changed_sources(state: BuildState | None, print_: str, site: Path,
                     sources: Mapping[str, Source]) -> tuple[list[str] | None, str]:
