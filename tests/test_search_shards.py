@@ -13,9 +13,12 @@ from pathlib import Path
 import pytest
 
 from dateline.archive import group
+from dateline.build import build
 from dateline.model import Article
 from dateline.search import MANIFEST, index_site, plan_shards
 from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
+from tests.projects import Project, article
+from tests.test_hostile import configure
 from tests.test_search import make_article
 
 
@@ -163,3 +166,17 @@ def test_gzip_of_index_files_holds_no_time() -> None:
     assert data[4:8] == b"\0\0\0\0"  # MTIME
     assert gzip.decompress(data).startswith(b"pagefind_dcd")
     assert hashlib.sha256(data).digest() == hashlib.sha256(index_file_bytes(["year", []])).digest()
+
+
+@pytest.mark.slow
+def test_the_period_size_is_a_setting_of_the_build(project: Project) -> None:
+    for day in ("2021-01-05", "2021-02-05", "2021-03-05"):
+        project.write(f"{day}.md", article(f"On {day}", date=day, cities="[Kabul]"))
+    configure(project, search_period_articles=1)
+    build(project.settings)
+    manifest = json.loads((project.site / "pagefind" / MANIFEST).read_text(encoding="utf-8"))
+    assert [shard["articles"] for shard in manifest["shards"]] == [1, 1, 1]
+    configure(project, search_period_articles=0)
+    result = project.run("check")
+    assert result.returncode == 1
+    assert "extra.dateline.search_period_articles: must be a whole number ≥ 1" in result.stderr + result.stdout

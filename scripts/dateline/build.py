@@ -246,7 +246,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
                    pages=pages)
         progress(f"Indexing {plural(len(archive.articles), 'article')} for search")
-        index_site(archive, staging)
+        index_site(archive, staging, settings.search_period_articles)
         written = rewritten(staging, site) if changed is not None else None
         progress("Auditing the new site")
         squeeze_pages(staging.rglob("*.html") if written is None else written)

@@ -71,6 +71,8 @@ class Settings:
     render_timeout: float = 10.0
     """Seconds one article body may take to render before the build refuses it."""
     markdown_extensions: tuple[str | dict[str, Any], ...] = ()
+    search_period_articles: int | None = None
+    """Most articles in one period of the search index; ``None``: Dateline's default."""
     theme_dir: Path | None = None
     """The theme's ``custom_dir`` (overrides), when mkdocs.yml names one."""
     """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
@@ -97,7 +99,7 @@ class Settings:
             return str(path)
 
 
-_KNOWN = {"articles", "latest", "max_article_bytes", "render_timeout"}
+_KNOWN = {"articles", "latest", "max_article_bytes", "render_timeout", "search_period_articles"}
 
 
 def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
@@ -156,5 +158,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         max_article_bytes=positive_int("max_article_bytes", 2_000_000),
         render_timeout=float(timeout),
         markdown_extensions=tuple(extensions),
+        search_period_articles=(positive_int("search_period_articles", 1)
+                                if "search_period_articles" in ours else None),
         theme_dir=root / str(custom_dir) if custom_dir else None,
     )
