@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,14 @@ def test_a_disk_without_hard_links_gets_a_clean_build(demo: Project, tmp_path: P
     result = build(demo.settings)
     assert result.rendered is None and result.why == "site/'s disk cannot hard-link files"
     assert not list(demo.root.glob(".site.*"))
+
+
+def test_the_previous_site_is_deleted_after_the_build(demo: Project) -> None:
+    first = sorted((demo.root / "articles").rglob("*.md"))[0]
+    edit(first, "\ntitle: \"", "\ntitle: \"Once more ")
+    build(demo.settings)
+    trash = demo.root / ".dateline" / "trash"
+    deadline = time.monotonic() + 60
+    while any(trash.iterdir()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert list(trash.iterdir()) == []

@@ -136,7 +136,8 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
             outputs.append((log.read(), code))
     failed = [code for _output, code in outputs if code != 0]
     if failed:
-        # Each process reads every page's links: the same warning may come from several.
+        # A warning about no page in particular (the nav, a file left out of it) comes from
+        # every process.
         lines = list(dict.fromkeys(line for output, _code in outputs for line in output.splitlines()
                                    if line.strip() and not line.startswith("INFO")))
         origin = sources or {}
@@ -171,7 +172,8 @@ def _discard(folder: Path, trash: Path | None) -> None:
     if trash is not None and sys.platform == "linux" and shutil.which("rm"):
         try:
             trash.mkdir(parents=True, exist_ok=True)
-            folder.rename(trash / f"{folder.name}-{time.time_ns()}")
+            # A visible name: the shell's * below does not match names starting with a dot.
+            folder.rename(trash / f"{folder.name.lstrip('.')}-{time.time_ns()}")
         except OSError:
             pass
         else:
