@@ -55,7 +55,8 @@ class Article:
         It depends only on this article's own date and slug, so adding other
         articles never moves it.
         """
-        return f"articles/{self.date:%Y/%m/%d}/{self.slug}/"
+        day = self.date  # not strftime: this runs for every link to an article
+        return f"articles/{day.year:04d}/{day.month:02d}/{day.day:02d}/{self.slug}/"
 
     @property
     def sort_key(self) -> tuple[dt.date, str, str]:

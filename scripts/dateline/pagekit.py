@@ -30,8 +30,7 @@ class Page:
 
 
 def article_path(article: Article) -> str:
-    day = article.date  # not strftime: this runs for every link to an article
-    return f"articles/{day.year:04d}/{day.month:02d}/{day.day:02d}/{article.slug}.md"
+    return f"{article.url_path.rstrip('/')}.md"
 
 
 def city_path(key: str) -> str:
