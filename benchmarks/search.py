@@ -8,9 +8,13 @@ it with the same step ``dateline build`` runs, and prints: index seconds, peak m
 size, the time to index a hard-link copy again after one article was edited (as an
 incremental build does: only that article's shard is indexed), and for a few first queries in
 Debian's Chromium on a cold cache the bytes transferred (text gzipped, as GitHub Pages
-serves it) and the time until the first results are on screen. The page is the real
+serves it) and the time until the first results are on screen (the first shard's), then
+until the search is complete (every shard answered, the count shown). The page is the real
 search page script and stylesheet on a bare HTML shell (MkDocs is skipped: it is not
-what is being measured).
+what is being measured). ``--keep DIR`` keeps the index for a later run, which then reuses it
+(at 50,000 articles indexing takes minutes; the page script is what changes between runs).
+``--against REV`` times the search page of a git revision too, on the same index, the two
+pages taking turns run by run, and prints the ratios.
 """
 
 from __future__ import annotations
@@ -51,20 +55,49 @@ TEXT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".c
 UI_BUNDLES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
-def search_page() -> str:
+def page_files(revision: str | None) -> tuple[str, dict[str, bytes]]:
+    """docs/search.md's text and the files of docs/assets/search/, as they are now or at a
+    git revision."""
+    if revision is None:
+        assets = REPO / "docs" / "assets" / "search"
+        return ((REPO / "docs" / "search.md").read_text(encoding="utf-8"),
+                {path.name: path.read_bytes() for path in assets.iterdir() if path.is_file()})
+
+    def show(path: str) -> bytes:
+        return subprocess.run(["git", "-C", str(REPO), "show", f"{revision}:{path}"],
+                              check=True, capture_output=True).stdout
+
+    names = subprocess.run(
+        ["git", "-C", str(REPO), "ls-tree", "--name-only", revision, "docs/assets/search/"],
+        check=True, capture_output=True, text=True).stdout.split()
+    return show("docs/search.md").decode(), {Path(name).name: show(name) for name in names}
+
+
+def search_page(markdown: str) -> str:
     """The search widget of docs/search.md in a bare page that loads the real assets."""
-    text = (REPO / "docs" / "search.md").read_text(encoding="utf-8")
-    widget = text[text.index('<div id="dateline-search"'):]
+    widget = markdown[markdown.index('<div id="dateline-search"'):]
     return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>'
             '<link rel="stylesheet" href="../assets/search/search.css">'
             '<script type="module" src="../assets/search/search.js"></script></head>'
             f'<body><article class="md-typeset">{widget}</article></body></html>')
 
 
-def make_site(folder: Path) -> None:
-    shutil.copytree(REPO / "docs" / "assets" / "search", folder / "assets" / "search")
-    (folder / "search").mkdir()
-    (folder / "search" / "index.html").write_text(search_page(), encoding="utf-8")
+def make_site(folder: Path, revision: str | None = None) -> str:
+    """The search page in ``folder`` (the index's site), or for an earlier revision in a
+    folder of its own next to it that shares the index. Returns the page's folder, relative."""
+    markdown, assets = page_files(revision)
+    top = folder
+    if revision is not None:
+        top = folder / "at" / revision
+        top.mkdir(parents=True, exist_ok=True)
+        if not (top / BUNDLE).exists():
+            (top / BUNDLE).symlink_to(folder / BUNDLE)
+    (top / "assets" / "search").mkdir(parents=True, exist_ok=True)
+    for name, data in assets.items():
+        (top / "assets" / "search" / name).write_bytes(data)
+    (top / "search").mkdir(exist_ok=True)
+    (top / "search" / "index.html").write_text(search_page(markdown), encoding="utf-8")
+    return "" if revision is None else f"at/{revision}/"
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -121,12 +154,19 @@ def first_query(browser: Any, url: str) -> dict[str, Any]:
 
     context.on("requestfinished", finished)
     page.goto(url)
+    # The first results on screen may come from the first shard alone (the page searches
+    # the others next), so "complete" is when the page says how many articles were found.
     shown = page.wait_for_function(
         "document.querySelector('.dateline-result, .dateline-search__status--none') && performance.now()",
         polling="raf", timeout=60_000).json_value()
     at_results = sum(sizes.values())
+    complete = page.wait_for_function(
+        "/found|No articles/.test(document.querySelector('.dateline-search__status').textContent)"
+        " && !document.querySelector('.dateline-result-pending') && performance.now()",
+        polling="raf", timeout=120_000).json_value()
+    at_complete = sum(sizes.values())
     # Facet counts arrive after the results; wait until they are drawn too.
-    page.wait_for_selector(".dateline-search__facet", timeout=60_000)
+    page.wait_for_selector(".dateline-search__facet", timeout=120_000)
     page.wait_for_load_state("networkidle")
     index_bytes = sum(size for address, size in sizes.items() if f"/{BUNDLE}/" in address)
     status = page.locator(".dateline-search__status").inner_text()
@@ -135,7 +175,8 @@ def first_query(browser: Any, url: str) -> dict[str, Any]:
     for address, size in sizes.items():
         kind = address.split("?")[0].rsplit("/", 1)[-1].rsplit(".", 1)[-1]
         kinds[kind] = kinds.get(kind, 0) + size
-    return {"ms": shown, "at_results": at_results, "total": sum(sizes.values()),
+    return {"ms": shown, "at_results": at_results, "complete_ms": complete, "at_complete": at_complete,
+            "total": sum(sizes.values()),
             "index": index_bytes, "status": status, "kinds": kinds}
 
 
@@ -165,9 +206,14 @@ def reindex_after_one_edit(archive: Any, folder: Path) -> None:
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def run(count: int, browser_queries: bool, repeat: int) -> None:
+def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, against: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
+        if keep:
+            # An index kept from an earlier run with the same size: indexing is the slow
+            # part (minutes at 50,000), and the page's script is what changes between runs.
+            folder = keep / str(count)
+            folder.mkdir(parents=True, exist_ok=True)
         started = time.perf_counter()
         archive = demo_archive(count)
         generated = time.perf_counter() - started
@@ -183,26 +229,41 @@ def run(count: int, browser_queries: bool, repeat: int) -> None:
         reindex_after_one_edit(archive, folder)
         if not browser_queries:
             return
-        make_site(folder)
+        pages = {"now": make_site(folder)}
+        if against:
+            pages[against] = make_site(folder, against)
         from playwright.sync_api import sync_playwright
 
         with serve(folder) as base, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            print("to results: median ms from navigation to the first result on screen; KB then: "
-                  "bytes received by then;\nKB pagefind / KB all: bytes of the index / of everything "
-                  "once the filter counts are drawn too (first run)")
-            print(f"{'first query (cold cache)':<26} {'to results':>10} {'KB then':>8} "
-                  f"{'KB pagefind':>12} {'KB all':>7}  status")
+            print("first: median ms from navigation to the first results on screen, and KB received\n"
+                  "by then; complete: the same once every shard has answered (the count is shown);\n"
+                  "KB pagefind / KB all: bytes of the index / of everything once the filter counts\n"
+                  "are drawn too (first run)" + ("; the pages take turns, run by run" if against else ""))
+            print(f"{'first query (cold cache)':<26} {'page':>8} {'first':>8} {'KB':>6} {'complete':>9} "
+                  f"{'KB':>6} {'KB pagefind':>12} {'KB all':>7}  status")
             for name, path in QUERIES.items():
-                # Times vary run to run; the median of a few cold runs is steadier.
-                runs = [first_query(browser, base + path) for _ in range(repeat)]
-                figures = runs[0]
-                figures["ms"] = statistics.median(run["ms"] for run in runs)
-                print(f"{name:<26} {figures['ms']:>8.0f} ms {figures['at_results'] / 1024:>8.0f} "
-                      f"{figures['index'] / 1024:>12.0f} {figures['total'] / 1024:>7.0f}  "
-                      f"{figures['status']}")
-                print(" " * 27 + "by file: " + ", ".join(
-                    f"{kind} {size / 1024:.0f}" for kind, size in sorted(figures["kinds"].items())))
+                # Times vary run to run; the median of a few cold runs is steadier, and
+                # pages compared take turns so that both see the same noise.
+                runs: dict[str, list[dict[str, Any]]] = {page: [] for page in pages}
+                for _ in range(repeat):
+                    for page, prefix in pages.items():
+                        runs[page].append(first_query(browser, base + prefix + path))
+                for page, measured in runs.items():
+                    figures = measured[0]
+                    for key in ("ms", "complete_ms", "at_results", "at_complete"):
+                        figures[key] = statistics.median(one[key] for one in measured)
+                    print(f"{name:<26} {page[:8]:>8} {figures['ms']:>5.0f} ms "
+                          f"{figures['at_results'] / 1024:>6.0f} {figures['complete_ms']:>6.0f} ms "
+                          f"{figures['at_complete'] / 1024:>6.0f} "
+                          f"{figures['index'] / 1024:>12.0f} {figures['total'] / 1024:>7.0f}  "
+                          f"{figures['status']}")
+                    print(" " * 27 + "by file: " + ", ".join(
+                        f"{kind} {size / 1024:.0f}" for kind, size in sorted(figures["kinds"].items())))
+                if against:
+                    now, then = runs["now"][0], runs[against][0]
+                    print(" " * 27 + f"now / {against[:8]}: first {now['ms'] / then['ms']:.2f}×, "
+                          f"complete {now['complete_ms'] / then['complete_ms']:.2f}×")
             browser.close()
 
 
@@ -211,9 +272,13 @@ def main() -> None:
     parser.add_argument("sizes", nargs="*", type=int, default=[10_000])
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium queries")
     parser.add_argument("--repeat", type=int, default=3, help="cold runs per query (median time)")
+    parser.add_argument("--keep", type=Path, metavar="DIR",
+                        help="index into DIR/<size> and keep it; a later run reuses the unchanged shards")
+    parser.add_argument("--against", metavar="REV",
+                        help="also time the search page of a git revision on the same index, taking turns")
     args = parser.parse_args()
     for size in args.sizes:
-        run(size, not args.no_browser, args.repeat)
+        run(size, not args.no_browser, args.repeat, args.keep, args.against)
 
 
 if __name__ == "__main__":

@@ -125,6 +125,53 @@ def test_a_year_or_month_filter_searches_only_its_shards(page: Any, sharded: tup
                                            folders, 2) == ["Delta report from Ghazni", "Charlie report from Kabul"]
 
 
+class Gate:
+    """A route handler that answers requests under ``prefix`` and holds the others until
+    ``release``."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.held: list[Any] = []
+        self.released = False
+
+    def __call__(self, route: Any) -> None:
+        if self.released or self.prefix in route.request.url:
+            route.continue_()
+        else:
+            self.held.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.held:
+            route.continue_()
+
+
+def test_the_first_shard_answers_before_the_others(page: Any, sharded: tuple[str, list[str]]) -> None:
+    """On a large archive every shard costs bytes, so the shard read first (the newest, or
+    the oldest when sorted so) is on screen while the others load; the full list then
+    keeps what was drawn."""
+    url, folders = sharded
+    status = page.locator(".dateline-search__status")
+    for address, first, title, label in [
+            ("search/?q=sample", "2021-09", NEWEST_FIRST[0], "September 2021"),
+            ("search/?q=sample&sort=oldest", "2020", NEWEST_FIRST[-1], "2020")]:
+        gate = Gate(f"/pagefind/{first}/")
+        page.route("**/pagefind/*/**", gate)
+        page.goto(url + address)
+        page.locator(".dateline-result").wait_for()
+        assert page.locator(RESULT_TITLES).all_inner_texts() == [title]
+        assert status.inner_text() == f"1 match from {label} so far; searching the rest of the archive…"
+        assert page.locator(".dateline-search__results").get_attribute("aria-busy") == "true"
+        page.eval_on_selector(".dateline-result", "item => { item.dataset.drawnEarly = 'yes'; }")
+        gate.release()
+        wait_for_count(page, 5)
+        assert status.inner_text() == "5 articles found."
+        assert page.locator(".dateline-search__results").get_attribute("aria-busy") is None
+        # The item drawn early is the same element in the full list, not drawn again.
+        assert page.locator("[data-drawn-early=yes] .dateline-result__title a").inner_text() == title
+        assert sorted(page.locator(RESULT_TITLES).all_inner_texts()) == sorted(NEWEST_FIRST)
+
+
 def test_an_archive_without_articles_says_so(page: Any, tmp_path: Path) -> None:
     from tests.projects import Project
 

@@ -103,6 +103,16 @@ function orderValues(key, counts) {
   return values.sort((a, b) => counts[b] - counts[a] || a.localeCompare(b));
 }
 
+// The period a shard holds, from its first to its last article: "2021", "May–August 2021".
+function periodLabel(shard) {
+  const [fromYear, fromMonth] = shard.from.split("-");
+  const [toYear, toMonth] = shard.to.split("-");
+  if (fromYear !== toYear) return `${fromYear}–${toYear}`;
+  if (fromMonth === toMonth) return `${MONTHS[+fromMonth - 1]} ${fromYear}`;
+  if (fromMonth === "01" && toMonth === "12") return fromYear;
+  return `${MONTHS[+fromMonth - 1]}–${MONTHS[+toMonth - 1]} ${fromYear}`;
+}
+
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
@@ -216,18 +226,37 @@ async function start(root) {
     return sum;
   }
 
-  // One search over the shards the filters leave open. Shards hold disjoint periods in
-  // order, so each shard's date-sorted results, taken in shard order, are sorted across
-  // them all; by relevance, results merge by score (as Pagefind's own mergeIndex does),
-  // newer shards first among equal scores. Filter counts are summed.
-  async function search(term, filters, sort, chosen = shardsFor(filters)) {
-    const found = await Promise.all(chosen.map(async (shard) =>
-      (await instance(shard)).search(term, { filters: pagefindFilters(filters), sort })));
-    const parts = found.map((one) => one?.results || []);
-    if (!sort || sort.date === "desc") parts.reverse();
-    const results = parts.flat();
+  // The order a search reads its shards in: newest first (by relevance too, so the first
+  // results on screen are the newest coverage), oldest first when sorted so.
+  function readingOrder(chosen, sort) {
+    return sort?.date === "asc" ? [...chosen] : [...chosen].reverse();
+  }
+
+  // Shards hold disjoint periods, so date-sorted results taken in reading order are sorted
+  // across them all; by relevance, results merge by score (as Pagefind's own mergeIndex
+  // does), newer shards first among equal scores. Filter counts are summed.
+  function merge(found, sort) {
+    const results = found.flatMap((one) => one?.results || []);
     if (!sort) results.sort((a, b) => b.score - a.score);
     return { results, filters: sumCounts(found.map((one) => one?.filters)) };
+  }
+
+  // One search over the shards the filters leave open. With `early`, the first shard in
+  // reading order is searched alone and its answer handed to `early` before the others
+  // are asked: on a large archive each shard costs its page table and word chunk, so
+  // the first results come from one shard's bytes, not from all of them.
+  async function search(term, filters, sort, chosen = shardsFor(filters), early = null) {
+    const ask = async (shard) => (await instance(shard)).search(term, { filters: pagefindFilters(filters), sort });
+    const order = readingOrder(chosen, sort);
+    const head = [];
+    if (early && order.length > 1) {
+      const shard = order.shift();
+      head.push(await ask(shard));
+      // Its results are drawn (their fragments fetched) before the other shards are asked,
+      // which would otherwise compete with them for the network and the worker.
+      await early(merge(head, sort), shard);
+    }
+    return merge([...head, ...(await Promise.all(order.map(ask)))], sort);
   }
 
   // Filter counts need every filter chunk of the shards involved (on a large archive,
@@ -298,13 +327,26 @@ async function start(root) {
       const all = await allFilters();
       if (mine !== run) return;
       drawFilters(all);
-      showResults([], "Type words above, or pick a city, date, source or tag.");
+      showMessage("Type words above, or pick a city, date, source or tag.");
       return;
     }
     status.textContent = "Searching…";
     // Without words, relevance means nothing: filter-only lists read newest first.
     const sort = SORTS[state.sort] || (state.q ? undefined : SORTS.newest);
-    let found = await search(term, state.filters, sort);
+    // The first shard's matches go on screen while the other shards are searched; the
+    // list is then drawn again from all of them, keeping the items already drawn.
+    const early = async (partial, shard) => {
+      if (mine !== run || !partial.results.length) return;
+      list.setAttribute("aria-busy", "true");
+      const count = partial.results.length;
+      status.textContent = `${count.toLocaleString("en")} ${count === 1 ? "match" : "matches"} from `
+        + `${periodLabel(shard)} so far; searching the rest of the archive…`;
+      results = partial.results;
+      shown = 0;
+      list.replaceChildren();
+      await showMore();
+    };
+    let found = await search(term, state.filters, sort, undefined, early);
     if (!state.q && term !== EVERY_ARTICLE && !found.results.length
         && !(await search(term, {}, undefined, shardsFor(state.filters))).results.length) {
       // The hidden word is unknown to the index (it should never be): ask the slow way.
@@ -312,15 +354,17 @@ async function start(root) {
       found = await search(term, state.filters, sort);
     }
     if (mine !== run) return;  // a newer search has started
+    const wanted = Math.max(shown, PAGE_SIZE);
     results = found.results;
     shown = 0;
     list.replaceChildren();
+    list.removeAttribute("aria-busy");
     const what = state.q ? `“${state.q}”` : "these filters";
     status.textContent = results.length
       ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.`
       : `No articles match ${what}. Check the spelling, try fewer words, or remove a filter.`;
     status.classList.toggle("dateline-search__status--none", results.length === 0);
-    await showMore();
+    await showMore(wanted);
     if (mine !== run) return;
     await loadFilters(shardsFor(state.filters));
     // Pagefind counts filter values only once their chunks are in: search again, now
@@ -332,27 +376,40 @@ async function start(root) {
     drawFilters(byFacet);
   }
 
-  function showResults(items, message) {
-    results = items;
+  function showMessage(message) {
+    results = [];
     shown = 0;
     list.replaceChildren();
+    list.removeAttribute("aria-busy");
     more.hidden = true;
     status.textContent = message;
     status.classList.remove("dateline-search__status--none");
   }
 
-  async function showMore() {
-    const mine = run;
-    const page = results.slice(shown, shown + PAGE_SIZE);
+  // A result's list item (at first a placeholder until its fragment arrives), so that
+  // drawing the list again once every shard has answered keeps what is on screen.
+  const items = new WeakMap();
+  const loading = new WeakMap();
+  function item(result) {
+    if (!items.has(result)) {
+      const slot = el("li", { class: "dateline-result-pending" });
+      items.set(result, slot);
+      loading.set(result, result.data().then((data) => {
+        const drawn = resultItem(data);
+        items.set(result, drawn);
+        slot.replaceWith(drawn);
+      }));
+    }
+    return items.get(result);
+  }
+
+  async function showMore(count = PAGE_SIZE) {
+    const page = results.slice(shown, shown + count);
     shown += page.length;
     more.hidden = shown >= results.length;
     // Each result appears as soon as its own fragment arrives, in its place.
-    const slots = page.map(() => el("li", { class: "dateline-result-pending" }));
-    list.append(...slots);
-    await Promise.all(page.map(async (result, index) => {
-      const data = await result.data();
-      if (mine === run) slots[index].replaceWith(resultItem(data));
-    }));
+    list.append(...page.map(item));
+    await Promise.all(page.map((result) => loading.get(result)));
   }
 
   function drawFilters(countsByFacet) {
