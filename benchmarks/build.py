@@ -12,9 +12,10 @@ process so the noisy shared machine affects all alike:
 - stock MkDocs: ``mkdocs build`` with Material and its search plugin, the same articles
   copied into docs/ as they are, kept out of the nav (the fast stock configuration).
 
-It prints the median wall time, ms per article, peak RSS of the whole command (children
-included), the site's size, the mean size of an article page, and the mean of what an
-article page weighs beyond the article's own text (its body as rendered).
+It prints the median wall time, ms per article, peak memory of the whole command (the summed
+PSS of all its processes, sampled), the site's size, the mean size of an article page,
+and the mean of what an article page weighs beyond the article's own text (its body as
+rendered).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -57,18 +59,66 @@ class Run:
     peak_mb: float
 
 
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes: its own pages, and its share of the
+    pages it shares (a forked worker shares most of its parent's)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory_mb(root: int) -> float:
+    """The summed PSS of a process and all its descendants, in MB (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        total += _pss(pid)
+        todo.extend(children.get(pid, ()))
+    return total / 2**20
+
+
 def timed(command: list[str], cwd: Path) -> Run:
-    """Run a command; wall time and the peak RSS of it and the children it waited for."""
+    """Run a command; wall time and the peak of the memory of it and all its processes
+    together (MkDocs shares, Pagefind and the audit's workers run beside the build): their
+    summed PSS, sampled every 0.2 s."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0.0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.2):
+            peak = max(peak, tree_memory_mb(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     assert process.stderr is not None
     errors = process.stderr.read()
     _, status, usage = os.wait4(process.pid, 0)
+    done.set()
+    sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
-    return Run(elapsed, usage.ru_maxrss / 1024)
+    # A process shorter than a sample still has its own peak.
+    return Run(elapsed, max(peak, usage.ru_maxrss / 1024))
 
 
 def dateline_project(root: Path, articles: Path) -> None:
@@ -200,7 +250,7 @@ def main() -> None:
                 rows.append((name, size, median, median / size * 1000,
                              max(r.peak_mb for r in results), mb, kb, beyond, median / stock_median))
 
-    header = ("builder", "N", "wall s (median)", "ms/article", "peak RSS MB", "site MB",
+    header = ("builder", "N", "wall s (median)", "ms/article", "peak memory MB", "site MB",
               "KB/article page", "KB beyond text", "× stock")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from dateline.build import build
+from dateline.build import _shares, build
 from dateline.demo import write_demo
 from dateline.errors import BuildError
 from tests.projects import Project, article
@@ -138,12 +140,28 @@ def test_an_article_broken_after_a_good_build_is_reported(demo: Project) -> None
     assert f"{first.relative_to(demo.root).as_posix()}:4: date:" in result.stderr + result.stdout
 
 
+@pytest.mark.parametrize(("cores", "part_pages"), [(3, 8_000), (2, 10)], ids=["one share a core", "rounds"])
 def test_a_clean_build_shared_among_processes_equals_one_made_by_one(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        cores: int, part_pages: int) -> None:
+    # Many small shares, two at a time, is how a large archive is rendered in bounded memory.
     monkeypatch.setattr("dateline.build.PARALLEL_PAGES", 1)
-    monkeypatch.setattr("os.cpu_count", lambda: 3)
+    monkeypatch.setattr("dateline.build.PART_PAGES", part_pages)
+    monkeypatch.setattr("os.cpu_count", lambda: cores)
     shared = clean_build_of(demo, tmp_path_factory.mktemp("shared"))
     assert_same_site(shared, demo.site)
+
+
+@given(st.lists(st.text(min_size=1), unique=True, max_size=300), st.integers(1, 4), st.integers(1, 50))
+def test_shares_hold_every_page_once_and_keep_every_core_busy(pages: list[str], workers: int,
+                                                               most: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("dateline.build.PART_PAGES", most)
+        shares = _shares(pages, workers)
+    assert sorted(page for share in shares for page in share) == sorted(pages)
+    assert len(shares) % workers == 0
+    assert all(len(share) <= most for share in shares)
+    assert max(map(len, shares), default=0) - min(map(len, shares), default=0) <= 1
 
 
 def test_a_broken_link_fails_a_clean_build_shared_among_processes(

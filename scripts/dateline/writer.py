@@ -41,15 +41,18 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 def sync(docs_dir: Path, pages: Iterable[Page], roots: Iterable[str]) -> SyncReport:
     """Make the generated part of ``docs_dir`` (``roots``) hold exactly ``pages``."""
-    wanted: dict[Path, bytes] = {}
+    pages = list(pages)
+    wanted: set[Path] = set()
     for page in pages:
         target = docs_dir / page.path
         if target in wanted:
             raise DuplicateOutputError(f"two pages would be written to {page.path}")
-        wanted[target] = page.text.encode("utf-8")
+        wanted.add(target)
 
     written = unchanged = 0
-    for target, data in wanted.items():
+    for page in pages:
+        # One page's bytes at a time: a large archive's pages are hundreds of MB.
+        target, data = docs_dir / page.path, page.text.encode("utf-8")
         try:
             same = target.stat().st_size == len(data) and target.read_bytes() == data
         except FileNotFoundError:
