@@ -92,33 +92,45 @@ def tree_memory_mb(root: int) -> float:
     return total / 2**20
 
 
+class PeakMemory:
+    """The peak of :func:`tree_memory_mb` of a process while in a ``with`` block, sampled
+    every 0.2 s by a thread."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._sampler = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.peak_mb = max(self.peak_mb, tree_memory_mb(self.pid))
+
+    def __enter__(self) -> PeakMemory:
+        self._sampler.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._done.set()
+        self._sampler.join()
+
+
 def timed(command: list[str], cwd: Path) -> Run:
     """Run a command; wall time and the peak of the memory of it and all its processes
     together (MkDocs shares, Pagefind and the audit's workers run beside the build): their
     summed PSS, sampled every 0.2 s."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak = 0.0
-    done = threading.Event()
-
-    def sample() -> None:
-        nonlocal peak
-        while not done.wait(0.2):
-            peak = max(peak, tree_memory_mb(process.pid))
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    assert process.stderr is not None
-    errors = process.stderr.read()
-    _, status, usage = os.wait4(process.pid, 0)
-    done.set()
-    sampler.join()
+    with PeakMemory(process.pid) as memory:
+        assert process.stderr is not None
+        errors = process.stderr.read()
+        _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     elapsed = time.perf_counter() - started
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed in {cwd}:\n{errors.decode(errors='replace')}")
     # A process shorter than a sample still has its own peak.
-    return Run(elapsed, max(peak, usage.ru_maxrss / 1024))
+    return Run(elapsed, max(memory.peak_mb, usage.ru_maxrss / 1024))
 
 
 def dateline_project(root: Path, articles: Path) -> None:

@@ -4,17 +4,19 @@
 
 For each size it builds a synthetic archive in memory (dateline.demo.demo_archive), indexes
 it with the same step ``dateline build`` runs, and prints: index seconds, peak memory
-(this process and the largest Pagefind process: shards are indexed one at a time), bundle
+(this process and the largest Pagefind process), bundle
 size, the time to index a hard-link copy again after one article was edited (as an
 incremental build does: only that article's shard is indexed), and for a few first queries in
 Debian's Chromium on a cold cache the bytes transferred (text gzipped, as GitHub Pages
 serves it) and the time until the first results are on screen (the first shard's), then
 until the search is complete (every shard answered, the count shown). The page is the real
-search page script and stylesheet on a bare HTML shell (MkDocs is skipped: it is not
-what is being measured). ``--keep DIR`` keeps the index for a later run, which then reuses it
+search page as readers get it: docs/search.md built by MkDocs with this repository's
+mkdocs.yml and theme overrides (Material's stylesheets and script included), with the
+rest of the site left out. ``--keep DIR`` keeps the index for a later run, which then reuses it
 (at 50,000 articles indexing takes minutes; the page script is what changes between runs).
 ``--against REV`` times the search page of a git revision too, on the same index, the two
-pages taking turns run by run, and prints the ratios.
+pages taking turns run by run, and prints the ratios. ``--workers`` also indexes from
+nothing one shard at a time and several at once, taking turns.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ import dataclasses
 import functools
 import gzip
 import http.server
+import os
 import resource
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -36,9 +40,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from build import PeakMemory  # noqa: E402  (benchmarks/build.py)
+
 from dateline.archive import group  # noqa: E402
 from dateline.demo import demo_archive  # noqa: E402
-from dateline.search import BUNDLE, index_site  # noqa: E402
+from dateline.search import BUNDLE, SEARCH_WORKERS, index_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -73,13 +79,28 @@ def page_files(revision: str | None) -> tuple[str, dict[str, bytes]]:
     return show("docs/search.md").decode(), {Path(name).name: show(name) for name in names}
 
 
-def search_page(markdown: str) -> str:
-    """The search widget of docs/search.md in a bare page that loads the real assets."""
-    widget = markdown[markdown.index('<div id="dateline-search"'):]
-    return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Search</title>'
-            '<link rel="stylesheet" href="../assets/search/search.css">'
-            '<script type="module" src="../assets/search/search.js"></script></head>'
-            f'<body><article class="md-typeset">{widget}</article></body></html>')
+def themed_page(markdown: str, assets: dict[str, bytes], top: Path) -> None:
+    """Build the search page with MkDocs and the repository's theme into ``top``: a project
+    of docs/search.md (``markdown``), the search assets and the site's stylesheet, so the
+    page loads what a reader's browser loads. The other pages of the nav are missing, which
+    MkDocs only warns about outside strict mode."""
+    with tempfile.TemporaryDirectory(prefix="dateline-search-page-") as scratch:
+        project = Path(scratch)
+        shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+        shutil.copytree(REPO / "overrides", project / "overrides")
+        shutil.copytree(REPO / "docs" / "stylesheets", project / "docs" / "stylesheets")
+        (project / "docs" / "assets" / "search").mkdir(parents=True)
+        for name, data in assets.items():
+            (project / "docs" / "assets" / "search" / name).write_bytes(data)
+        (project / "docs" / "search.md").write_text(markdown, encoding="utf-8")
+        (project / "docs" / "index.md").write_text("# Archive\n", encoding="utf-8")
+        built = project / "site"
+        subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--site-dir", str(built)],
+                       cwd=project, check=True, capture_output=True,
+                       env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        for name in ("search", "assets", "stylesheets"):
+            shutil.rmtree(top / name, ignore_errors=True)
+            shutil.copytree(built / name, top / name)
 
 
 def make_site(folder: Path, revision: str | None = None) -> str:
@@ -92,11 +113,7 @@ def make_site(folder: Path, revision: str | None = None) -> str:
         top.mkdir(parents=True, exist_ok=True)
         if not (top / BUNDLE).exists():
             (top / BUNDLE).symlink_to(folder / BUNDLE)
-    (top / "assets" / "search").mkdir(parents=True, exist_ok=True)
-    for name, data in assets.items():
-        (top / "assets" / "search" / name).write_bytes(data)
-    (top / "search").mkdir(exist_ok=True)
-    (top / "search" / "index.html").write_text(search_page(markdown), encoding="utf-8")
+    themed_page(markdown, assets, top)
     return "" if revision is None else f"at/{revision}/"
 
 
@@ -206,7 +223,29 @@ def reindex_after_one_edit(archive: Any, folder: Path) -> None:
         shutil.rmtree(copy, ignore_errors=True)
 
 
-def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, against: str | None) -> None:
+def compare_workers(archive: Any, repeat: int) -> None:
+    """Index from nothing one shard at a time and SEARCH_WORKERS shards at once, taking
+    turns, and print the median seconds and the peak memory of this process and its
+    Pagefind processes together (summed PSS, sampled every 0.2 s)."""
+    counts = (1, SEARCH_WORKERS)
+    seconds: dict[int, list[float]] = {count: [] for count in counts}
+    peaks = dict.fromkeys(counts, 0.0)
+    for _ in range(repeat):
+        for workers in counts:
+            with tempfile.TemporaryDirectory(prefix="dateline-bench-workers-") as tmp, \
+                    PeakMemory(os.getpid()) as memory:
+                report = index_site(archive, Path(tmp), workers=workers)
+            seconds[workers].append(report.seconds)
+            peaks[workers] = max(peaks[workers], memory.peak_mb)
+    for workers, times in seconds.items():
+        print(f"index from nothing, {workers} shard(s) at once: median {statistics.median(times):.1f} s "
+              f"({', '.join(f'{one:.1f}' for one in times)}), peak memory {peaks[workers]:,.0f} MB")
+    ratio = statistics.median(seconds[SEARCH_WORKERS]) / statistics.median(seconds[1])
+    print(f"{SEARCH_WORKERS} at once / 1 at a time: {ratio:.2f}×")
+
+
+def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, against: str | None,
+        workers: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
         if keep:
@@ -227,6 +266,8 @@ def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, again
               f"{children:,.0f} MB, python {own:,.0f} MB; bundle {total / 1e6:.1f} MB in {files:,} files "
               f"({index / 1e6:.1f} MB without Pagefind's unused UI bundles)")
         reindex_after_one_edit(archive, folder)
+        if workers:
+            compare_workers(archive, repeat)
         if not browser_queries:
             return
         pages = {"now": make_site(folder)}
@@ -276,9 +317,11 @@ def main() -> None:
                         help="index into DIR/<size> and keep it; a later run reuses the unchanged shards")
     parser.add_argument("--against", metavar="REV",
                         help="also time the search page of a git revision on the same index, taking turns")
+    parser.add_argument("--workers", action="store_true",
+                        help="also index from nothing one shard at a time and several at once, taking turns")
     args = parser.parse_args()
     for size in args.sizes:
-        run(size, not args.no_browser, args.repeat, args.keep, args.against)
+        run(size, not args.no_browser, args.repeat, args.keep, args.against, args.workers)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from dateline import search
 from dateline.archive import group
 from dateline.build import build
+from dateline.errors import BuildError
 from dateline.model import Article
 from dateline.search import MANIFEST, index_site, plan_shards
 from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
@@ -91,6 +93,32 @@ def test_indexing_again_is_byte_for_byte_the_same(tmp_path: Path) -> None:
     chunk = next((tmp_path / "one" / "pagefind").glob("*/filter/*.pf_filter"))
     values = [value for value, _pages in read_index_file(chunk)[1]]
     assert values == sorted(values)
+
+
+@pytest.mark.slow
+def test_shards_indexed_at_once_give_the_same_bundle_as_one_at_a_time(tmp_path: Path) -> None:
+    archive = group(archive_of(30))
+    report = index_site(archive, tmp_path / "together", cap=4, workers=3)
+    index_site(archive, tmp_path / "alone", cap=4, workers=1)
+    assert report.indexed == len(plan_shards(archive.articles, 4)) > 3
+    assert tree(tmp_path / "together" / "pagefind") == tree(tmp_path / "alone" / "pagefind")
+    assert not list((tmp_path / "together" / "pagefind").glob(".*.tmp"))
+
+
+@pytest.mark.slow
+def test_a_shard_that_fails_fails_the_index_and_leaves_no_manifest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = search._index_shard
+
+    def flaky(bundle: Path, folder: str, records: list[dict[str, object]], cwd: Path) -> None:
+        if folder == plan_shards(archive_of(30), 4)[2].folder:
+            raise BuildError("search: Pagefind reported an error: disk full")
+        real(bundle, folder, records, cwd)
+
+    monkeypatch.setattr(search, "_index_shard", flaky)
+    with pytest.raises(BuildError, match="disk full"):
+        index_site(group(archive_of(30)), tmp_path, cap=4, workers=2)
+    assert not (tmp_path / "pagefind" / MANIFEST).exists()
 
 
 @pytest.mark.slow

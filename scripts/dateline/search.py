@@ -35,10 +35,12 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -174,6 +176,11 @@ benchmarks/search.py: 770 MB for 2,000 articles, 1.5 GB for 4,000), and it takes
 5.5 ms an article. A shard of 2,000 keeps one Pagefind process under 1 GB beside the
 build, however large the archive.
 """
+
+SEARCH_WORKERS = 2
+"""Most shards indexed at once. Pagefind keeps about one core busy per index (1.1 cores
+measured), so two shards at once use both cores of a small machine; each process holds
+its own index in memory, so more at once would multiply :data:`SHARD_CAP`'s memory."""
 
 MANIFEST = "manifest.json"
 """The bundle's table of shards, read by the search page before anything else."""
@@ -317,7 +324,8 @@ def _replace_file(path: Path, data: bytes) -> None:
     one: the previous site may share its inode through a hard-link copy."""
     if path.is_file() and path.read_bytes() == data:
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    # Shards indexed at once may each put the same shared file in place.
+    temporary = path.with_name(f".{path.name}.{os.getpid()}-{threading.get_ident()}.tmp")
     temporary.write_bytes(data)
     os.replace(temporary, path)
 
@@ -351,7 +359,8 @@ def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]],
 _UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
 
-def index_site(archive: Archive, site_dir: Path, cap: int | None = None) -> SearchReport:
+def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
+               workers: int | None = None) -> SearchReport:
     """Write the search bundle for ``archive`` into ``site_dir/pagefind``: one Pagefind
     bundle per shard (see :func:`plan_shards`; ``cap`` defaults to :data:`SHARD_CAP`)
     and ``manifest.json`` listing them.
@@ -359,8 +368,9 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None) -> Sear
     When the folder already holds a bundle with a manifest (the previous site, copied
     with hard links), only shards whose records changed are indexed again; the others
     are kept as they are. No existing file is ever written into: a shard indexed again
-    is removed first, and the manifest is replaced by a rename. Pagefind runs one shard
-    at a time, so its memory is bounded by ``cap``, not by the archive.
+    is removed first, and the manifest is replaced by a rename. Pagefind indexes up to
+    ``workers`` shards at once (default :data:`SEARCH_WORKERS`), so its memory is bounded
+    by ``cap`` and ``workers``, not by the archive.
     """
     started = time.perf_counter()
     # Absolute, because the Pagefind binary runs in the site folder and would resolve a
@@ -378,24 +388,44 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None) -> Sear
     names = {key: city.name for key, city in archive.cities.items()}
     language = index_language(archive)
     shards = plan_shards(archive.articles, cap or SHARD_CAP)
-    listed = []
-    indexed = count = 0
-    for shard in shards:
-        count += len(shard.articles)
-        source = source_digest(shard.articles, names, language)
-        known = previous.get(shard.folder)
-        on_disk = (bundle / shard.folder).is_dir()
-        if known is not None and known[1] == source and on_disk:
-            digest = known[0]
-        else:
-            shard_records = [article_record(article, names, language) for article in shard.articles]
-            digest = records_digest(shard_records)
-            if known is None or known[0] != digest or not on_disk:
-                _index_shard(bundle, shard.folder, shard_records, site)
-                indexed += 1
-        listed.append({"folder": shard.folder, "from": shard.first.isoformat(),
-                       "to": shard.last.isoformat(), "articles": len(shard.articles), "hash": digest,
-                       "source": source})
+
+    def refresh(shard: Shard, known: tuple[str, str] | None) -> tuple[str, bool]:
+        """The shard's records hash, and whether it was indexed again (its records differ
+        from the ones on disk, or it is not on disk)."""
+        shard_records = [article_record(article, names, language) for article in shard.articles]
+        digest = records_digest(shard_records)
+        if known is not None and known[0] == digest and (bundle / shard.folder).is_dir():
+            return digest, False
+        _index_shard(bundle, shard.folder, shard_records, site)
+        return digest, True
+
+    # Each thread drives one Pagefind process and mostly waits for it.
+    with ThreadPoolExecutor(max_workers=workers or SEARCH_WORKERS) as pool:
+        planned: list[tuple[Shard, str, str | Future[tuple[str, bool]]]] = []
+        for shard in shards:
+            source = source_digest(shard.articles, names, language)
+            known = previous.get(shard.folder)
+            if known is not None and known[1] == source and (bundle / shard.folder).is_dir():
+                planned.append((shard, source, known[0]))
+            else:
+                planned.append((shard, source, pool.submit(refresh, shard, known)))
+        listed = []
+        indexed = count = 0
+        try:
+            for shard, source, outcome in planned:
+                count += len(shard.articles)
+                if isinstance(outcome, str):
+                    digest = outcome
+                else:
+                    digest, again = outcome.result()
+                    indexed += again
+                listed.append({"folder": shard.folder, "from": shard.first.isoformat(),
+                               "to": shard.last.isoformat(), "articles": len(shard.articles),
+                               "hash": digest, "source": source})
+        except BaseException:
+            # A failed shard fails the build: the shards not yet started are not indexed.
+            pool.shutdown(cancel_futures=True)
+            raise
     if not (bundle / SHARED_FILES[0]).is_file():
         _shared_files_only(bundle, site)  # an archive without articles: no shard wrote them
     keep = {MANIFEST, *(s["folder"] for s in listed)}
