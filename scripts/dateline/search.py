@@ -178,9 +178,17 @@ build, however large the archive.
 """
 
 SEARCH_WORKERS = 2
-"""Most shards indexed at once. Pagefind keeps about one core busy per index (1.1 cores
-measured), so two shards at once use both cores of a small machine; each process holds
-its own index in memory, so more at once would multiply :data:`SHARD_CAP`'s memory."""
+"""Most shards indexed at once (fewer on a machine with fewer cores). Pagefind keeps about
+one core busy per index (1.1 cores measured), so two shards at once use both cores of a
+small machine. Each process holds its own index in memory, so shards run together only
+while they hold at most :data:`SEARCH_ARTICLES_AT_ONCE` articles between them."""
+
+SEARCH_ARTICLES_AT_ONCE = 3000
+"""Most articles Pagefind indexes at once across shards: about 1.2 GB of its memory.
+Shards of up to 1,500 articles (a 10,000-article archive's years) are indexed two at a
+time; larger ones, one at a time, so that the build of a 50,000-article archive stays
+within 2 GB beside the articles the build holds (measured: 2.2 GB with two shards of
+1,700 at once, 1.7 GB one at a time)."""
 
 MANIFEST = "manifest.json"
 """The bundle's table of shards, read by the search page before anything else."""
@@ -369,8 +377,9 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
     with hard links), only shards whose records changed are indexed again; the others
     are kept as they are. No existing file is ever written into: a shard indexed again
     is removed first, and the manifest is replaced by a rename. Pagefind indexes up to
-    ``workers`` shards at once (default :data:`SEARCH_WORKERS`), so its memory is bounded
-    by ``cap`` and ``workers``, not by the archive.
+    ``workers`` shards at once (by default as many as :data:`SEARCH_WORKERS`, the cores
+    and :data:`SEARCH_ARTICLES_AT_ONCE` allow), so its memory is bounded by ``cap`` and
+    ``workers``, not by the archive.
     """
     started = time.perf_counter()
     # Absolute, because the Pagefind binary runs in the site folder and would resolve a
@@ -399,16 +408,24 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         _index_shard(bundle, shard.folder, shard_records, site)
         return digest, True
 
+    sources = [source_digest(shard.articles, names, language) for shard in shards]
+    # Shards whose articles, names or code changed, or that are not on disk: their
+    # records are made again (and indexed again if those differ from the ones on disk).
+    stale = {shard.folder: len(shard.articles) for shard, source in zip(shards, sources, strict=True)
+             if (known := previous.get(shard.folder)) is None or known[1] != source
+             or not (bundle / shard.folder).is_dir()}
+    if workers is None:
+        largest = max(stale.values(), default=0)
+        workers = max(1, min(SEARCH_WORKERS, os.cpu_count() or 1,
+                             SEARCH_ARTICLES_AT_ONCE // max(largest, 1)))
     # Each thread drives one Pagefind process and mostly waits for it.
-    with ThreadPoolExecutor(max_workers=workers or SEARCH_WORKERS) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         planned: list[tuple[Shard, str, str | Future[tuple[str, bool]]]] = []
-        for shard in shards:
-            source = source_digest(shard.articles, names, language)
-            known = previous.get(shard.folder)
-            if known is not None and known[1] == source and (bundle / shard.folder).is_dir():
-                planned.append((shard, source, known[0]))
+        for shard, source in zip(shards, sources, strict=True):
+            if shard.folder in stale:
+                planned.append((shard, source, pool.submit(refresh, shard, previous.get(shard.folder))))
             else:
-                planned.append((shard, source, pool.submit(refresh, shard, known)))
+                planned.append((shard, source, previous[shard.folder][0]))
         listed = []
         indexed = count = 0
         try:
