@@ -40,7 +40,7 @@ import time
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -185,7 +185,7 @@ while they hold at most :data:`SEARCH_ARTICLES_AT_ONCE` articles between them.""
 
 SEARCH_ARTICLES_AT_ONCE = 3000
 """Most articles Pagefind indexes at once across shards: about 1.2 GB of its memory.
-Shards of up to 1,500 articles (a 10,000-article archive's years) are indexed two at a
+Shards of up to 1,500 articles (a 5,000-article archive's years) are indexed two at a
 time; larger ones, one at a time, so that the build of a 50,000-article archive stays
 within 2 GB beside the articles the build holds (measured: 2.2 GB with two shards of
 1,700 at once, 1.7 GB one at a time)."""
@@ -420,22 +420,18 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
                              SEARCH_ARTICLES_AT_ONCE // max(largest, 1)))
     # Each thread drives one Pagefind process and mostly waits for it.
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        planned: list[tuple[Shard, str, str | Future[tuple[str, bool]]]] = []
-        for shard, source in zip(shards, sources, strict=True):
-            if shard.folder in stale:
-                planned.append((shard, source, pool.submit(refresh, shard, previous.get(shard.folder))))
-            else:
-                planned.append((shard, source, previous[shard.folder][0]))
+        outcomes = {shard.folder: pool.submit(refresh, shard, previous.get(shard.folder))
+                    for shard in shards if shard.folder in stale}
         listed = []
         indexed = count = 0
         try:
-            for shard, source, outcome in planned:
+            for shard, source in zip(shards, sources, strict=True):
                 count += len(shard.articles)
-                if isinstance(outcome, str):
-                    digest = outcome
-                else:
-                    digest, again = outcome.result()
+                if shard.folder in outcomes:
+                    digest, again = outcomes[shard.folder].result()
                     indexed += again
+                else:
+                    digest = previous[shard.folder][0]
                 listed.append({"folder": shard.folder, "from": shard.first.isoformat(),
                                "to": shard.last.isoformat(), "articles": len(shard.articles),
                                "hash": digest, "source": source})
