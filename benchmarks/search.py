@@ -3,10 +3,10 @@
     .venv/bin/python benchmarks/search.py 10000 50000
 
 For each size it builds a synthetic archive in memory (dateline.demo.demo_archive), indexes
-it with the same step ``dateline build`` runs, and prints: index seconds, peak memory
-(this process and the largest Pagefind process), bundle
-size, the time to index a hard-link copy again after one article was edited (as an
-incremental build does: only that article's shard is indexed), and for a few first queries in
+it with the same step ``dateline build`` runs, and prints: index seconds, peak memory (this
+process and the largest Pagefind process), bundle size, the time to index a hard-link copy
+again after one article was edited (as an incremental build does: only that article's shard
+is indexed), and for a few first queries in
 Debian's Chromium on a cold cache the bytes transferred (text gzipped, as GitHub Pages
 serves it) and the time until the first results are on screen (the first shard's), then
 until the search is complete (every shard answered, the count shown). The page is the real

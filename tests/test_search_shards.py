@@ -109,9 +109,10 @@ def test_shards_indexed_at_once_give_the_same_bundle_as_one_at_a_time(tmp_path: 
 def test_a_shard_that_fails_fails_the_index_and_leaves_no_manifest(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     real = search._index_shard
+    failing = plan_shards(archive_of(30), 4)[2].folder
 
     def flaky(bundle: Path, folder: str, records: list[dict[str, object]], cwd: Path) -> None:
-        if folder == plan_shards(archive_of(30), 4)[2].folder:
+        if folder == failing:
             raise BuildError("search: Pagefind reported an error: disk full")
         real(bundle, folder, records, cwd)
 
