@@ -262,14 +262,16 @@ def test_build_command_prints_a_summary(project: Project) -> None:
     result = project.run("build")
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 21 pages (21 written, 0 unchanged, 0 removed) in ")
-    first, second = result.stdout.rstrip().splitlines()
+    first, second, third = result.stdout.rstrip().splitlines()
     assert first.endswith("s → site/")
     assert second == "Rendered every page: no earlier build to start from."
-    project.write("2021/08/extra.md", article("One more", date="2021-08-20", cities="[Kabul]"))
+    assert third == "Search: indexed 2 of 2 periods."
+    project.write("2020/extra.md", article("One more", date="2020-08-20", cities="[Kabul]"))
     again = project.run("build")
     assert again.returncode == 0, again.stderr
-    assert re.fullmatch(r"Rendered \d+ changed files; the rest is the last build's\.",
-                        again.stdout.rstrip().splitlines()[-1])
+    *_, rendered, searched = again.stdout.rstrip().splitlines()
+    assert re.fullmatch(r"Rendered \d+ changed files; the rest is the last build's\.", rendered)
+    assert searched == "Search: indexed 1 of 2 periods; kept 1 from the last build."
 
 
 def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
@@ -330,9 +332,11 @@ def test_build_tells_each_step_as_it_starts(project: Project) -> None:
     write_fixture_articles(project)
     steps: list[str] = []
     build(project.settings, steps.append)
-    assert steps == ["Reading and checking the articles", "Rendering 22 pages with MkDocs",
-                     "Indexing 4 articles for search", "Auditing the new site"]
+    assert steps == ["Reading and checking the articles",
+                     "Rendering 22 pages with MkDocs and indexing 4 articles for search",
+                     "Auditing the new site"]
     steps.clear()
     project.write("2021/08/extra.md", article("One more", date="2021-08-20", cities="[Kabul]"))
     build(project.settings, steps.append)
-    assert steps[1].startswith("Rendering ") and steps[1].endswith(" changed files with MkDocs")
+    assert steps[1].startswith("Rendering ") and steps[1].endswith(" changed files with MkDocs and "
+                                                                   "indexing 5 articles for search")

@@ -109,6 +109,7 @@ def test_a_failed_incremental_build_keeps_the_site_and_the_next_one_recovers(
     with pytest.raises(BuildError, match="nowhere.md"):
         build(demo.settings)
     assert tree(demo.site) == before
+    assert not list(demo.root.glob(".site.*")), "the new site and its search index are gone"
     search.write_text(good, encoding="utf-8")
     first = sorted((demo.root / "articles").rglob("*.md"))[0]
     edit(first, "\ntitle: \"", "\ntitle: \"After the failure ")
@@ -116,13 +117,21 @@ def test_a_failed_incremental_build_keeps_the_site_and_the_next_one_recovers(
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
-def test_a_changed_configuration_rebuilds_every_page(demo: Project) -> None:
+def test_a_changed_configuration_rebuilds_every_page_but_keeps_the_search_index(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    bundle = {path: path.stat().st_ino for path in (demo.site / "pagefind").rglob("*") if path.is_file()}
     config = demo.root / "mkdocs.yml"
     edit(config, "site_name: ", "site_name: Renamed ")
     result = build(demo.settings)
     assert result.rendered is None
     page = next(demo.site.joinpath("articles").rglob("index.html"))
     assert "Renamed" in page.read_text(encoding="utf-8")
+    # The search bundle depends on the articles only: every period is the last build's,
+    # down to the files themselves.
+    assert result.search is not None and result.search.indexed == 0 and result.search.reused > 0
+    shards = [path for path in bundle if path.parent.name == "fragment"]
+    assert shards and all(path.stat().st_ino == bundle[path] for path in shards)
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
 def test_a_site_rebuilt_by_other_means_is_not_trusted(demo: Project) -> None:

@@ -24,7 +24,7 @@ from dateline.search import (
     records,
     sort_date,
 )
-from dateline.search_pagefind import PagefindService
+from dateline.search_pagefind import record_page, run_pagefind
 from tests.projects import Project, article
 
 REPO = Path(__file__).resolve().parent.parent
@@ -108,21 +108,32 @@ def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path, monkeypatch
     assert not (bundle / "2020").exists()
 
 
-@pytest.mark.slow
-def test_service_errors_become_build_errors(tmp_path: Path) -> None:
-    with PagefindService(cwd=tmp_path) as service, pytest.raises(BuildError, match="Pagefind reported"):
-        service.add_records([{"url": "/x/", "content": "text", "language": "en", "meta": {"title": 3}}])
+def test_pagefind_failures_become_build_errors(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="Pagefind failed .*not able to build an index"):
+        run_pagefind(tmp_path, tmp_path / "bundle")
 
 
-def test_missing_binary_is_a_build_error(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_binary_is_a_build_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import pagefind_bin
 
     def missing() -> Path:
         raise FileNotFoundError("no pagefind here")
 
     monkeypatch.setattr(pagefind_bin, "get_executable", missing)
-    with pytest.raises(BuildError, match="Pagefind binary is missing"), PagefindService():
-        pass
+    with pytest.raises(BuildError, match="Pagefind binary is missing"):
+        run_pagefind(tmp_path, tmp_path / "bundle")
+
+
+def test_record_pages_keep_values_as_text() -> None:
+    page = record_page({"url": "/a/", "content": "x < y & z", "language": "en",
+                        "meta": {"title": '"Alpha" <b>report</b>'}, "filters": {"city": ["A & B", "C"]},
+                        "sort": {"date": "2021-08-13"}})
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.html is not None and soup.html["lang"] == "en"
+    assert soup.select_one('[data-pagefind-meta="title"]').get_text() == '"Alpha" <b>report</b>'
+    assert [e.get_text() for e in soup.select('[data-pagefind-filter="city"]')] == ["A & B", "C"]
+    assert soup.select_one('[data-pagefind-sort="date"]').get_text() == "2021-08-13"
+    assert soup.select_one("[data-pagefind-body]").get_text() == "x < y & z"
 
 
 @pytest.mark.slow

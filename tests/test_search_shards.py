@@ -7,6 +7,7 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -111,10 +112,10 @@ def test_a_shard_that_fails_fails_the_index_and_leaves_no_manifest(
     real = search._index_shard
     failing = plan_shards(archive_of(30), 4)[2].folder
 
-    def flaky(bundle: Path, folder: str, records: list[dict[str, object]], cwd: Path) -> None:
+    def flaky(bundle: Path, folder: str, records: list[dict[str, object]]) -> None:
         if folder == failing:
-            raise BuildError("search: Pagefind reported an error: disk full")
-        real(bundle, folder, records, cwd)
+            raise BuildError("search: Pagefind failed (exit 1): disk full")
+        real(bundle, folder, records)
 
     monkeypatch.setattr(search, "_index_shard", flaky)
     with pytest.raises(BuildError, match="disk full"):
@@ -209,3 +210,26 @@ def test_the_period_size_is_a_setting_of_the_build(project: Project) -> None:
     result = project.run("check")
     assert result.returncode == 1
     assert "extra.dateline.search_period_articles: must be a whole number ≥ 1" in result.stderr + result.stdout
+
+
+def test_pages_left_in_memory_by_a_killed_build_are_removed(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_MEMORY_FOLDER", tmp_path)
+    # Above Linux's largest process id (2**22), so no process has it.
+    dead = tmp_path / f"{search._PAGES_PREFIX}{2**22 + 7}-abc"
+    alive = tmp_path / f"{search._PAGES_PREFIX}{os.getpid()}-def"
+    other = tmp_path / "someone-elses"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    search._remove_stale_pages()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([alive.name, other.name])
+
+
+@pytest.mark.slow
+def test_without_a_memory_folder_pages_are_written_beside_the_bundle_and_removed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "_MEMORY_FOLDER", tmp_path / "no-such-folder")
+    report = index_site(group(archive_of(6)), tmp_path / "site", cap=4)
+    assert report.indexed == len(plan_shards(archive_of(6), 4))
+    bundle = tmp_path / "site" / "pagefind"
+    assert not [p for p in bundle.iterdir() if p.name.startswith(search._PAGES_PREFIX)]

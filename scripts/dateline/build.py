@@ -18,6 +18,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -43,7 +44,7 @@ from dateline.minify import squeeze_pages
 from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pages import GENERATED_ROOTS, render
-from dateline.search import BUNDLE, index_site
+from dateline.search import BUNDLE, SearchReport, index_site
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
 
@@ -59,6 +60,7 @@ class BuildResult:
     """How many ``docs/`` files were rendered again; ``None`` for a clean build of every page."""
     why: str = ""
     """Why every page was rendered, or that only changes were."""
+    search: SearchReport | None = None
 
 
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
@@ -102,6 +104,10 @@ def _die_with_parent() -> None:
     _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def _cores() -> int:
+    return min(os.cpu_count() or 1, 4)
+
+
 PARALLEL_PAGES = 1_000
 """From this many pages, a clean build shares them among processes, one per core."""
 
@@ -132,7 +138,7 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
     ``pages`` (every page under ``docs/``) are many, each core renders a share of them.
     """
     scratch = settings.root / ".dateline"
-    workers = min(os.cpu_count() or 1, 4)
+    workers = _cores()
     runs: list[list[str]] = []
     if changed is not None:
         listing = scratch / "changed-sources.json"
@@ -258,6 +264,40 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
         return _build_locked(settings, started, progress or (lambda _step: None))
 
 
+def _search_from(site: Path, staging: Path, searching: Path) -> None:
+    """Start ``searching/pagefind`` from the live site's search bundle, so that the shards
+    whose articles did not change are kept (see :func:`index_site`).
+
+    The bundle depends on the articles alone, never on mkdocs.yml or the theme, so even a
+    build that renders every page again reuses it. An incremental build moves the copy
+    already in ``staging``; otherwise the live bundle is copied with hard links.
+    """
+    searching.mkdir()
+    if (staging / BUNDLE).is_dir():
+        (staging / BUNDLE).rename(searching / BUNDLE)
+    elif (site / BUNDLE).is_dir():
+        hard_link_copy(site / BUNDLE, searching / BUNDLE)  # on failure: index from nothing
+
+
+@contextmanager
+def _indexing(archive: Archive, folder: Path, cap: int | None,
+              beside: bool) -> Iterator[Callable[[], SearchReport]]:
+    """Index ``archive`` into ``folder`` while the ``with`` block runs (``beside``), or when
+    it is asked for. The block's failure stops the indexing before its next shard and
+    waits for it, so nothing writes into ``folder`` afterwards."""
+    if not beside:
+        yield lambda: index_site(archive, folder, cap)
+        return
+    cancel = threading.Event()
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
+        job = pool.submit(index_site, archive, folder, cap, cancel=cancel)
+        try:
+            yield job.result
+        except BaseException:
+            cancel.set()
+            raise
+
+
 def _build_locked(settings: Settings, started: float, progress: Callable[[str], None]) -> BuildResult:
     progress("Reading and checking the articles")
     archive, page_count, report, warnings = generate(settings)
@@ -265,6 +305,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     site = settings.site_dir
     _recover(site)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
+    searching = site.with_name(f".{site.name}.search-{os.getpid()}")
     trash = settings.root / ".dateline" / "trash"
     state = BuildState.load(settings)
     sources = snapshot(settings.docs_dir, state.sources if state else {})
@@ -275,12 +316,23 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     try:
         if changed is not None and not hard_link_copy(site, staging):
             changed, why = None, f"{site.name}/'s disk cannot hard-link files"
-        progress(f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
-                 else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
-        run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
-                   pages=pages)
-        progress(f"Indexing {plural(len(archive.articles), 'article')} for search")
-        index_site(archive, staging, settings.search_period_articles)
+        _search_from(site, staging, searching)
+        # Search reads the archive, not the pages, so Pagefind can run beside MkDocs; not
+        # beside a clean build in rounds, whose MkDocs processes already hold the memory
+        # that two rounds were meant to bound.
+        beside = changed is not None or len(pages) <= PART_PAGES * _cores()
+        articles = plural(len(archive.articles), "article")
+        rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
+                     else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
+        progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
+        with _indexing(archive, searching, settings.search_period_articles, beside) as searched:
+            run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
+                       pages=pages)
+            if not beside:
+                progress(f"Indexing {articles} for search")
+        search = searched()
+        _discard(staging / BUNDLE, None)  # only if docs/ had a folder of that name
+        (searching / BUNDLE).rename(staging / BUNDLE)
         written = rewritten(staging, site) if changed is not None else None
         progress("Auditing the new site")
         squeeze_pages(staging.rglob("*.html") if written is None else written)
@@ -291,5 +343,6 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         BuildState(shared, site_identity(site), sources).save(settings)
     finally:
         _discard(staging, trash)
+        _discard(searching, trash)
     return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
-                       None if changed is None else len(changed), why)
+                       None if changed is None else len(changed), why, search)

@@ -107,6 +107,10 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
         out.print("Nothing under docs/ changed: every page is the last build's.")
     else:
         out.print(f"Rendered {plural(result.rendered, 'changed file')}; the rest is the last build's.")
+    if result.search is not None:
+        shards = result.search.indexed + result.search.reused
+        out.print(f"Search: indexed {result.search.indexed} of {plural(shards, 'period')}"
+                  + (f"; kept {result.search.reused} from the last build." if result.search.reused else "."))
 
 
 @app.command()

@@ -1,29 +1,24 @@
-"""A small synchronous client for ``pagefind --service``, the binary shipped in ``pagefind[bin]``.
+"""Pagefind, the binary shipped in ``pagefind[bin]``: running it, and making its output
+reproducible.
 
-Pagefind's own Python wrapper speaks the same protocol, but its reader sleeps 100 ms
-before each response, so it indexes ten records a second (measured): 50,000 articles
-would take well over an hour. This client streams requests and drains responses
-concurrently, which keeps the binary busy.
-
-The protocol, as the wrapper uses it: each request is ``{"message_id", "payload"}`` as
-JSON, base64-encoded and followed by a comma; each response comes back the same way.
+Dateline writes one small HTML page per record (:func:`record_page`) and runs the
+``pagefind`` command on them. Its ``--service`` mode, which takes records over a pipe,
+writes the very same fragments but took 1.5× as long and 1.3× the CPU on 2,000 articles
+(measured: 8.2–8.5 s against 5.6–5.8 s), for the same memory.
 """
 
 from __future__ import annotations
 
-import base64
-import contextlib
 import gzip
 import hashlib
 import importlib.metadata
 import json
-import queue
+import os
 import subprocess
-import threading
-import time
-from collections.abc import Iterable
+from collections.abc import Mapping
+from html import escape
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from dateline.errors import BuildError
 
@@ -42,127 +37,49 @@ def pagefind_binary() -> Path:
                          "`pagefind[bin]`") from None
 
 
-def _encode(message_id: int, payload: dict[str, Any]) -> bytes:
-    return base64.b64encode(json.dumps({"message_id": message_id, "payload": payload}).encode()) + b","
+PAGEFIND_OPTIONS = ("--quiet",)
+"""How Dateline runs Pagefind, besides the folders; part of what decides a bundle's bytes."""
 
 
-def _pump(stream: IO[bytes], replies: queue.SimpleQueue[dict[str, Any] | None]) -> None:
-    """Decode comma-terminated responses into ``replies`` until EOF (base64 has no comma)."""
-    pending = b""
-    while chunk := stream.read1(1 << 16):  # type: ignore[attr-defined]
-        pending += chunk
-        *complete, pending = pending.split(b",")
-        for raw in complete:
-            if raw.strip():
-                replies.put(json.loads(base64.b64decode(raw)))
-    replies.put(None)
+def record_page(record: Mapping[str, Any]) -> str:
+    """One record (``url``, ``content``, ``language``, ``meta``, ``filters``, ``sort``) as
+    the HTML page Pagefind reads it from.
 
-
-class PagefindService:
-    """One running ``pagefind --service`` process holding one index.
-
-    Use as a context manager; :meth:`add_records` then :meth:`write` produce the bundle.
-    Any error the service reports becomes a :class:`BuildError`. Requests are written
-    from the calling thread while a reader thread drains the responses, so neither pipe
-    can fill up and block the other side.
+    Only the ``data-pagefind-body`` element is indexed as content; the metadata, filter
+    and sort elements around it give their text as values (one element per filter value).
     """
-
-    def __init__(self, config: dict[str, Any] | None = None, cwd: Path | None = None) -> None:
-        self._config = config or {}
-        self._cwd = cwd
-        self._next_id = 0
-        self._process: subprocess.Popen[bytes] | None = None
-        self._replies: queue.SimpleQueue[dict[str, Any] | None] = queue.SimpleQueue()
-        self._index_id = 0
-
-    def __enter__(self) -> PagefindService:
-        self._process = subprocess.Popen(
-            [str(pagefind_binary()), "--service"], cwd=self._cwd,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert self._process.stdout is not None
-        threading.Thread(target=_pump, args=(self._process.stdout, self._replies),
-                         name="pagefind-reader", daemon=True).start()
-        self._index_id = int(self._call({"type": "NewIndex", "config": self._config})["index_id"])
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        process, self._process = self._process, None
-        if process is None:
-            return
-        if process.stdin is not None:
-            with contextlib.suppress(OSError):
-                process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-    def _send(self, payloads: Iterable[dict[str, Any]]) -> int:
-        process = self._process
-        assert process is not None and process.stdin is not None, "use PagefindService in a with block"
-        count = 0
-        try:
-            for payload in payloads:
-                self._next_id += 1
-                process.stdin.write(_encode(self._next_id, payload))
-                count += 1
-            process.stdin.flush()
-        except OSError:
-            raise BuildError("search: the Pagefind service stopped unexpectedly") from None
-        return count
-
-    def _collect(self, count: int) -> list[dict[str, Any]]:
-        payloads = []
-        for _ in range(count):
-            reply = self._replies.get()
-            if reply is None:
-                raise BuildError("search: the Pagefind service stopped unexpectedly")
-            payload: dict[str, Any] = reply.get("payload") or {}
-            if payload.get("type") == "Error":
-                raise BuildError(f"search: Pagefind reported an error: {payload.get('message')}")
-            payloads.append(payload)
-        return payloads
-
-    def _call(self, payload: dict[str, Any]) -> dict[str, Any]:
-        return self._collect(self._send([payload]))[0]
-
-    def add_records(self, records: Iterable[dict[str, Any]]) -> int:
-        """Add custom records (``url``, ``content``, ``language``, ``meta``, ``filters``, ``sort``).
-
-        Records are encoded one at a time, so memory stays flat however many there are.
-        """
-        payloads = ({"type": "AddRecord", "index_id": self._index_id, **record} for record in records)
-        return len(self._collect(self._send(payloads)))
-
-    def write(self, output_path: Path) -> None:
-        """Write the bundle (``pagefind.js``, index chunks, fragments) into ``output_path``."""
-        self._call({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(output_path)})
-        wait_until_written(output_path)
+    parts = [f'<!doctype html><html lang="{escape(record["language"])}"><head><meta charset="utf-8">'
+             "</head><body>"]
+    for key, value in record.get("meta", {}).items():
+        parts.append(f'<p data-pagefind-meta="{escape(key)}">{escape(value, quote=False)}</p>')
+    for key, values in record.get("filters", {}).items():
+        parts.extend(f'<p data-pagefind-filter="{escape(key)}">{escape(value, quote=False)}</p>'
+                     for value in values)
+    for key, value in record.get("sort", {}).items():
+        parts.append(f'<p data-pagefind-sort="{escape(key)}">{escape(value, quote=False)}</p>')
+    parts.append(f'<main data-pagefind-body><p>{escape(record["content"], quote=False)}</p></main>'
+                 "</body></html>\n")
+    return "".join(parts)
 
 
-def _bundle_state(folder: Path) -> tuple[int, int, int]:
-    files = [p.stat().st_size for p in folder.rglob("*") if p.is_file()]
-    return len(files), sum(files), sum(size == 0 for size in files)
+def run_pagefind(pages: Path, output: Path) -> None:
+    """Index every HTML page under ``pages`` into a bundle at ``output`` (absolute).
 
-
-def wait_until_written(folder: Path, timeout: float = 30.0, settle: float = 0.1) -> None:
-    """Return once the bundle has stopped changing and holds no empty file.
-
-    The service answers WriteFiles before its writes are all on disk (measured: one
-    build in about twelve left a file empty when the service was closed at once), and
-    closing it ends unfinished writes. No file of a complete bundle is empty.
+    A page at ``pages/articles/x/index.html`` is found at ``/articles/x/``. Pagefind runs
+    in ``pages``, and without the caller's ``PAGEFIND_*`` variables, so no configuration
+    file or setting of the user's changes what it writes.
     """
-    deadline = time.monotonic() + timeout
-    previous = _bundle_state(folder)
-    while time.monotonic() < deadline:
-        time.sleep(settle)
-        current = _bundle_state(folder)
-        if current == previous and current[0] and not current[2]:
-            return
-        previous = current
-    raise BuildError(f"search: Pagefind did not finish writing {folder} within {timeout:.0f} s "
-                     f"({previous[2]} file(s) still empty)")
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+    try:
+        done = subprocess.run([str(pagefind_binary()), "--site", ".", "--output-path", str(output),
+                               *PAGEFIND_OPTIONS], cwd=pages, env=environment, capture_output=True,
+                              check=False)
+    except OSError as error:
+        raise BuildError(f"search: Pagefind could not be started: {error}") from None
+    if done.returncode != 0:
+        said = (done.stderr + done.stdout).decode(errors="replace").splitlines()
+        lines = list(dict.fromkeys(line.strip() for line in said if line.strip()))[:5]
+        raise BuildError(f"search: Pagefind failed (exit {done.returncode}): " + " ".join(lines))
 
 
 # Pagefind's output is not byte-for-byte reproducible: its filter chunks list each
