@@ -264,18 +264,23 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
         return _build_locked(settings, started, progress or (lambda _step: None))
 
 
-def _search_from(site: Path, staging: Path, searching: Path) -> None:
-    """Start ``searching/pagefind`` from the live site's search bundle, so that the shards
-    whose articles did not change are kept (see :func:`index_site`).
+SEARCH_BESIDE_ARTICLES = 15_000
+"""Up to this many articles, Pagefind indexes beside the rest of the build: from the
+moment the articles are checked in a build after a change, and beside MkDocs in a clean
+one. Pagefind holds up to about 0.85 GB for a period of 2,000 articles, and the build's
+own memory grows with the archive (about 30 KB an article while the pages are made), so
+larger archives are indexed after MkDocs, as their clean builds render in rounds."""
+
+
+def _search_from(site: Path, searching: Path) -> None:
+    """Start ``searching/pagefind`` as a hard-linked copy of the live site's search bundle,
+    so that the shards whose articles did not change are kept (see :func:`index_site`).
 
     The bundle depends on the articles alone, never on mkdocs.yml or the theme, so even a
-    build that renders every page again reuses it. An incremental build moves the copy
-    already in ``staging``; otherwise the live bundle is copied with hard links.
+    build that renders every page again reuses it.
     """
     searching.mkdir()
-    if (staging / BUNDLE).is_dir():
-        (staging / BUNDLE).rename(searching / BUNDLE)
-    elif (site / BUNDLE).is_dir():
+    if (site / BUNDLE).is_dir():
         hard_link_copy(site / BUNDLE, searching / BUNDLE)  # on failure: index from nothing
 
 
@@ -300,43 +305,54 @@ def _indexing(archive: Archive, folder: Path, cap: int | None,
 
 def _build_locked(settings: Settings, started: float, progress: Callable[[str], None]) -> BuildResult:
     progress("Reading and checking the articles")
-    archive, page_count, report, warnings = generate(settings)
-    _give_back_memory()
     site = settings.site_dir
     _recover(site)
+    state = BuildState.load(settings)
+    shared = fingerprint(settings)
+    archive, warnings = check(settings)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
     searching = site.with_name(f".{site.name}.search-{os.getpid()}")
     trash = settings.root / ".dateline" / "trash"
-    state = BuildState.load(settings)
-    sources = snapshot(settings.docs_dir, state.sources if state else {})
-    shared = fingerprint(settings)
-    changed, why = changed_sources(state, shared, site, sources)
-    origin = {f"{a.url_path}index.html": a.path for a in archive.articles}
-    pages = [path for path in sources if path.endswith(".md")]
+    cap = settings.search_period_articles
+    articles = plural(len(archive.articles), "article")
+    small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
     try:
-        if changed is not None and not hard_link_copy(site, staging):
-            changed, why = None, f"{site.name}/'s disk cannot hard-link files"
-        _search_from(site, staging, searching)
-        # Search reads the archive, not the pages, so Pagefind can run beside MkDocs; not
-        # beside a clean build in rounds, whose MkDocs processes already hold the memory
-        # that two rounds were meant to bound.
-        beside = changed is not None or len(pages) <= PART_PAGES * _cores()
-        articles = plural(len(archive.articles), "article")
-        rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
-                     else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
-        progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
-        with _indexing(archive, searching, settings.search_period_articles, beside) as searched:
+        with contextlib.ExitStack() as stack:
+            searched = None
+            resumable = state is not None and (state.fingerprint, state.site) == (shared, site_identity(site))
+            if small and resumable:
+                # A build after a change, most likely: search needs only the checked articles.
+                _search_from(site, searching)
+                searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
+            generated = render(archive, settings.latest)
+            page_count, report = len(generated), sync(settings.docs_dir, generated, GENERATED_ROOTS)
+            del generated
+            _give_back_memory()
+            sources = snapshot(settings.docs_dir, state.sources if state else {})
+            changed, why = changed_sources(state, shared, site, sources)
+            pages = [path for path in sources if path.endswith(".md")]
+            if changed is not None and not hard_link_copy(site, staging):
+                changed, why = None, f"{site.name}/'s disk cannot hard-link files"
+            beside = searched is not None or small
+            if searched is None:
+                _search_from(site, searching)
+                searched = stack.enter_context(_indexing(archive, searching, cap, beside))
+            rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
+                         else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
+            progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
             run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
                        pages=pages)
             if not beside:
                 progress(f"Indexing {articles} for search")
-        search = searched()
-        _discard(staging / BUNDLE, None)  # only if docs/ had a folder of that name
+            search = searched()
+        # An incremental build's staging holds the previous bundle (or docs/ a folder of
+        # that name): the new one takes its place.
+        _discard(staging / BUNDLE, trash)
         (searching / BUNDLE).rename(staging / BUNDLE)
         written = rewritten(staging, site) if changed is not None else None
         progress("Auditing the new site")
         squeeze_pages(staging.rglob("*.html") if written is None else written)
-        require_clean(staging, origin, only=written)
+        require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles}, only=written)
         # A build killed between these two steps leaves a state that no longer matches
         # site/, so the next build is a clean one.
         _swap_in(staging, site, trash)
