@@ -209,3 +209,18 @@ def test_the_previous_site_is_deleted_after_the_build(demo: Project) -> None:
     while any(trash.iterdir()) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert list(trash.iterdir()) == []
+
+
+def test_a_hard_link_copy_can_leave_out_top_level_folders(tmp_path: Path) -> None:
+    from dateline.incremental import hard_link_copy
+
+    source = tmp_path / "site"
+    for name in ("index.html", "articles/a/index.html", "pagefind/2021/x.pf_fragment"):
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        (source / name).write_text(name)
+    assert hard_link_copy(source, tmp_path / "copy", skip=("pagefind",))
+    copied = sorted(p.relative_to(tmp_path / "copy").as_posix() for p in (tmp_path / "copy").rglob("*"))
+    assert copied == ["articles", "articles/a", "articles/a/index.html", "index.html"]
+    assert (tmp_path / "copy/index.html").stat().st_ino == (source / "index.html").stat().st_ino
+    assert not hard_link_copy(tmp_path / "missing", tmp_path / "other")
+    assert not (tmp_path / "other").exists()

@@ -40,7 +40,6 @@ from dateline.incremental import (
     site_identity,
     snapshot,
 )
-from dateline.minify import squeeze_pages
 from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pages import GENERATED_ROOTS, render
@@ -267,9 +266,10 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
 SEARCH_BESIDE_ARTICLES = 15_000
 """Up to this many articles, Pagefind indexes beside the rest of the build: from the
 moment the articles are checked in a build after a change, and beside MkDocs in a clean
-one. Pagefind holds up to about 0.85 GB for a period of 2,000 articles, and the build's
-own memory grows with the archive (about 30 KB an article while the pages are made), so
-larger archives are indexed after MkDocs, as their clean builds render in rounds."""
+one. Pagefind holds up to about 0.85 GB for a period of 2,000 articles beside the build's
+own memory, which grows with the archive: a clean build of 15,000 articles peaked at
+1.5 GB, all processes together (benchmarks/build.py). Larger archives are indexed after
+MkDocs, so that 50,000 articles stay within 2 GB."""
 
 
 def _search_from(site: Path, searching: Path) -> None:
@@ -319,9 +319,15 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     try:
         with contextlib.ExitStack() as stack:
             searched = None
+            copying = None
             resumable = state is not None and (state.fingerprint, state.site) == (shared, site_identity(site))
+            if resumable:
+                # A build after a change, most likely. The new site starts as a copy of the
+                # live one (its search bundle aside, which search copies for itself), made
+                # while the pages are; and search needs only the checked articles.
+                background = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
+                copying = background.submit(hard_link_copy, site, staging, (BUNDLE,))
             if small and resumable:
-                # A build after a change, most likely: search needs only the checked articles.
                 _search_from(site, searching)
                 searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
             generated = render(archive, settings.latest)
@@ -331,7 +337,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             sources = snapshot(settings.docs_dir, state.sources if state else {})
             changed, why = changed_sources(state, shared, site, sources)
             pages = [path for path in sources if path.endswith(".md")]
-            if changed is not None and not hard_link_copy(site, staging):
+            if changed is not None and not (copying.result() if copying else hard_link_copy(site, staging)):
                 changed, why = None, f"{site.name}/'s disk cannot hard-link files"
             beside = searched is not None or small
             if searched is None:
@@ -351,7 +357,6 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         (searching / BUNDLE).rename(staging / BUNDLE)
         written = rewritten(staging, site) if changed is not None else None
         progress("Auditing the new site")
-        squeeze_pages(staging.rglob("*.html") if written is None else written)
         require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles}, only=written)
         # A build killed between these two steps leaves a state that no longer matches
         # site/, so the next build is a clean one.

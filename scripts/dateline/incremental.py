@@ -24,7 +24,7 @@ import os
 import platform
 import shutil
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,17 +136,22 @@ def changed_sources(state: BuildState | None, print_: str, site: Path,
     return sorted(changed), "only what changed"
 
 
-def hard_link_copy(source: Path, target: Path) -> bool:
-    """Make ``target`` a copy of ``source`` whose files are hard links (no data copied).
+def hard_link_copy(source: Path, target: Path, skip: Collection[str] = ()) -> bool:
+    """Make ``target`` a copy of ``source`` whose files are hard links (no data copied),
+    without the top-level entries named in ``skip``.
 
     False, with nothing left at ``target``, where the disk cannot (no hard links there).
     """
     try:
+        entries = sorted(entry.name for entry in os.scandir(source) if entry.name not in skip)
         if shutil.which("cp") and platform.system() == "Linux":
-            subprocess.run(["cp", "-al", "--", str(source), str(target)], check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            target.mkdir()
+            if entries:
+                subprocess.run(["cp", "-al", "-t", str(target), "--", *(str(source / e) for e in entries)],
+                               check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         else:
-            shutil.copytree(source, target, symlinks=True, copy_function=os.link)
+            shutil.copytree(source, target, symlinks=True, copy_function=os.link,
+                            ignore=lambda folder, _names: skip if Path(folder) == source else ())
     except (OSError, subprocess.CalledProcessError):
         shutil.rmtree(target, ignore_errors=True)
         return False
