@@ -340,3 +340,13 @@ def test_build_tells_each_step_as_it_starts(project: Project) -> None:
     build(project.settings, steps.append)
     assert steps[1].startswith("Rendering ") and steps[1].endswith(" changed files with MkDocs and "
                                                                    "indexing 5 articles for search")
+
+
+@pytest.mark.slow
+def test_built_pages_carry_no_indentation_between_tags(project: Project) -> None:
+    write_fixture_articles(project)
+    build(project.settings)
+    for page in (project.site / "404.html", project.site / "index.html",
+                 next((project.site / "articles").rglob("index.html"))):
+        html = page.read_text(encoding="utf-8")
+        assert "<main" in html and not re.search(r">\n[ \t]+<", html), page

@@ -13,22 +13,13 @@ measured too (3.3 KB less) but writes ``<title>`` text with bare ``<`` (valid, a
 holds only text), which lychee and Python's HTML parser read as tags, so the site audit
 would report a title such as ``<img onerror=…>`` as an event handler.
 
-Each page is replaced by a new file rather than written into: in an incremental build an
-unchanged page is a hard link shared with the live site (see :mod:`dateline.incremental`).
+``dateline build`` squeezes each page in the MkDocs process that renders it, before it is
+written (see :mod:`dateline.mkdocs_run`).
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import re
-from collections.abc import Iterable
-from pathlib import Path
-
-from dateline.writer import atomic_write
-
-PARALLEL_FROM = 500
-"""Below this many pages, starting worker processes costs more than it saves."""
 
 _VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.DOTALL | re.IGNORECASE)
 # HTML's whitespace only: a no-break space (which Python's \s would match) is text.
@@ -49,22 +40,3 @@ def squeeze(html: str) -> str:
         if after:
             out.append(parts[index + 1])
     return "".join(out)
-
-
-def squeeze_page(page: Path) -> int:
-    """Squeeze one page (a new file in its place); the bytes saved."""
-    before = page.read_bytes()
-    after = squeeze(before.decode("utf-8")).encode("utf-8")
-    if after != before:
-        atomic_write(page, after)
-    return len(before) - len(after)
-
-
-def squeeze_pages(pages: Iterable[Path]) -> int:
-    """Squeeze every ``.html`` file of ``pages``, on every core for many; the bytes saved."""
-    html = [page for page in pages if page.suffix == ".html"]
-    workers = os.cpu_count() or 1
-    if workers < 2 or len(html) < PARALLEL_FROM:
-        return sum(squeeze_page(page) for page in html)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return sum(pool.imap_unordered(squeeze_page, html, chunksize=64))

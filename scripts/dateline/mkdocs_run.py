@@ -8,6 +8,8 @@ It runs MkDocs' own command line, changed in these ways:
 - MkDocs never writes into an existing file: it removes the file first. An incremental
   build's site folder is a hard-linked copy of the live site, and writing into a shared
   file would change the live site while the new one is still being checked.
+- Every HTML page it writes loses its indentation first (:func:`dateline.minify.squeeze`),
+  in the process that rendered it, rather than being read and written again afterwards.
 - With ``--changed`` (a JSON list of ``docs/`` paths whose content changed since the
   site was built), the build is MkDocs' ``--dirty`` build with the question "was this
   file modified?" answered by content, not by modification times: a page is rendered
@@ -37,6 +39,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dateline.minify import squeeze
+
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 
 
@@ -59,6 +63,8 @@ def _never_write_through_links() -> None:
 
     def fresh_write_file(content: bytes, output_path: str) -> None:
         _unlink(output_path)
+        if output_path.endswith(".html"):
+            content = squeeze(content.decode("utf-8")).encode("utf-8")
         write_file(content, output_path)
 
     utils.write_file = fresh_write_file
