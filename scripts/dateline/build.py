@@ -264,14 +264,13 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
 
 
 SEARCH_BESIDE_ARTICLES = 15_000
-"""Up to this many articles, Pagefind may index beside the rest of the build: in a build
-after a change, from the moment the articles are checked (measured at 10,000 articles: 8.6 s
-instead of 11–12 s); in a clean build, beside MkDocs, but only where a core is left over
-from MkDocs' processes. On two cores a clean build of 10,000 articles took as long either
-way (89.6 s beside, 89.0 s after: both steps keep the cores busy) and peaked at 1.6 GB
-beside against 1.1 GB after. Pagefind holds up to about 0.85 GB for a period of 2,000
-articles beside the build's own memory, which grows with the archive, so larger archives
-are always indexed after MkDocs, keeping 50,000 articles within 2 GB."""
+"""Up to this many articles, Pagefind indexes beside the rest of the build: in a build
+after a change, from the moment the articles are checked (at 10,000 articles: 7.3–8.6 s
+instead of 11–12 s); in a clean build, beside MkDocs (10,000 articles on two cores, taking
+turns: 65.0–72.5 s instead of 73.6–80.7 s, peaking at 1.6 GB instead of 1.05 GB). Pagefind
+holds up to about 0.85 GB for a period of 2,000 articles beside the build's own memory,
+which grows with the archive (a clean build of 15,000 articles peaked at 1.5 GB), so
+larger archives are indexed after MkDocs, keeping 50,000 articles within 2 GB."""
 
 
 def _search_from(site: Path, searching: Path) -> None:
@@ -341,7 +340,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             pages = [path for path in sources if path.endswith(".md")]
             if changed is not None and not (copying.result() if copying else hard_link_copy(site, staging)):
                 changed, why = None, f"{site.name}/'s disk cannot hard-link files"
-            beside = searched is not None or (small and (os.cpu_count() or 1) > _cores())
+            beside = searched is not None or small
             if searched is None:
                 _search_from(site, searching)
                 searched = stack.enter_context(_indexing(archive, searching, cap, beside))
