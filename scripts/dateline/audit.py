@@ -246,9 +246,9 @@ def check_search_bundle(site: Path, files: list[Path] | None = None) -> list[Fin
     """Pagefind's bundle, when there is one: every period its manifest lists is there,
     and no file of it is left empty.
 
-    The Pagefind service sometimes answers "written" before its files are on disk, and
-    one of them stays empty (about one build in twelve, measured): the search page then
-    fails in the reader's browser.
+    An empty file makes the search page fail in the reader's browser. Pagefind's service
+    mode, used before its command, once left one behind about one build in twelve
+    (measured), answering "written" before its files were on disk.
     """
     bundle = site / "pagefind"
     if not bundle.is_dir():

@@ -1,11 +1,13 @@
 """Full-text search: index every article with Pagefind after the site is built.
 
-This runs on the built site folder, so it works the same after MkDocs, Zensical or
-ProperDocs (none of which run our plugins). Records come straight from the
-:class:`Archive`, not from scraping HTML: only articles are indexed (never navigation or
-index pages), and each carries its filters and sort key. Records are made one shard at a
-time, so this process stays small; the Pagefind binary itself peaks near 0.3 MB per article (measured,
-benchmarks/search.py), as its HTML indexing does.
+The bundle depends on the articles alone, never on the pages, so it is the same after
+MkDocs, Zensical or ProperDocs (none of which run our plugins) and ``dateline build`` can
+make it while MkDocs renders. Records come straight from the :class:`Archive`, not from
+scraping the site: only articles are indexed (never navigation or index pages), and each
+carries its filters and sort key. Pagefind reads each record as a small page of its own
+(:func:`dateline.search_pagefind.record_page`). Records are made one shard at a time, so
+this process stays small; Pagefind itself peaks near 0.4 MB per article of a shard
+(measured, benchmarks/search.py).
 
 What a record holds (the search page in ``docs/assets/search/`` reads exactly this):
 
