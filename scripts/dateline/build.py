@@ -34,6 +34,7 @@ from dateline.guard import archive_problems
 from dateline.incremental import (
     BuildState,
     changed_sources,
+    clean_build_reason,
     fingerprint,
     hard_link_copy,
     rewritten,
@@ -71,12 +72,16 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
     return archive, problems
 
 
+def write_docs(settings: Settings, archive: Archive) -> tuple[int, SyncReport]:
+    """Bring the generated part of ``docs/`` up to date; how many pages it holds."""
+    pages = render(archive, settings.latest)
+    return len(pages), sync(settings.docs_dir, pages, GENERATED_ROOTS)
+
+
 def generate(settings: Settings) -> tuple[Archive, int, SyncReport, list[Problem]]:
     """Validate and bring the generated part of ``docs/`` up to date."""
     archive, warnings = check(settings)
-    pages = render(archive, settings.latest)
-    report = sync(settings.docs_dir, pages, GENERATED_ROOTS)
-    return archive, len(pages), report, warnings
+    return archive, *write_docs(settings, archive), warnings
 
 
 _LIBC = ctypes.CDLL(None, use_errno=True)
@@ -321,25 +326,26 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         with contextlib.ExitStack() as stack:
             searched = None
             copying = None
-            resumable = state is not None and (state.fingerprint, state.site) == (shared, site_identity(site))
-            if resumable:
+            reason = clean_build_reason(state, shared, site)
+            if reason is None:
                 # A build after a change, most likely. The new site starts as a copy of the
                 # live one (its search bundle aside, which search copies for itself), made
                 # while the pages are; and search needs only the checked articles.
                 background = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
                 copying = background.submit(hard_link_copy, site, staging, (BUNDLE,))
-            if small and resumable:
-                _search_from(site, searching)
-                searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
-            generated = render(archive, settings.latest)
-            page_count, report = len(generated), sync(settings.docs_dir, generated, GENERATED_ROOTS)
-            del generated
+                if small:
+                    _search_from(site, searching)
+                    searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
+            page_count, report = write_docs(settings, archive)
             _give_back_memory()
             sources = snapshot(settings.docs_dir, state.sources if state else {})
-            changed, why = changed_sources(state, shared, site, sources)
             pages = [path for path in sources if path.endswith(".md")]
-            if changed is not None and not (copying.result() if copying else hard_link_copy(site, staging)):
-                changed, why = None, f"{site.name}/'s disk cannot hard-link files"
+            changed: list[str] | None = None
+            why = reason or "only what changed"
+            if state is not None and copying is not None:
+                changed = changed_sources(state, sources)
+                if not copying.result():
+                    changed, why = None, f"{site.name}/'s disk cannot hard-link files"
             beside = searched is not None or small
             if searched is None:
                 _search_from(site, searching)
@@ -352,8 +358,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if not beside:
                 progress(f"Indexing {articles} for search")
             search = searched()
-        # An incremental build's staging holds the previous bundle (or docs/ a folder of
-        # that name): the new one takes its place.
+        # The site's copy leaves the bundle out; only a folder of that name in docs/ could
+        # be there, and the new bundle takes its place.
         _discard(staging / BUNDLE, trash)
         (searching / BUNDLE).rename(staging / BUNDLE)
         written = rewritten(staging, site) if changed is not None else None

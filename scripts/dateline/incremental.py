@@ -117,15 +117,19 @@ class BuildState:
         atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
 
 
-def changed_sources(state: BuildState | None, print_: str, site: Path,
-                    sources: Mapping[str, Source]) -> tuple[list[str] | None, str]:
-    """The ``docs/`` files to render again, or ``None`` when only a clean build will do; and why."""
+def clean_build_reason(state: BuildState | None, print_: str, site: Path) -> str | None:
+    """Why only a clean build will do, or ``None`` when the last build's site can be reused."""
     if state is None:
-        return None, "no earlier build to start from"
+        return "no earlier build to start from"
     if state.fingerprint != print_:
-        return None, "mkdocs.yml, the theme or the software changed"
+        return "mkdocs.yml, the theme or the software changed"
     if state.site is None or state.site != site_identity(site):
-        return None, f"{site.name}/ is not the one the last build made"
+        return f"{site.name}/ is not the one the last build made"
+    return None
+
+
+def changed_sources(state: BuildState, sources: Mapping[str, Source]) -> list[str]:
+    """The ``docs/`` files to render again on top of the last build's site."""
     changed = [path for path, source in sources.items()
                if path not in state.sources or state.sources[path].sha256 != source.sha256]
     if sources.keys() != state.sources.keys():
@@ -133,7 +137,7 @@ def changed_sources(state: BuildState | None, print_: str, site: Path,
         # link only to what exists, and their sources change when that does.
         changed += [path for path in sources if path.endswith(".md")
                     and path.split("/", 1)[0] not in GENERATED_ROOTS and path not in changed]
-    return sorted(changed), "only what changed"
+    return sorted(changed)
 
 
 def hard_link_copy(source: Path, target: Path, skip: Collection[str] = ()) -> bool:
