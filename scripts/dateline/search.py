@@ -335,6 +335,12 @@ def _read_manifest(bundle: Path) -> dict[str, tuple[str, str]] | None:
         return None
 
 
+def _shared(path: Path) -> bool:
+    """Whether a file of a shard's bundle is one every shard writes alike (kept once, at
+    the top of the bundle): :data:`SHARED_FILES` and the WebAssembly."""
+    return path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind")
+
+
 def _replace_file(path: Path, data: bytes) -> None:
     """Write ``path`` as a new file (temporary name, then rename), never into the old
     one: the previous site may share its inode through a hard-link copy."""
@@ -401,7 +407,7 @@ def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]])
     # pagefind.js from there, and the entry now points there for the WebAssembly);
     # Pagefind's ready-made UIs would each see one shard only, so they go.
     for path in sorted(output.iterdir()):
-        if path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind"):
+        if _shared(path):
             _replace_file(bundle / path.name, path.read_bytes())
             path.unlink()
         elif path.name.startswith(_UI_FILES):
@@ -491,8 +497,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         _shared_files_only(bundle)  # an archive without articles: no shard wrote them
     keep = {MANIFEST, *(s["folder"] for s in listed)}
     for path in sorted(bundle.iterdir()):
-        shared = path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind")
-        if path.name not in keep and not shared:
+        if path.name not in keep and not _shared(path):
             _remove(path)
     manifest = {"format": MANIFEST_FORMAT, "language": language, "shards": listed}
     _replace_file(bundle / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
@@ -507,5 +512,5 @@ def _shared_files_only(bundle: Path) -> None:
         _write_pages(pages, [{"url": "/", "content": "empty", "language": "en", "meta": {}}])
         run_pagefind(pages, output)
         for path in output.iterdir():
-            if path.name in SHARED_FILES or (path.name.startswith("wasm.") and path.suffix == ".pagefind"):
+            if _shared(path):
                 _replace_file(bundle / path.name, path.read_bytes())
