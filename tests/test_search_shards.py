@@ -17,7 +17,8 @@ from dateline import search
 from dateline.archive import group
 from dateline.build import build
 from dateline.errors import BuildError
-from dateline.model import Article
+from dateline.gazetteer import Place
+from dateline.model import Article, CityRef
 from dateline.search import MANIFEST, index_site, plan_shards
 from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
 from tests.projects import Project, article
@@ -58,6 +59,38 @@ def test_a_large_month_splits_into_runs_of_days_and_a_large_day_stays_whole() ->
                                  ("2021-02-03", "2021-02-03", "2021-02-03", 3),
                                  ("2021-02-28", "2021-02-28", "2021-02-28", 1),
                                  ("2022", "2022-01-01", "2022-12-31", 1)]
+
+
+def test_a_shards_source_digest_sees_every_field_and_not_which_strings_are_shared() -> None:
+    kabul = Place("geonames:1138958", "Kabul", "kabul", "AF", "Afghanistan", None, 34.5, 69.2, 1,
+                  ("Kabol", "کابل"))
+    city = CityRef("kabul", "Kabul", 5, kabul)
+    base = make_article(cities=(city,), dateline=city)
+    names = {"kabul": "Kabul"}
+
+    def digest(*articles: Article) -> str:
+        return search.source_digest(articles, names, "en")
+
+    # The same values in other objects (a copy of every string): the same digest.
+    copied = Article(**{f.name: (("" + getattr(base, f.name) + ".")[:-1]
+                                 if isinstance(getattr(base, f.name), str) else getattr(base, f.name))
+                        for f in dataclasses.fields(Article)})
+    assert digest(base) == digest(copied)
+    moved = dataclasses.replace(kabul, aliases=("Kabol",))
+    changes: dict[str, object] = {
+        "path": "articles/other.md", "title": "Another title", "date": dt.date(2021, 8, 14),
+        "timestamp": dt.datetime(2021, 8, 13, 4, 30, tzinfo=dt.UTC), "slug": "other",
+        "body": base.body + " ", "summary": "Other.", "source": None, "url": "https://example.org/",
+        "authors": ("A. Writer",), "tags": ("offensive",), "language": "fa", "draft": True,
+        "cities": (dataclasses.replace(city, place=moved),), "dateline": CityRef("kabul", "Kabul", 6, kabul),
+    }
+    assert set(changes) == {f.name for f in dataclasses.fields(Article)}
+    for name, value in changes.items():
+        assert digest(dataclasses.replace(base, **{name: value})) != digest(base), name
+    # Where one field ends and the next begins is part of the digest.
+    assert digest(dataclasses.replace(base, title="ab", summary="c")) != \
+        digest(dataclasses.replace(base, title="a", summary="bc"))
+    assert digest(base, base) != digest(base)
 
 
 def test_pagefind_cbor_round_trips() -> None:
