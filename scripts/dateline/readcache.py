@@ -5,6 +5,12 @@ for 10,000 articles, on every build. The result of reading a file depends only o
 bytes, Dateline's code, the YAML libraries and the size limit, so it is kept in
 ``.dateline/read-cache.pickle``, keyed by the file's size, times and inode, and salted
 with everything else. A file whose key changed (edited, touched, replaced) is read anew.
+
+The entries of files read since that file was written go to a small second file,
+``read-cache-recent.pickle``, tied to it by a random token: at 10,000 articles the whole
+cache is 80 MB and took about 0.4 s to write, on every build after an edit. Once the
+recent entries, or the entries of files gone since, pass :data:`REWRITE_SHARE` of the
+whole, the next save writes the whole cache again and drops the recent file.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import hashlib
 import importlib.metadata
 import os
 import pickle
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +33,11 @@ from dateline.writer import atomic_write
 Result = tuple[Article | None, list[Problem]]
 
 _FILE = "read-cache.pickle"
+_RECENT = "read-cache-recent.pickle"
+
+REWRITE_SHARE = 0.05
+"""Share of the entries that may be recent (or of files gone) before the whole cache is
+written again: the recent file stays at most about 4 MB at 10,000 articles."""
 
 
 @functools.cache
@@ -55,18 +67,22 @@ class ReadCache:
     """Results by file, for one project; :meth:`save` keeps them for the next build."""
 
     def __init__(self, settings: Settings) -> None:
-        self._file = settings.root / ".dateline" / _FILE
+        folder = settings.root / ".dateline"
+        self._file, self._recent_file = folder / _FILE, folder / _RECENT
         self._salt = _salt(settings)
         self._entries: dict[str, tuple[Key, Result]] = {}
+        self._token = ""
+        self._recent: dict[str, tuple[Key, Result]] = {}
+        """Entries not in the whole cache's file (read since it was written)."""
         self._used: set[str] = set()
         self._changed = False
-        try:
-            with open(self._file, "rb") as handle:
-                stored: Any = pickle.load(handle)  # noqa: S301 (written by Dateline, in the project)
-            if isinstance(stored, dict) and stored.get("salt") == self._salt:
-                self._entries = stored["entries"]
-        except Exception:  # noqa: BLE001 (a missing, damaged or older cache is only a slower build)
-            self._entries = {}
+        stored = _load(self._file)
+        if isinstance(stored, dict) and stored.get("salt") == self._salt:
+            self._entries, self._token = stored["entries"], str(stored.get("token", ""))
+            recent = _load(self._recent_file)
+            if isinstance(recent, dict) and recent.get("token") == self._token and self._token:
+                self._recent = recent["entries"]
+                self._entries.update(self._recent)
 
     def get(self, file: Path) -> tuple[Key | None, Result | None]:
         """The file's key now, and the remembered result if the key is unchanged.
@@ -85,15 +101,34 @@ class ReadCache:
 
     def put(self, file: Path, key: Key | None, result: Result) -> None:
         if key is not None:
-            self._entries[str(file)] = (key, result)
+            self._entries[str(file)] = self._recent[str(file)] = (key, result)
             self._changed = True
 
     def save(self) -> None:
-        """Keep the entries of the files seen in this build (deleted files are forgotten)."""
-        if not self._changed and self._used == set(self._entries):
+        """Keep the entries of the files seen in this build: the recent ones alone while
+        they are few, else the whole cache (and then the entries of files gone are dropped).
+        A read-only project still builds, only without the cache."""
+        gone = len(self._entries) - len(self._used & self._entries.keys())
+        if not self._changed and not gone:
             return
-        kept = {name: entry for name, entry in self._entries.items() if name in self._used}
-        data = pickle.dumps({"salt": self._salt, "entries": kept}, protocol=pickle.HIGHEST_PROTOCOL)
-        # A read-only project still builds, only without the cache.
         with contextlib.suppress(OSError):
-            atomic_write(self._file, data)
+            if self._token and len(self._recent) + gone <= REWRITE_SHARE * max(len(self._used), 1):
+                if self._changed:
+                    _dump(self._recent_file, {"token": self._token, "entries": self._recent})
+                return
+            kept = {name: entry for name, entry in self._entries.items() if name in self._used}
+            # The recent file names the old token, so it no longer counts even if it stays.
+            _dump(self._file, {"salt": self._salt, "token": secrets.token_hex(16), "entries": kept})
+            self._recent_file.unlink(missing_ok=True)
+
+
+def _load(file: Path) -> Any:
+    try:
+        with open(file, "rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (written by Dateline, in the project)
+    except Exception:  # noqa: BLE001 (a missing, damaged or older cache is only a slower build)
+        return None
+
+
+def _dump(file: Path, value: object) -> None:
+    atomic_write(file, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
