@@ -18,7 +18,7 @@ from dateline.archive import group
 from dateline.build import build
 from dateline.errors import BuildError
 from dateline.gazetteer import Place
-from dateline.model import Article, CityRef
+from dateline.model import Article, CityRef, article_digest
 from dateline.search import MANIFEST, index_site, plan_shards
 from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
 from tests.projects import Project, article
@@ -69,7 +69,8 @@ def test_a_shards_source_digest_sees_every_field_and_not_which_strings_are_share
     names = {"kabul": "Kabul"}
 
     def digest(*articles: Article) -> str:
-        return search.source_digest(articles, names, "en")
+        places: dict[int, bytes] = {}
+        return search.source_digest([article_digest(a, places) for a in articles], names, "en")
 
     # The same values in other objects (a copy of every string): the same digest.
     copied = Article(**{f.name: (("" + getattr(base, f.name) + ".")[:-1]

@@ -43,7 +43,8 @@ from dateline.incremental import (
 )
 from dateline.model import Archive
 from dateline.pagekit import article_path
-from dateline.pages import GENERATED_ROOTS, render
+from dateline.pagememo import PageMemo
+from dateline.pages import GENERATED_ROOTS, render_reusing
 from dateline.search import BUNDLE, SearchReport, index_site
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
@@ -73,9 +74,13 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
 
 
 def write_docs(settings: Settings, archive: Archive) -> tuple[int, SyncReport]:
-    """Bring the generated part of ``docs/`` up to date; how many pages it holds."""
-    pages = render(archive, settings.latest)
-    return len(pages), sync(settings.docs_dir, pages, GENERATED_ROOTS)
+    """Bring the generated part of ``docs/`` up to date; how many pages it holds. Article
+    pages the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`)."""
+    memo = PageMemo(settings)
+    pages, kept = render_reusing(archive, settings.latest, memo.reuse)
+    report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept)
+    memo.save()
+    return len(pages) + len(kept), report
 
 
 def generate(settings: Settings) -> tuple[Archive, int, SyncReport, list[Problem]]:

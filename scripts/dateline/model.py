@@ -5,7 +5,10 @@ Everything here is immutable and free of I/O; loading builds it, rendering reads
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
+import hashlib
 from dataclasses import dataclass, field
 
 from dateline.gazetteer import Place
@@ -96,8 +99,56 @@ class Archive:
     days: dict[dt.date, tuple[Article, ...]] = field(default_factory=dict)
     """Articles per calendar day, oldest day first."""
 
+    @functools.cached_property
+    def digests(self) -> dict[str, bytes]:
+        """:func:`article_digest` of every article, by its ``path``; made once, on first use."""
+        places: dict[int, bytes] = {}
+        return {article.path: article_digest(article, places) for article in self.articles}
+
     def neighbours(self, index: int) -> tuple[Article | None, Article | None]:
         """The articles just before and after ``articles[index]`` in time."""
         before = self.articles[index - 1] if index > 0 else None
         after = self.articles[index + 1] if index + 1 < len(self.articles) else None
         return before, after
+
+
+def _feed(digest: hashlib._Hash, value: object, places: dict[int, bytes]) -> None:
+    """Add ``value`` to ``digest`` unambiguously: text by its bytes with their length,
+    tuples item by item, a :class:`CityRef` field by field, a :class:`Place` by its
+    ``repr`` (kept in ``places``: the gazetteer's places are shared by many articles),
+    anything else by its ``repr``."""
+    if isinstance(value, str):
+        data = value.encode("utf-8", "surrogatepass")
+        digest.update(b"s%d:" % len(data) + data)
+    elif isinstance(value, tuple):
+        digest.update(b"t%d:" % len(value))
+        for item in value:
+            _feed(digest, item, places)
+    elif isinstance(value, CityRef):
+        digest.update(b"c")
+        for name in _CITY_FIELDS:
+            _feed(digest, getattr(value, name), places)
+    elif isinstance(value, Place):
+        known = places.get(id(value))
+        if known is None:
+            known = places[id(value)] = repr(value).encode("utf-8", "surrogatepass")
+        digest.update(b"p%d:" % len(known) + known)
+    else:
+        data = repr(value).encode("utf-8", "surrogatepass")
+        digest.update(b"r%d:" % len(data) + data)
+
+
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_CITY_FIELDS = tuple(f.name for f in dataclasses.fields(CityRef))
+
+
+def article_digest(article: Article, places: dict[int, bytes] | None = None) -> bytes:
+    """A hash of everything the article holds, places and all: equal for equal articles,
+    whichever equal strings happen to be one object (unlike pickle's). Each field goes in
+    by its bytes, not by a ``repr`` of the whole: escaping 10,000 bodies for ``repr`` took
+    0.64 s, feeding their bytes 0.1 s. Pass one ``places`` to calls over one archive."""
+    digest = hashlib.sha256()
+    seen = {} if places is None else places
+    for name in _ARTICLE_FIELDS:
+        _feed(digest, getattr(article, name), seen)
+    return digest.digest()

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from dateline.model import Article, CityRef
@@ -88,17 +89,45 @@ def city_name(city: CityRef) -> str:
     return city.place.name if city.place is not None else city.name
 
 
-def article_item(article: Article, here: str) -> str:
-    """One entry of an article list: title, date, cities, source and summary."""
+def _item_parts(article: Article) -> tuple[str, str, str]:
+    """What an article's list entry holds besides its link's target: the title as link
+    text, the page's path, and the lines after the link."""
     details = [format_date(article.date), ", ".join(md(city_name(c)) for c in article.cities)]
     if article.source:
         details.append(md(article.source))
-    lines = [f"- **{link(article.title, article_path(article), here)}**  ",
-             f"  {' · '.join(details)}"]
+    rest = f"  {' · '.join(details)}"
     if article.summary:
-        lines[-1] += "  "
-        lines.append(f"  {md(article.summary)}")
-    return "\n".join(lines)
+        rest += f"  \n  {md(article.summary)}"
+    return md(article.title), article_path(article), rest
+
+
+_remembered: dict[int, tuple[Article, tuple[str, str, str]]] | None = None
+
+
+@contextmanager
+def remembering_items() -> Iterator[None]:
+    """While the block runs, each article's list entry is made once, however many lists
+    it is in (a day, a month, each of its cities): 37,000 entries for 10,000 articles."""
+    global _remembered  # noqa: PLW0603 (one render at a time, in one thread)
+    _remembered = {}
+    try:
+        yield
+    finally:
+        _remembered = None
+
+
+def article_item(article: Article, here: str) -> str:
+    """One entry of an article list: title, date, cities, source and summary."""
+    if _remembered is None:
+        parts = _item_parts(article)
+    else:
+        # The article is kept with its entry, so its id is not reused while remembered.
+        known = _remembered.get(id(article))
+        if known is None:
+            known = _remembered[id(article)] = (article, _item_parts(article))
+        parts = known[1]
+    title, path, rest = parts
+    return f"- **[{title}]({relative(path, here)})**  \n{rest}"
 
 
 def article_list(articles: Iterable[Article], here: str) -> str:

@@ -8,9 +8,10 @@ shared by all in :mod:`dateline.pagekit`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from dateline.model import Archive, Article
 from dateline.pagekit import (
@@ -23,14 +24,15 @@ from dateline.pagekit import (
     front_matter,
     link,
     month_path,
+    remembering_items,
     year_path,
 )
 from dateline.pages_places import render_cities_index, render_city, render_countries
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural
 
-__all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link", "render",
-           "render_article"]
+__all__ = ["GENERATED_ROOTS", "Page", "article_page_key", "demote_headings", "front_matter", "link",
+           "render", "render_article", "render_reusing"]
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -162,13 +164,43 @@ def render_home(archive: Archive, latest: int) -> Page:
     return Page(here, "".join(parts))
 
 
+def article_page_key(archive: Archive, index: int, names: dict[str, str]) -> str:
+    """A hash of everything :func:`render_article` reads for ``archive.articles[index]``:
+    the article, the titles and paths of the two beside it, and the display names of its
+    cities."""
+    article = archive.articles[index]
+    digest = hashlib.sha256(archive.digests[article.path])
+    shown = [names[city.key] for city in (article.dateline, *article.cities)]
+    for neighbour in archive.neighbours(index):
+        shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
+    for text in shown:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data) + data)
+    return digest.hexdigest()
+
+
 def render(archive: Archive, latest: int = 20) -> list[Page]:
     """Every generated page of the site, in a stable order."""
+    return render_reusing(archive, latest)[0]
+
+
+def render_reusing(archive: Archive, latest: int = 20,
+                   reuse: Callable[[str, str], bool] | None = None) -> tuple[list[Page], list[str]]:
+    """Every generated page of the site, in a stable order, except the article pages that
+    ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
+    paths come second."""
     names = {key: city.name for key, city in archive.cities.items()}
-    pages = [render_home(archive, latest), render_cities_index(archive)]
-    for index, article in enumerate(archive.articles):
-        pages.append(render_article(article, *archive.neighbours(index), names))
-    pages.extend(render_city(city) for city in archive.cities.values())
-    pages.extend(render_countries(archive))
-    pages.extend(render_dates(archive))
-    return pages
+    with remembering_items():
+        pages = [render_home(archive, latest), render_cities_index(archive)]
+        reused = []
+        for index, article in enumerate(archive.articles):
+            if reuse is not None:
+                path = article_path(article)
+                if reuse(path, article_page_key(archive, index, names)):
+                    reused.append(path)
+                    continue
+            pages.append(render_article(article, *archive.neighbours(index), names))
+        pages.extend(render_city(city) for city in archive.cities.values())
+        pages.extend(render_countries(archive))
+        pages.extend(render_dates(archive))
+    return pages, reused

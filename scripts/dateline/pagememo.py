@@ -1,0 +1,82 @@
+"""Remember which article pages in ``docs/`` are already what rendering would write.
+
+An article's page shows only that article, the titles and addresses of the two beside it
+and the names of its cities (:func:`dateline.pages.article_page_key` hashes exactly
+those). After one edit in a large archive, all but three of those pages are as they
+were, so a build need neither render them nor compare them with ``docs/``: at 10,000
+articles that was about 0.5 s of rendering and 0.4 s of reading files.
+
+``.dateline/page-memo.json`` holds, for each article page, the key of what it was
+rendered from and the identity (size, times, inode) of the file written for it. A page is
+reused only when both still match, so a file changed by hand in ``docs/`` is written
+again; any change to Dateline's code empties the memo.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+
+from dateline.config import Settings
+from dateline.readcache import package_digest
+from dateline.writer import atomic_write
+
+_FILE = "page-memo.json"
+_FORMAT = 1
+
+FileKey = list[int]
+
+
+def _file_key(stat: os.stat_result) -> FileKey:
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+
+
+class PageMemo:
+    """The memo of one project's ``docs/``; :meth:`save` after the pages are written."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._file = settings.root / ".dateline" / _FILE
+        self._docs = os.fspath(settings.docs_dir)
+        self._salt = f"{_FORMAT}\0{package_digest()}"
+        self._entries: dict[str, tuple[str, FileKey]] = {}
+        self._keys: dict[str, str] = {}
+        self._reused: set[str] = set()
+        try:
+            stored = json.loads(self._file.read_bytes())
+            if stored["salt"] == self._salt:
+                self._entries = {path: (str(key), list(file))
+                                 for path, (key, file) in stored["pages"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            self._entries = {}
+
+    def reuse(self, path: str, key: str) -> bool:
+        """Whether ``docs/<path>`` is what rendering from ``key`` would write. Either way,
+        ``key`` is what the page is rendered from now."""
+        self._keys[path] = key
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != key:
+            return False
+        try:
+            same = _file_key(os.stat(os.path.join(self._docs, path))) == entry[1]
+        except OSError:
+            return False
+        if same:
+            self._reused.add(path)
+        return same
+
+    def save(self) -> None:
+        """Remember the pages asked about since loading, as they are now in ``docs/``."""
+        pages: dict[str, tuple[str, FileKey]] = {}
+        for path, key in self._keys.items():
+            if path in self._reused:
+                pages[path] = self._entries[path]
+                continue
+            with contextlib.suppress(OSError):
+                pages[path] = (key, _file_key(os.stat(os.path.join(self._docs, path))))
+        if pages == self._entries:
+            return
+        data = json.dumps({"salt": self._salt, "pages": pages}, separators=(",", ":")).encode()
+        # A read-only project still builds, only without the memo.
+        with contextlib.suppress(OSError):
+            atomic_write(self._file, data)

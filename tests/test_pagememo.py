@@ -1,0 +1,107 @@
+"""Article pages the page memo vouches for are not rendered again, yet ``docs/`` always
+holds exactly what rendering every page would write."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dateline import pages as pages_module
+from dateline.build import check, generate
+from dateline.model import Article
+from dateline.pages import GENERATED_ROOTS, Page, render
+from tests.projects import Project, article
+
+
+def docs_tree(project: Project) -> dict[str, str]:
+    found = {}
+    for root in GENERATED_ROOTS:
+        top = project.docs / root
+        files = [top] if top.is_file() else sorted(p for p in top.rglob("*") if p.is_file())
+        for file in files:
+            found[file.relative_to(project.docs).as_posix()] = file.read_text(encoding="utf-8")
+    return found
+
+
+def assert_docs_as_rendered(project: Project) -> None:
+    archive, _warnings = check(project.settings)
+    assert docs_tree(project) == {p.path: p.text for p in render(archive, project.settings.latest)}
+
+
+def rendered_articles(project: Project, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Titles of the article pages one ``generate`` renders."""
+    seen: list[str] = []
+    original = pages_module.render_article
+
+    def spy(article: Article, *rest: Any) -> Page:
+        seen.append(article.title)
+        return original(article, *rest)
+
+    monkeypatch.setattr(pages_module, "render_article", spy)
+    generate(project.settings)
+    return seen
+
+
+def test_only_changed_article_pages_are_rendered_and_docs_stay_exact(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [project.write(f"a{n}.md", article(f"Title {n}", date=f"2021-08-{10 + n}",
+                                                 cities="[Kabul, Bagram]"))
+             for n in range(6)]
+    (project.root / "places.yml").write_text(
+        "places:\n  - name: Bagram\n    country: AF\n    aliases: [Bagram Airfield]\n", encoding="utf-8")
+    assert len(rendered_articles(project, monkeypatch)) == 6
+    assert_docs_as_rendered(project)
+    assert rendered_articles(project, monkeypatch) == []
+
+    # A body edit: that page alone. A title edit: that page and the two that link to it.
+    files[2].write_text(article("Title 2", date="2021-08-12", cities="[Kabul, Bagram]",
+                                body="Another body.\n"), encoding="utf-8")
+    assert rendered_articles(project, monkeypatch) == ["Title 2"]
+    files[4].write_text(article("Renamed", date="2021-08-14", cities="[Kabul, Bagram]"), encoding="utf-8")
+    assert rendered_articles(project, monkeypatch) == ["Title 3", "Renamed", "Title 5"]
+    assert_docs_as_rendered(project)
+
+    # A deleted article: its neighbours now link to each other.
+    files[1].unlink()
+    assert rendered_articles(project, monkeypatch) == ["Title 0", "Title 2"]
+    assert_docs_as_rendered(project)
+
+    # A place's new display name reaches every page naming it.
+    (project.root / "places.yml").write_text(
+        "places:\n  - name: Bagram Airbase\n    country: AF\n    aliases: [Bagram, Bagram Airfield]\n",
+        encoding="utf-8")
+    assert len(rendered_articles(project, monkeypatch)) == 5
+    assert_docs_as_rendered(project)
+
+
+def test_a_generated_page_changed_by_hand_is_written_again(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write("kept.md", article("Kept", date="2021-08-13"))
+    project.write("other.md", article("Other", date="2021-08-14"))
+    generate(project.settings)
+    page = project.docs / "articles/2021/08/13/kept.md"
+    stat = page.stat()
+    text = page.read_text(encoding="utf-8")
+    # Same size, same modification time: only the file's change time and inode tell.
+    page.write_text(text.replace("Kept", "Kxpt"), encoding="utf-8")
+    os.utime(page, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert rendered_articles(project, monkeypatch) == ["Kept"]
+    assert page.read_text(encoding="utf-8") == text
+    # A deleted page is written again too.
+    page.unlink()
+    assert rendered_articles(project, monkeypatch) == ["Kept"]
+    assert page.read_text(encoding="utf-8") == text
+
+
+def test_a_memo_from_other_code_or_damaged_is_not_trusted(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write("kept.md", article("Kept", date="2021-08-13"))
+    generate(project.settings)
+    memo = project.root / ".dateline" / "page-memo.json"
+    good = memo.read_text(encoding="utf-8")
+    memo.write_text(good.replace('"salt":"1', '"salt":"0'), encoding="utf-8")
+    assert rendered_articles(project, monkeypatch) == ["Kept"]
+    memo.write_text(good[: len(good) // 2], encoding="utf-8")
+    assert rendered_articles(project, monkeypatch) == ["Kept"]
+    assert rendered_articles(project, monkeypatch) == []
+    assert Path(memo).is_file()
