@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from dateline import pages_places
 from dateline.build import build
 from dateline.errors import BuildError, ValidationFailed
 from tests.projects import REPO, Project, article
@@ -120,6 +121,41 @@ def test_city_page_lists_articles_newest_first_by_year_and_month(site: Project) 
     first = page.select("li")[2].get_text(" ", strip=True)
     assert "13 August 2021 · Kandahar, Herat, Ghazni, Kabul · Example Wire" in first
     assert "Synthetic test text about Kandahar." in first
+
+
+def test_a_large_city_gets_its_latest_articles_and_a_page_per_month(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_places, "CITY_LIST_ARTICLES", 3)
+    monkeypatch.setattr(pages_places, "CITY_LATEST", 2)
+    for day, title in [("2020-02-29", "Doha"), ("2021-07-30", "July"), ("2021-08-13", "Falls"),
+                       ("2021-08-14", "Braces"), ("2021-08-15", "Airlift")]:
+        project.write(f"{day}.md", article(title=title, date=day, cities="[Kabul, Herat]" if title == "Doha"
+                                           else "[Kabul]"))
+    build(project.settings)
+
+    page = content(project, "cities/kabul/index.html")
+    assert "5 articles, 29 February 2020 to 15 August 2021." in page.get_text(" ", strip=True).replace(" ,", ",")
+    assert [h.get_text(strip=True) for h in page.select("h2")] == ["Latest articles", "2021", "2020"]
+    items = [li.get_text(" ", strip=True) for li in page.select("li")]
+    assert [item.split(" ")[0] for item in items[:2]] == ["Airlift", "Braces"]
+    assert items[2:] == ["August 2021 — 3 articles", "July 2021 — 1 article", "February 2020 — 1 article"]
+    months = links(page, "cities/kabul/index.html")
+    assert months["August 2021"] == "cities/kabul/2021/08/index.html"
+
+    august = content(project, "cities/kabul/2021/08/index.html")
+    assert august.h1.get_text(strip=True) == "Kabul: August 2021"
+    assert [li.find("a").get_text() for li in august.select("li")] == ["Airlift", "Braces", "Falls"]
+    around = links(august, "cities/kabul/2021/08/index.html")
+    assert around["Kabul"] == "cities/kabul/index.html"
+    assert around["July 2021"] == "cities/kabul/2021/07/index.html"
+    assert "September 2021" not in around
+    assert "Earlier" not in august.get_text() and august.select_one("p.dateline-neighbours")
+    july = links(content(project, "cities/kabul/2021/07/index.html"), "cities/kabul/2021/07/index.html")
+    assert july["February 2020"] == "cities/kabul/2020/02/index.html" and july["August 2021"].endswith("08/index.html")
+    # A city within the limit keeps one page listing every article.
+    herat = content(project, "cities/herat/index.html")
+    assert [h.get_text(strip=True) for h in herat.select("h2, h3")] == ["2020", "February 2020"]
+    assert not (project.site / "cities/herat/2020").exists()
 
 
 def test_cities_index_lists_every_city_with_its_count(site: Project) -> None:

@@ -38,6 +38,10 @@ def city_path(key: str) -> str:
     return f"cities/{key}.md"
 
 
+def city_month_path(key: str, year: int, month: int) -> str:
+    return f"cities/{key}/{year:04d}/{month:02d}.md"
+
+
 def country_path(key: str) -> str:
     return f"countries/{key}.md"
 

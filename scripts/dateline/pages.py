@@ -200,7 +200,7 @@ def render_reusing(archive: Archive, latest: int = 20,
                     reused.append(path)
                     continue
             pages.append(render_article(article, *archive.neighbours(index), names))
-        pages.extend(render_city(city) for city in archive.cities.values())
+        pages.extend(page for city in archive.cities.values() for page in render_city(city))
         pages.extend(render_countries(archive))
         pages.extend(render_dates(archive))
     return pages, reused

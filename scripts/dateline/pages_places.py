@@ -12,12 +12,26 @@ from dataclasses import dataclass
 
 from dateline.gazetteer_index import ATTRIBUTION
 from dateline.model import Archive, Article, City
-from dateline.pagekit import Page, article_list, city_path, country_path, front_matter, link
+from dateline.pagekit import (
+    Page,
+    article_list,
+    city_month_path,
+    city_path,
+    country_path,
+    front_matter,
+    link,
+)
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural, slugify
 
 MOST_COVERED = 5
 COUNTRY_LATEST = 20
+CITY_LIST_ARTICLES = 100
+"""A city page lists every article of its city up to this many. A city with more gets a
+page per month it has articles in (``/cities/kabul/2021/08/``), and its own page shows
+the latest :data:`CITY_LATEST` and the months: a city named in 3,800 of 10,000 articles
+made one page of 2 MB, rendered again after every article added about it."""
+CITY_LATEST = 20
 NO_COUNTRY = "Other places"
 
 
@@ -76,21 +90,61 @@ def _credit(archive_has_places: bool) -> str:
     return f"\n---\n\n{ATTRIBUTION}\n{{: .dateline-credit }}\n" if archive_has_places else ""
 
 
-def render_city(city: City) -> Page:
+def render_city(city: City) -> list[Page]:
+    """The city's page, and a page per month once it has more than
+    :data:`CITY_LIST_ARTICLES` articles."""
     here = city_path(city.key)
     count = plural(len(city.articles), "article")
     span = (format_date(city.first_date) if city.first_date == city.last_date
             else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
     parts = [front_matter(city.name, f"{count} about {city.name}"),
              f"# {md(city.name)}\n\n", _place_lines(city, here), f"**{count}**, {span}.\n\n"]
-    year = None
-    for (article_year, month), articles in _by_month(city.articles).items():
-        if article_year != year:
-            year = article_year
-            parts.append(f"## {year}\n\n")
-        parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
+    months = _by_month(city.articles)
+    pages = []
+    if len(city.articles) <= CITY_LIST_ARTICLES:
+        year = None
+        for (article_year, month), articles in months.items():
+            if article_year != year:
+                year = article_year
+                parts.append(f"## {year}\n\n")
+            parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
+    else:
+        parts.append(f"## Latest articles\n\n{article_list(city.articles[:CITY_LATEST], here)}\n")
+        year = None
+        for (article_year, month), articles in months.items():
+            if article_year != year:
+                year = article_year
+                parts.append(f"\n## {year}\n\n")
+            parts.append(f"- {link(format_month(year, month), city_month_path(city.key, year, month), here)}"
+                         f" — {plural(len(articles), 'article')}\n")
+        parts.append("\n")
+        pages = _city_months(city, months)
     parts.append(_credit(city.place is not None))
-    return Page(here, "".join(parts))
+    return [Page(here, "".join(parts)), *pages]
+
+
+def _city_months(city: City, months: dict[tuple[int, int], list[Article]]) -> list[Page]:
+    """A page per month of a large city, newest first, linked to the months beside it."""
+    pages = []
+    order = list(months)  # newest first
+    for index, (year, month) in enumerate(order):
+        here = city_month_path(city.key, year, month)
+        title = f"{city.name}: {format_month(year, month)}"
+        articles = months[(year, month)]
+        parts = [front_matter(title, f"Articles about {city.name} in {format_month(year, month)}"),
+                 f"# {md(title)}\n\n{plural(len(articles), 'article')} · "
+                 f"{link(city.name, city_path(city.key), here)}\n\n{article_list(articles, here)}\n"]
+        neighbours = []
+        if index + 1 < len(order):
+            earlier = order[index + 1]
+            neighbours.append(f"← {link(format_month(*earlier), city_month_path(city.key, *earlier), here)}")
+        if index > 0:
+            later = order[index - 1]
+            neighbours.append(f"{link(format_month(*later), city_month_path(city.key, *later), here)} →")
+        if neighbours:
+            parts.append("---\n\n" + " · ".join(neighbours) + "\n{: .dateline-neighbours }\n")
+        pages.append(Page(here, "".join(parts)))
+    return pages
 
 
 def _city_counts(cities: Iterable[City], here: str, marker: str = "-") -> str:
