@@ -134,6 +134,16 @@ def test_a_changed_configuration_rebuilds_every_page_but_keeps_the_search_index(
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
+def test_an_edited_theme_override_reaches_every_page_through_the_template_cache(demo: Project) -> None:
+    # The first build compiled the theme's templates into the cache.
+    assert list((demo.root / ".dateline" / "templates").iterdir())
+    header = demo.root / "overrides" / "partials" / "header.html"
+    edit(header, '<header class="{{ class }}"', '<header data-edited="yes" class="{{ class }}"')
+    assert build(demo.settings).rendered is None
+    pages = list(demo.site.rglob("*.html"))
+    assert len(pages) > 40 and all('data-edited="yes"' in p.read_text(encoding="utf-8") for p in pages)
+
+
 def test_a_site_rebuilt_by_other_means_is_not_trusted(demo: Project) -> None:
     shutil.rmtree(demo.site)
     shutil.copytree(demo.root / "docs", demo.site)  # anything but the site Dateline built

@@ -164,7 +164,8 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
     package_root = str(Path(__file__).resolve().parent.parent)
     environment = {**os.environ, "NO_MKDOCS_2_WARNING": "1",
                    "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
-    options = ["--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+    options = ["--template-cache", str(scratch / "templates"),
+               "--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
 
     def render(run: list[str], log: IO[str]) -> int:
         return subprocess.run([sys.executable, "-m", "dateline.mkdocs_run", *run, *options],

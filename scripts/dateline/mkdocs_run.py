@@ -1,7 +1,7 @@
 """``mkdocs build``, run by ``dateline build`` in a child process; the one module importing MkDocs.
 
     python -m dateline.mkdocs_run [--changed FILE --keep FOLDER | --part FILE [--no-static]]
-                                  -- <mkdocs build options>
+                                  [--template-cache FOLDER] -- <mkdocs build options>
 
 It runs MkDocs' own command line, changed in these ways:
 
@@ -16,6 +16,8 @@ It runs MkDocs' own command line, changed in these ways:
   again when its source changed or its output is missing. MkDocs' warning that a dirty
   build may leave stale navigation is dropped; ``dateline build`` only asks for one when
   every page's output depends on its own source alone (see :mod:`dateline.incremental`).
+- With ``--template-cache``, the theme's Jinja templates are compiled once and kept in
+  that folder (Jinja checks each against its source), not compiled again by every run.
 - After an incremental build, files a clean build would not have written (pages whose
   source is gone) are removed, except under ``--keep`` (the search bundle, which
   ``dateline build`` maintains itself).
@@ -87,6 +89,22 @@ def _never_write_through_links() -> None:
         build_theme_template(template_name, env, files, config, nav)
 
     build._build_theme_template = fresh_theme_template
+
+
+def _cache_templates(folder: Path) -> None:
+    import jinja2
+    from mkdocs.theme import Theme
+
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = jinja2.FileSystemBytecodeCache(str(folder))
+    get_env = Theme.get_env
+
+    def cached_env(self: Theme) -> jinja2.Environment:
+        env = get_env(self)
+        env.bytecode_cache = cache
+        return env
+
+    Theme.get_env = cached_env  # type: ignore[method-assign]
 
 
 def _build_only(changed: set[str], keep: str) -> None:
@@ -166,10 +184,13 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--keep", default="pagefind", help="site folder an incremental build leaves alone")
     parser.add_argument("--part", type=Path, help="JSON list of the docs/ pages this process renders")
     parser.add_argument("--no-static", action="store_true", help="with --part: copy no other file")
+    parser.add_argument("--template-cache", type=Path, help="folder keeping the compiled theme templates")
     parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     arguments = [a for a in options.mkdocs_args if a != "--"]
     _never_write_through_links()
+    if options.template_cache is not None:
+        _cache_templates(options.template_cache)
     if options.changed is not None:
         _build_only(set(json.loads(options.changed.read_text(encoding="utf-8"))), options.keep)
         arguments.append("--dirty")
