@@ -61,6 +61,28 @@ def test_a_large_month_splits_into_runs_of_days_and_a_large_day_stays_whole() ->
                                  ("2022", "2022-01-01", "2022-12-31", 1)]
 
 
+def test_a_large_newest_shard_keeps_its_newest_month_apart(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search, "RECENT_SPLIT", 3)
+    articles = dated("2020-05-01", "2021-01-05", "2021-03-02", "2021-08-13", "2021-08-14")
+    # The newest year (4 articles, over the limit of 3): its newest month from the 1st to
+    # the year's end, the rest of the year before it; older years as they were.
+    assert plan(articles, 10) == [("2020", "2020-01-01", "2020-12-31", 1),
+                                  ("2021-01_2021-07", "2021-01-01", "2021-07-31", 2),
+                                  ("2021-08_2021-12", "2021-08-01", "2021-12-31", 2)]
+    # An article added in the same month changes the newest shard alone.
+    added = [*articles, *dated("2021-08-20")]
+    assert plan(added, 10)[:2] == plan(articles, 10)[:2]
+    # At the limit, or all in one month, the newest shard stays whole.
+    assert [s[0] for s in plan(articles[1:4], 10)] == ["2021"]
+    assert [s[0] for s in plan(dated(*["2021-08-13"] * 5), 10)] == ["2021"]
+    # A newest shard that is already a run of months splits the same way.
+    monkeypatch.setattr(search, "RECENT_SPLIT", 2)
+    months = dated("2021-01-05", "2021-02-01", "2021-03-02", "2021-06-01", "2021-08-13", "2021-08-14")
+    assert plan(months, 5) == [("2021-01_2021-03", "2021-01-01", "2021-03-31", 3),
+                               ("2021-06_2021-07", "2021-06-01", "2021-07-31", 1),
+                               ("2021-08", "2021-08-01", "2021-08-31", 2)]
+
+
 def test_a_shards_source_digest_sees_every_field_and_not_which_strings_are_shared() -> None:
     kabul = Place("geonames:1138958", "Kabul", "kabul", "AF", "Afghanistan", None, 34.5, 69.2, 1,
                   ("Kabol", "کابل"))
