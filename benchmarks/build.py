@@ -7,7 +7,8 @@ process so the noisy shared machine affects all alike:
 
 - dateline cold: ``dateline build`` with docs/, site/ and every cache removed;
 - dateline after one edit: ``dateline build`` after editing one article's body;
-- dateline after one addition: ``dateline build`` after adding one article;
+- dateline after one addition: ``dateline build`` after adding one article to the
+  archive's newest month (Kabul, the 28th);
 - dateline check: ``dateline check`` of the unchanged archive (its caches warm);
 - stock MkDocs: ``mkdocs build`` with Material and its search plugin, the same articles
   copied into docs/ as they are, kept out of the nav (the fast stock configuration).
@@ -186,10 +187,10 @@ def beyond_text_kb(site: Path, sample: int = 300) -> float:
 
 
 def add_one(root: Path, round_number: int) -> None:
-    folder = root / "articles" / "2031" / "01"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / f"added-{round_number}.md").write_text(
-        f"---\ntitle: Added in round {round_number}\ndate: 2031-01-{round_number + 1:02d}\n"
+    """Add an article to the archive's newest month, as a newsroom adds today's."""
+    newest = max(folder for folder in (root / "articles").glob("*/*") if folder.is_dir())
+    (newest / f"added-{round_number}.md").write_text(
+        f"---\ntitle: Added in round {round_number}\ndate: {newest.parent.name}-{newest.name}-28\n"
         f"cities: [Kabul]\n---\n\nA paragraph added by the benchmark.\n", encoding="utf-8")
 
 
