@@ -321,13 +321,10 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     _recover(site)
     state = BuildState.load(settings)
     shared = fingerprint(settings)
-    archive, warnings = check(settings)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
     searching = site.with_name(f".{site.name}.search-{os.getpid()}")
     trash = settings.root / ".dateline" / "trash"
     cap = settings.search_period_articles
-    articles = plural(len(archive.articles), "article")
-    small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
     try:
         with contextlib.ExitStack() as stack:
             searched = None
@@ -336,12 +333,17 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if reason is None:
                 # A build after a change, most likely. The new site starts as a copy of the
                 # live one (its search bundle aside, which search copies for itself), made
-                # while the pages are; and search needs only the checked articles.
+                # while the articles are checked and the pages made; a build whose articles
+                # fail the check discards it.
                 background = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
                 copying = background.submit(hard_link_copy, site, staging, (BUNDLE,))
-                if small:
-                    _search_from(site, searching)
-                    searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
+            archive, warnings = check(settings)
+            articles = plural(len(archive.articles), "article")
+            small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
+            if reason is None and small:
+                # Search needs only the checked articles.
+                _search_from(site, searching)
+                searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
             page_count, report = write_docs(settings, archive)
             _give_back_memory()
             sources = snapshot(settings.docs_dir, state.sources if state else {})
