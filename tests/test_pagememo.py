@@ -3,6 +3,7 @@ holds exactly what rendering every page would write."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 
 from dateline import pages as pages_module
+from dateline import pages_places
 from dateline.build import check, generate
 from dateline.model import Article
 from dateline.pages import GENERATED_ROOTS, Page, render
@@ -35,20 +37,32 @@ def rendered_articles(project: Project, monkeypatch: pytest.MonkeyPatch) -> list
     """Titles of the article pages one ``generate`` renders."""
     seen: list[str] = []
     original = pages_module.render_article
+    dates = pages_module.render_dates
 
     def spy(article: Article, *rest: Any) -> Page:
         seen.append(article.title)
         return original(article, *rest)
 
+    def dates_spy(*args: Any) -> list[Page]:
+        made = dates(*args)
+        made_dates.append([page.path for page in made])
+        return made
+
     monkeypatch.setattr(pages_module, "render_article", spy)
+    monkeypatch.setattr(pages_module, "render_dates", dates_spy)
     generate(project.settings)
     return seen
 
 
-def test_only_changed_article_pages_are_rendered_and_docs_stay_exact(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
-    files = [project.write(f"a{n}.md", article(f"Title {n}", date=f"2021-08-{10 + n}",
-                                                 cities="[Kabul, Bagram]"))
-             for n in range(6)]
+made_dates: list[list[str]] = []
+
+
+def test_only_changed_pages_are_rendered_and_docs_stay_exact(project: Project,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pages_places, "CITY_LIST_ARTICLES", 2)  # Kabul gets month pages
+    days = ["2021-06-10", "2021-07-11", "2021-08-12", "2021-08-13", "2021-09-14", "2021-10-15"]
+    files = [project.write(f"a{n}.md", article(f"Title {n}", date=day, cities="[Kabul, Bagram]"))
+             for n, day in enumerate(days)]
     (project.root / "places.yml").write_text(
         "places:\n  - name: Bagram\n    country: AF\n    aliases: [Bagram Airfield]\n", encoding="utf-8")
     assert len(rendered_articles(project, monkeypatch)) == 6
@@ -59,7 +73,12 @@ def test_only_changed_article_pages_are_rendered_and_docs_stay_exact(project: Pr
     files[2].write_text(article("Title 2", date="2021-08-12", cities="[Kabul, Bagram]",
                                 body="Another body.\n"), encoding="utf-8")
     assert rendered_articles(project, monkeypatch) == ["Title 2"]
-    files[4].write_text(article("Renamed", date="2021-08-14", cities="[Kabul, Bagram]"), encoding="utf-8")
+    # Of the date pages, only the day and the month that list it (and the indexes, which
+    # are always made) were made again.
+    assert made_dates[-1] == ["dates/index.md", "dates/2021/index.md", "dates/2021/08/index.md",
+                              "dates/2021/08/12/index.md"]
+    assert_docs_as_rendered(project)
+    files[4].write_text(article("Renamed", date="2021-09-14", cities="[Kabul, Bagram]"), encoding="utf-8")
     assert rendered_articles(project, monkeypatch) == ["Title 3", "Renamed", "Title 5"]
     assert_docs_as_rendered(project)
 
@@ -99,7 +118,7 @@ def test_a_memo_from_other_code_or_damaged_is_not_trusted(project: Project, monk
     generate(project.settings)
     memo = project.root / ".dateline" / "page-memo.json"
     good = memo.read_text(encoding="utf-8")
-    memo.write_text(good.replace('"salt":"1', '"salt":"0'), encoding="utf-8")
+    memo.write_text(json.dumps({**json.loads(good), "salt": "other code"}), encoding="utf-8")
     assert rendered_articles(project, monkeypatch) == ["Kept"]
     memo.write_text(good[: len(good) // 2], encoding="utf-8")
     assert rendered_articles(project, monkeypatch) == ["Kept"]

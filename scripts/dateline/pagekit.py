@@ -9,11 +9,12 @@ because Material prints ``page.meta.title`` unescaped.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from dateline.model import Article, CityRef
 from dateline.text import escape_markdown_inline as md
@@ -28,6 +29,32 @@ class Page:
     path: str
     """Posix path relative to ``docs/`` (``cities/kabul.md``)."""
     text: str
+
+
+@dataclass
+class Reuse:
+    """Which pages need not be made again: ``ask(path, key)`` says whether ``docs/<path>``
+    is what making the page from ``key`` would write (:mod:`dateline.pagememo`); the paths
+    it vouched for are collected in ``kept``."""
+
+    ask: Callable[[str, str], bool]
+    digests: Mapping[str, bytes]
+    """:attr:`dateline.model.Archive.digests`."""
+    kept: list[str] = field(default_factory=list)
+
+    def keeps(self, path: str, *shown: str, articles: Iterable[Article] = ()) -> bool:
+        """Whether the page at ``path`` is kept, its key being everything it shows: the
+        texts ``shown`` and the ``articles`` it lists (each whole, in order)."""
+        digest = hashlib.sha256()
+        for text in shown:
+            data = text.encode("utf-8", "surrogatepass")
+            digest.update(b"%d:" % len(data) + data)
+        for article in articles:
+            digest.update(self.digests[article.path])
+        if self.ask(path, digest.hexdigest()):
+            self.kept.append(path)
+            return True
+        return False
 
 
 def article_path(article: Article) -> str:

@@ -1,13 +1,14 @@
-"""Remember which article pages in ``docs/`` are already what rendering would write.
+"""Remember which pages in ``docs/`` are already what rendering would write.
 
 An article's page shows only that article, the titles and addresses of the two beside it
-and the names of its cities (:func:`dateline.pages.article_page_key` hashes exactly
-those). After one edit in a large archive, all but three of those pages are as they
+and the names of its cities; a day's page, the day's articles and the days beside it (see
+:func:`dateline.pages.render_reusing` for each kind and :class:`dateline.pagekit.Reuse`
+for the key). After one edit in a large archive, nearly all of those pages are as they
 were, so a build need neither render them nor compare them with ``docs/``: at 10,000
-articles that was about 0.5 s of rendering and 0.4 s of reading files.
+articles the article pages alone were about 0.5 s of rendering and 0.4 s of reading files.
 
-``.dateline/page-memo.json`` holds, for each article page, the key of what it was
-rendered from and the identity (size, times, inode) of the file written for it. A page is
+``.dateline/page-memo.json`` holds, for each such page, the key of what it was rendered
+from and the identity (size, times, inode) of the file written for it. A page is
 reused only when both still match, so a file changed by hand in ``docs/`` is written
 again; any change to Dateline's code empties the memo.
 """
@@ -23,7 +24,7 @@ from dateline.readcache import package_digest
 from dateline.writer import atomic_write
 
 _FILE = "page-memo.json"
-_FORMAT = 1
+_FORMAT = 2
 
 FileKey = list[int]
 

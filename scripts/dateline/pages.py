@@ -8,7 +8,6 @@ shared by all in :mod:`dateline.pagekit`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -17,6 +16,7 @@ from dateline.model import Archive, Article
 from dateline.pagekit import (
     GENERATED_ROOTS,
     Page,
+    Reuse,
     article_list,
     article_path,
     city_path,
@@ -31,8 +31,8 @@ from dateline.pages_places import render_cities_index, render_city, render_count
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural
 
-__all__ = ["GENERATED_ROOTS", "Page", "article_page_key", "demote_headings", "front_matter", "link",
-           "render", "render_article", "render_reusing"]
+__all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link", "render",
+           "render_article", "render_reusing"]
 
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -94,8 +94,9 @@ def render_article(article: Article, before: Article | None, after: Article | No
     return Page(here, "".join(parts))
 
 
-def render_dates(archive: Archive) -> list[Page]:
-    """The dates index, and a page per year, month and day that has articles."""
+def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
+    """The dates index, and a page per year, month and day that has articles (but the
+    month and day pages ``reuse`` keeps)."""
     years: dict[int, dict[int, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
     for day in archive.days:
         years[day.year][day.month].append(day)
@@ -119,6 +120,10 @@ def render_dates(archive: Archive) -> list[Page]:
             for month, month_days in months.items())))
         for month, month_days in months.items():
             here = month_path(year, month)
+            if reuse is not None and reuse.keeps(
+                    here, *(f"{day}:{len(archive.days[day])}" for day in month_days),
+                    articles=(a for day in month_days for a in archive.days[day])):
+                continue
             title = format_month(year, month)
             parts = [front_matter(title, f"The archive for {title}"), f"# {md(title)}\n\n"]
             for day in month_days:
@@ -128,6 +133,10 @@ def render_dates(archive: Archive) -> list[Page]:
             pages.append(Page(here, "".join(parts)))
     for index, day in enumerate(days):
         here = day_path(day)
+        if reuse is not None and reuse.keeps(
+                here, days[index - 1].isoformat() if index > 0 else "", day.isoformat(),
+                days[index + 1].isoformat() if index + 1 < len(days) else "", articles=archive.days[day]):
+            continue
         title = format_date(day)
         text = (front_matter(title, f"Articles of {title}") + f"# {md(title)}\n\n"
                 f"{plural(len(archive.days[day]), 'article')} · "
@@ -164,21 +173,6 @@ def render_home(archive: Archive, latest: int) -> Page:
     return Page(here, "".join(parts))
 
 
-def article_page_key(archive: Archive, index: int, names: dict[str, str]) -> str:
-    """A hash of everything :func:`render_article` reads for ``archive.articles[index]``:
-    the article, the titles and paths of the two beside it, and the display names of its
-    cities."""
-    article = archive.articles[index]
-    digest = hashlib.sha256(archive.digests[article.path])
-    shown = [names[city.key] for city in (article.dateline, *article.cities)]
-    for neighbour in archive.neighbours(index):
-        shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
-    for text in shown:
-        data = text.encode("utf-8", "surrogatepass")
-        digest.update(b"%d:" % len(data) + data)
-    return digest.hexdigest()
-
-
 def render(archive: Archive, latest: int = 20) -> list[Page]:
     """Every generated page of the site, in a stable order."""
     return render_reusing(archive, latest)[0]
@@ -186,21 +180,25 @@ def render(archive: Archive, latest: int = 20) -> list[Page]:
 
 def render_reusing(archive: Archive, latest: int = 20,
                    reuse: Callable[[str, str], bool] | None = None) -> tuple[list[Page], list[str]]:
-    """Every generated page of the site, in a stable order, except the article pages that
+    """Every generated page of the site, in a stable order, except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
-    paths come second."""
+    paths come second. Only the pages made in large numbers ask: articles, days, months
+    and large cities' months; each key covers all the page shows."""
     names = {key: city.name for key, city in archive.cities.items()}
+    keeping = None if reuse is None else Reuse(reuse, archive.digests)
     with remembering_items():
         pages = [render_home(archive, latest), render_cities_index(archive)]
-        reused = []
         for index, article in enumerate(archive.articles):
-            if reuse is not None:
-                path = article_path(article)
-                if reuse(path, article_page_key(archive, index, names)):
-                    reused.append(path)
+            before, after = archive.neighbours(index)
+            if keeping is not None:
+                # The article whole, its neighbours' titles and paths, its cities' names.
+                shown = [names[city.key] for city in (article.dateline, *article.cities)]
+                for neighbour in (before, after):
+                    shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
+                if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
-            pages.append(render_article(article, *archive.neighbours(index), names))
-        pages.extend(page for city in archive.cities.values() for page in render_city(city))
+            pages.append(render_article(article, before, after, names))
+        pages.extend(page for city in archive.cities.values() for page in render_city(city, keeping))
         pages.extend(render_countries(archive))
-        pages.extend(render_dates(archive))
-    return pages, reused
+        pages.extend(render_dates(archive, keeping))
+    return pages, [] if keeping is None else keeping.kept

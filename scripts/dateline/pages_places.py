@@ -14,6 +14,7 @@ from dateline.gazetteer_index import ATTRIBUTION
 from dateline.model import Archive, Article, City
 from dateline.pagekit import (
     Page,
+    Reuse,
     article_list,
     city_month_path,
     city_path,
@@ -93,9 +94,9 @@ def _credit(archive_has_places: bool) -> str:
     return f"\n---\n\n{ATTRIBUTION}\n{{: .dateline-credit }}\n" if archive_has_places else ""
 
 
-def render_city(city: City) -> list[Page]:
+def render_city(city: City, reuse: Reuse | None = None) -> list[Page]:
     """The city's page, and a page per month once it has more than
-    :data:`CITY_LIST_ARTICLES` articles."""
+    :data:`CITY_LIST_ARTICLES` articles (but the months ``reuse`` keeps)."""
     here = city_path(city.key)
     count = plural(len(city.articles), "article")
     span = (format_date(city.first_date) if city.first_date == city.last_date
@@ -121,28 +122,33 @@ def render_city(city: City) -> list[Page]:
             parts.append(f"- {link(format_month(year, month), city_month_path(city.key, year, month), here)}"
                          f" — {plural(len(articles), 'article')}\n")
         parts.append("\n")
-        pages = _city_months(city, months)
+        pages = _city_months(city, months, reuse)
     parts.append(_credit(city.place is not None))
     return [Page(here, "".join(parts)), *pages]
 
 
-def _city_months(city: City, months: dict[tuple[int, int], list[Article]]) -> list[Page]:
+def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
+                 reuse: Reuse | None) -> list[Page]:
     """A page per month of a large city, newest first, linked to the months beside it."""
     pages = []
     order = list(months)  # newest first
     for index, (year, month) in enumerate(order):
         here = city_month_path(city.key, year, month)
+        earlier = order[index + 1] if index + 1 < len(order) else None
+        later = order[index - 1] if index > 0 else None
+        if reuse is not None and reuse.keeps(
+                here, city.key, city.name, *(f"{ym[0]}-{ym[1]}" if ym else "" for ym in (earlier, later)),
+                articles=months[(year, month)]):
+            continue
         title = f"{city.name}: {format_month(year, month)}"
         articles = months[(year, month)]
         parts = [front_matter(title, f"Articles about {city.name} in {format_month(year, month)}"),
                  f"# {md(title)}\n\n{plural(len(articles), 'article')} · "
                  f"{link(city.name, city_path(city.key), here)}\n\n{article_list(articles, here)}\n"]
         neighbours = []
-        if index + 1 < len(order):
-            earlier = order[index + 1]
+        if earlier is not None:
             neighbours.append(f"← {link(format_month(*earlier), city_month_path(city.key, *earlier), here)}")
-        if index > 0:
-            later = order[index - 1]
+        if later is not None:
             neighbours.append(f"{link(format_month(*later), city_month_path(city.key, *later), here)} →")
         if neighbours:
             parts.append("---\n\n" + " · ".join(neighbours) + "\n{: .dateline-neighbours }\n")
