@@ -20,18 +20,11 @@ import json
 import os
 
 from dateline.config import Settings
-from dateline.readcache import package_digest
+from dateline.readcache import Key, file_key, package_digest
 from dateline.writer import atomic_write
 
 _FILE = "page-memo.json"
 _FORMAT = 2
-
-FileKey = list[int]
-
-
-def _file_key(stat: os.stat_result) -> FileKey:
-    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
-
 
 class PageMemo:
     """The memo of one project's ``docs/``; :meth:`save` after the pages are written."""
@@ -40,14 +33,14 @@ class PageMemo:
         self._file = settings.root / ".dateline" / _FILE
         self._docs = os.fspath(settings.docs_dir)
         self._salt = f"{_FORMAT}\0{package_digest()}"
-        self._entries: dict[str, tuple[str, FileKey]] = {}
+        self._entries: dict[str, tuple[str, Key]] = {}
         self._keys: dict[str, str] = {}
         self._reused: set[str] = set()
         try:
             stored = json.loads(self._file.read_bytes())
             if stored["salt"] == self._salt:
-                self._entries = {path: (str(key), list(file))
-                                 for path, (key, file) in stored["pages"].items()}
+                self._entries = {path: (str(key), (size, mtime, ctime, inode))
+                                 for path, (key, (size, mtime, ctime, inode)) in stored["pages"].items()}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             self._entries = {}
 
@@ -59,7 +52,7 @@ class PageMemo:
         if entry is None or entry[0] != key:
             return False
         try:
-            same = _file_key(os.stat(os.path.join(self._docs, path))) == entry[1]
+            same = file_key(os.stat(os.path.join(self._docs, path))) == entry[1]
         except OSError:
             return False
         if same:
@@ -68,13 +61,13 @@ class PageMemo:
 
     def save(self) -> None:
         """Remember the pages asked about since loading, as they are now in ``docs/``."""
-        pages: dict[str, tuple[str, FileKey]] = {}
+        pages: dict[str, tuple[str, Key]] = {}
         for path, key in self._keys.items():
             if path in self._reused:
                 pages[path] = self._entries[path]
                 continue
             with contextlib.suppress(OSError):
-                pages[path] = (key, _file_key(os.stat(os.path.join(self._docs, path))))
+                pages[path] = (key, file_key(os.stat(os.path.join(self._docs, path))))
         if pages == self._entries:
             return
         data = json.dumps({"salt": self._salt, "pages": pages}, separators=(",", ":")).encode()

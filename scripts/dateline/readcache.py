@@ -59,7 +59,9 @@ def _salt(settings: Settings) -> str:
 Key = tuple[int, int, int, int]
 
 
-def _key(stat: os.stat_result) -> Key:
+def file_key(stat: os.stat_result) -> Key:
+    """Which version of a file this is: size, modification and change times, inode. A
+    rewrite, a touch or a replacement changes it."""
     return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
 
 
@@ -93,7 +95,7 @@ class ReadCache:
         name = str(file)
         self._used.add(name)
         try:
-            key = _key(file.stat())
+            key = file_key(file.stat())
         except OSError:
             return None, None
         entry = self._entries.get(name)
