@@ -74,8 +74,8 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
 
 
 def write_docs(settings: Settings, archive: Archive) -> tuple[int, SyncReport]:
-    """Bring the generated part of ``docs/`` up to date; how many pages it holds. Article
-    pages the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`)."""
+    """Bring the generated part of ``docs/`` up to date; how many pages it holds. Pages
+    the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`)."""
     memo = PageMemo(settings)
     pages, kept = render_reusing(archive, settings.latest, memo.reuse)
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept)

@@ -104,27 +104,23 @@ def render_city(city: City, reuse: Reuse | None = None) -> list[Page]:
     parts = [front_matter(city.name, f"{count} about {city.name}"),
              f"# {md(city.name)}\n\n", _place_lines(city, here), f"**{count}**, {span}.\n\n"]
     months = _by_month(city.articles)
-    pages = []
-    if len(city.articles) <= CITY_LIST_ARTICLES:
-        year = None
-        for (article_year, month), articles in months.items():
-            if article_year != year:
-                year = article_year
-                parts.append(f"## {year}\n\n")
-            parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
-    else:
+    large = len(city.articles) > CITY_LIST_ARTICLES
+    if large:
         parts.append(f"## Latest articles\n\n{article_list(city.articles[:CITY_LATEST], here)}\n")
-        year = None
-        for (article_year, month), articles in months.items():
-            if article_year != year:
-                year = article_year
-                parts.append(f"\n## {year}\n\n")
+    year = None
+    for (article_year, month), articles in months.items():
+        if article_year != year:
+            year = article_year
+            parts.append(f"\n## {year}\n\n" if large else f"## {year}\n\n")
+        if large:  # a line linking to the month's page
             parts.append(f"- {link(format_month(year, month), city_month_path(city.key, year, month), here)}"
                          f" — {plural(len(articles), 'article')}\n")
+        else:
+            parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
+    if large:
         parts.append("\n")
-        pages = _city_months(city, months, reuse)
     parts.append(_credit(city.place is not None))
-    return [Page(here, "".join(parts)), *pages]
+    return [Page(here, "".join(parts)), *(_city_months(city, months, reuse) if large else [])]
 
 
 def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
@@ -134,14 +130,14 @@ def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
     order = list(months)  # newest first
     for index, (year, month) in enumerate(order):
         here = city_month_path(city.key, year, month)
+        articles = months[(year, month)]
         earlier = order[index + 1] if index + 1 < len(order) else None
         later = order[index - 1] if index > 0 else None
         if reuse is not None and reuse.keeps(
                 here, city.key, city.name, *(f"{ym[0]}-{ym[1]}" if ym else "" for ym in (earlier, later)),
-                articles=months[(year, month)]):
+                articles=articles):
             continue
         title = f"{city.name}: {format_month(year, month)}"
-        articles = months[(year, month)]
         parts = [front_matter(title, f"Articles about {city.name} in {format_month(year, month)}"),
                  f"# {md(title)}\n\n{plural(len(articles), 'article')} · "
                  f"{link(city.name, city_path(city.key), here)}\n\n{article_list(articles, here)}\n"]
