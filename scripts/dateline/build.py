@@ -136,23 +136,26 @@ def _shares(pages: list[str], workers: int) -> list[list[str]]:
 
 
 def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | None = None,
-               changed: list[str] | None = None, pages: list[str] | None = None) -> None:
+               changed: list[str] | None = None, pages: list[str] | None = None) -> list[Path] | None:
     """``mkdocs build --strict`` into ``site_dir``; its warnings, if any, fail the build.
 
     Not ``--quiet``: that hides warnings from the counter strict mode relies on, so a
     broken link would pass. ``sources`` maps a generated page (``articles/…/x.md``) to
     the article it was made from, so each warning names the file the user can fix.
     With ``changed`` (``docs/`` paths), ``site_dir`` already holds the previous site and
-    only those pages are rendered again (see :mod:`dateline.mkdocs_run`). Otherwise, when
-    ``pages`` (every page under ``docs/``) are many, each core renders a share of them.
+    only those pages are rendered again (see :mod:`dateline.mkdocs_run`), and the files
+    MkDocs wrote are returned. Otherwise, when ``pages`` (every page under ``docs/``) are
+    many, each core renders a share of them.
     """
     scratch = settings.root / ".dateline"
     workers = _cores()
     runs: list[list[str]] = []
+    written = scratch / "written.json"
     if changed is not None:
         listing = scratch / "changed-sources.json"
         atomic_write(listing, json.dumps(changed).encode())
-        runs.append(["--changed", str(listing), "--keep", BUNDLE])
+        written.unlink(missing_ok=True)
+        runs.append(["--changed", str(listing), "--keep", BUNDLE, "--written", str(written)])
     elif pages is not None and len(pages) >= PARALLEL_PAGES and workers > 1:
         for number, share in enumerate(_shares(pages, workers)):
             listing = scratch / f"pages-{number}.json"
@@ -194,6 +197,9 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
                 lines[index] = f"{line} (made from {origin[doc.group(1)]})"
         raise BuildError(f"MkDocs failed (exit {failed[0]}); the previous site is kept.\n"
                          + "\n".join(lines))
+    if changed is None:
+        return None
+    return [site_dir / path for path in json.loads(written.read_bytes())]
 
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
@@ -361,8 +367,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
                          else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
             progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
-            run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles}, changed,
-                       pages=pages)
+            written = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
+                                 changed, pages=pages)
             if not beside:
                 progress(f"Indexing {articles} for search")
             search = searched()
@@ -370,7 +376,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         # be there, and the new bundle takes its place.
         _discard(staging / BUNDLE, trash)
         (searching / BUNDLE).rename(staging / BUNDLE)
-        written = rewritten(staging, site) if changed is not None else None
+        if written is not None:
+            written += rewritten(staging / BUNDLE, site / BUNDLE)
         progress("Auditing the new site")
         require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles}, only=written)
         # A build killed between these two steps leaves a state that no longer matches

@@ -66,10 +66,19 @@ def fingerprint(settings: Settings) -> str:
 
 
 def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
-    for directory, _dirs, names in os.walk(folder):
-        for name in names:
-            path = os.path.join(directory, name)
-            yield Path(path).relative_to(folder).as_posix(), os.stat(path)
+    """Every file under ``folder`` (not through links to folders), by its posix path
+    relative to it. Paths stay text: at 12,000 files, Path objects took two thirds of
+    :func:`snapshot`'s time."""
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, directory = pending.pop()
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_dir():
+                    if not entry.is_symlink():
+                        pending.append((f"{prefix}{entry.name}/", entry.path))
+                    continue
+                yield f"{prefix}{entry.name}", entry.stat()
 
 
 def snapshot(docs_dir: Path, previous: Mapping[str, Source]) -> dict[str, Source]:
@@ -77,7 +86,7 @@ def snapshot(docs_dir: Path, previous: Mapping[str, Source]) -> dict[str, Source
     sources = {}
     for relative, stat in _files(docs_dir):
         known = previous.get(relative)
-        if known is not None and (known.size, known.mtime_ns) == (stat.st_size, stat.st_mtime_ns):
+        if known is not None and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
             sources[relative] = known
             continue
         with open(docs_dir / relative, "rb") as handle:

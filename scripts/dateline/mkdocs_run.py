@@ -1,6 +1,7 @@
 """``mkdocs build``, run by ``dateline build`` in a child process; the one module importing MkDocs.
 
-    python -m dateline.mkdocs_run [--changed FILE --keep FOLDER | --part FILE [--no-static]]
+    python -m dateline.mkdocs_run [--changed FILE --keep FOLDER [--written FILE]
+                                   | --part FILE [--no-static]]
                                   [--template-cache FOLDER] -- <mkdocs build options>
 
 It runs MkDocs' own command line, changed in these ways:
@@ -20,7 +21,8 @@ It runs MkDocs' own command line, changed in these ways:
   that folder (Jinja checks each against its source), not compiled again by every run.
 - After an incremental build, files a clean build would not have written (pages whose
   source is gone) are removed, except under ``--keep`` (the search bundle, which
-  ``dateline build`` maintains itself).
+  ``dateline build`` maintains itself). ``--written`` names a file to list, as JSON, the
+  paths (relative to the site) of every file the build wrote: those the audit checks.
 - With ``--part`` (a JSON list of ``docs/`` pages), a clean build renders only those
   pages, so that several processes share the pages of a large site, one core each; only
   the process without ``--no-static`` copies the theme's and ``docs/``'s other files and
@@ -37,7 +39,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -107,16 +109,19 @@ def _cache_templates(folder: Path) -> None:
     Theme.get_env = cached_env  # type: ignore[method-assign]
 
 
-def _build_only(changed: set[str], keep: str) -> None:
+def _build_only(changed: set[str], keep: str, written: Path | None) -> None:
     from mkdocs.commands import build
     from mkdocs.structure.files import File
 
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+    before: dict[str, int] = {}
+    """The site's files (``keep`` aside) and their inodes, listed once as the build starts:
+    asking the disk whether each of 12,000 outputs exists, twice, cost more."""
 
     def is_modified(self: File) -> bool:
         if self._content is not None:
             return True
-        return self.src_uri in changed or not os.path.isfile(self.abs_dest_path)
+        return self.src_uri in changed or self.abs_dest_path not in before
 
     File.is_modified = is_modified  # type: ignore[method-assign]
 
@@ -131,13 +136,23 @@ def _build_only(changed: set[str], keep: str) -> None:
     run = build.build
 
     def build_then_prune(config: Any, *, serve_url: str | None = None, dirty: bool = False) -> None:
-        run(config, serve_url=serve_url, dirty=dirty)
         site = os.path.normpath(config.site_dir)
-        expected = {os.path.normpath(f.abs_dest_path) for f in seen["files"] if f.inclusion.is_included()}
+        before.update(_listing(site, keep))
+        run(config, serve_url=serve_url, dirty=dirty)
+        # MkDocs' paths are normalised already (File.abs_dest_path).
+        expected = {f.abs_dest_path for f in seen["files"] if f.inclusion.is_included()}
         for template in config.theme.static_templates:
             output = os.path.join(site, template)
             expected |= {output, f"{output}.gz"}
-        _prune(site, expected, keep)
+        after = _listing(site, keep)
+        stale = {path for path in after if path not in expected}
+        _remove_with_empty_folders(stale, site)
+        if written is not None:
+            # Every file this build wrote (MkDocs writes each anew, see above), whatever
+            # wrote it: what the site audit checks.
+            fresh = sorted(os.path.relpath(path, site) for path, inode in after.items()
+                           if before.get(path) != inode and path not in stale)
+            written.write_text(json.dumps(fresh), encoding="utf-8")
 
     build.build = build_then_prune
 
@@ -163,25 +178,38 @@ def _render_part(part: set[str], static: bool) -> None:
     build._build_theme_template = theme_template_if_static
 
 
-def _prune(site: str, expected: set[str], keep: str) -> None:
-    folders = []
-    for folder, dirs, names in os.walk(site):
-        if folder == site and keep in dirs:
-            dirs.remove(keep)
-        folders.append(folder)
-        for name in names:
-            path = os.path.join(folder, name)
-            if path not in expected:
-                os.unlink(path)
-    for folder in reversed(folders):
-        if folder != site and not os.listdir(folder):
+def _listing(site: str, keep: str) -> dict[str, int]:
+    """Every file under ``site``, but not in its folder ``keep``, with its inode."""
+    found: dict[str, int] = {}
+    pending = [site]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if not (entry.name == keep and os.path.dirname(entry.path) == site):
+                        pending.append(entry.path)
+                else:
+                    found[entry.path] = entry.inode()
+    return found
+
+
+def _remove_with_empty_folders(paths: Iterable[str], site: str) -> None:
+    """Remove the files ``paths``, then the folders under ``site`` that this left empty."""
+    folders = set()
+    for path in paths:
+        os.unlink(path)
+        folders.add(os.path.dirname(path))
+    for folder in sorted(folders, key=len, reverse=True):
+        while folder != site and os.path.isdir(folder) and not os.listdir(folder):
             os.rmdir(folder)
+            folder = os.path.dirname(folder)
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(prog="python -m dateline.mkdocs_run")
     parser.add_argument("--changed", type=Path, help="JSON list of changed docs/ paths: build only those")
     parser.add_argument("--keep", default="pagefind", help="site folder an incremental build leaves alone")
+    parser.add_argument("--written", type=Path, help="with --changed: file to list the files written in")
     parser.add_argument("--part", type=Path, help="JSON list of the docs/ pages this process renders")
     parser.add_argument("--no-static", action="store_true", help="with --part: copy no other file")
     parser.add_argument("--template-cache", type=Path, help="folder keeping the compiled theme templates")
@@ -192,7 +220,8 @@ def main(argv: list[str]) -> None:
     if options.template_cache is not None:
         _cache_templates(options.template_cache)
     if options.changed is not None:
-        _build_only(set(json.loads(options.changed.read_text(encoding="utf-8"))), options.keep)
+        changed = set(json.loads(options.changed.read_text(encoding="utf-8")))
+        _build_only(changed, options.keep, options.written)
         arguments.append("--dirty")
     elif options.part is not None:
         _render_part(set(json.loads(options.part.read_text(encoding="utf-8"))), not options.no_static)
