@@ -11,6 +11,7 @@ import pytest
 
 from dateline import readcache
 from dateline.archive import load_archive
+from dateline.model import read_digest
 from tests.projects import Project, article
 
 
@@ -69,8 +70,9 @@ def test_a_recent_file_from_another_whole_cache_is_ignored(project: Project) -> 
     folder = project.root / ".dateline"
     whole = pickle.loads((folder / "read-cache.pickle").read_bytes())
     name = str(files[1])
-    key, (found, problems) = whole["entries"][name]
-    forged = {name: (key, (dataclasses.replace(found, title="Forged"), problems))}
+    key, (found, problems), _digest = whole["entries"][name]
+    forged_article = dataclasses.replace(found, title="Forged")
+    forged = {name: (key, (forged_article, problems), read_digest(forged_article))}
 
     def recent(token: str) -> list[str]:
         (folder / "read-cache-recent.pickle").write_bytes(

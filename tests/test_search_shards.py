@@ -18,7 +18,7 @@ from dateline.archive import group
 from dateline.build import build
 from dateline.errors import BuildError
 from dateline.gazetteer import Place
-from dateline.model import Article, CityRef, article_digest
+from dateline.model import Article, CityRef, article_digest, read_digest
 from dateline.search import MANIFEST, index_site, plan_shards
 from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
 from tests.projects import Project, article
@@ -114,6 +114,10 @@ def test_a_shards_source_digest_sees_every_field_and_not_which_strings_are_share
     assert digest(dataclasses.replace(base, title="ab", summary="c")) != \
         digest(dataclasses.replace(base, title="a", summary="bc"))
     assert digest(base, base) != digest(base)
+    # The read cache keeps each article's digest without its places, made when it was read.
+    for one in [base, dataclasses.replace(base, cities=(dataclasses.replace(city, place=moved),))]:
+        assert article_digest(one, {}, read_digest(one)) == article_digest(one)
+    assert article_digest(base, {}, read_digest(dataclasses.replace(base, title="Other"))) != article_digest(base)
 
 
 def test_pagefind_cbor_round_trips() -> None:

@@ -11,7 +11,7 @@ import itertools
 import multiprocessing
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -40,8 +40,10 @@ def url_collisions(articles: Iterable[Article]) -> list[Problem]:
     return problems
 
 
-def group(articles: Iterable[Article], name: str = "", description: str = "") -> Archive:
-    """Build the archive from published articles (drafts are left out)."""
+def group(articles: Iterable[Article], name: str = "", description: str = "",
+          read_digests: Mapping[str, bytes] | None = None) -> Archive:
+    """Build the archive from published articles (drafts are left out); ``read_digests``
+    are :attr:`Archive.read_digests`."""
     published = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
     names = display_names(published)
     places = places_of(published)
@@ -58,6 +60,7 @@ def group(articles: Iterable[Article], name: str = "", description: str = "") ->
     return Archive(
         name=name, description=description, articles=tuple(published),
         cities=cities, days={day: tuple(by_day[day]) for day in sorted(by_day)},
+        read_digests=read_digests or {},
     )
 
 
@@ -101,11 +104,15 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         results[file] = result
     cache.save()
     articles: list[Article] = []
+    read_digests = {}
     for file in files:
         article, found = results[file]
         problems.extend(found)
         if article is not None:
             articles.append(article)
+            digest = cache.read_digest(file)
+            if digest is not None:
+                read_digests[article.path] = digest
     gazetteer, place_problems = load_gazetteer(settings)
     problems.extend(place_problems)
     articles, city_problems = resolve_cities(articles, gazetteer)
@@ -115,4 +122,5 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))
-    return group(published, settings.site_name, settings.site_description), sorted(problems)
+    archive = group(published, settings.site_name, settings.site_description, read_digests)
+    return archive, sorted(problems)

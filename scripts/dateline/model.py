@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from dateline.gazetteer import Place
@@ -98,12 +99,17 @@ class Archive:
     """City pages by key, in alphabetical order of display name."""
     days: dict[dt.date, tuple[Article, ...]] = field(default_factory=dict)
     """Articles per calendar day, oldest day first."""
+    read_digests: Mapping[str, bytes] = field(default_factory=dict, repr=False)
+    """:func:`read_digest` of articles by ``path``, where already known (the read cache
+    keeps them); only for articles as read, their places alone resolved since."""
 
     @functools.cached_property
     def digests(self) -> dict[str, bytes]:
         """:func:`article_digest` of every article, by its ``path``; made once, on first use."""
         places: dict[int, bytes] = {}
-        return {article.path: article_digest(article, places) for article in self.articles}
+        known = self.read_digests
+        return {article.path: article_digest(article, places, known.get(article.path))
+                for article in self.articles}
 
     def neighbours(self, index: int) -> tuple[Article | None, Article | None]:
         """The articles just before and after ``articles[index]`` in time."""
@@ -142,13 +148,29 @@ _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 _CITY_FIELDS = tuple(f.name for f in dataclasses.fields(CityRef))
 
 
-def article_digest(article: Article, places: dict[int, bytes] | None = None) -> bytes:
+_PLACE_FIELDS = ("cities", "dateline")
+"""The fields resolving the places fills in, after an article is read."""
+_READ_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in _PLACE_FIELDS)
+
+
+def read_digest(article: Article) -> bytes:
+    """A hash of what reading the article's file decides: every field but its places."""
+    digest = hashlib.sha256()
+    for name in _READ_FIELDS:
+        _feed(digest, getattr(article, name), {})
+    return digest.digest()
+
+
+def article_digest(article: Article, places: dict[int, bytes] | None = None,
+                   read: bytes | None = None) -> bytes:
     """A hash of everything the article holds, places and all: equal for equal articles,
     whichever equal strings happen to be one object (unlike pickle's). Each field goes in
     by its bytes, not by a ``repr`` of the whole: escaping 10,000 bodies for ``repr`` took
-    0.64 s, feeding their bytes 0.1 s. Pass one ``places`` to calls over one archive."""
-    digest = hashlib.sha256()
+    0.64 s, feeding their bytes 0.19 s. ``read`` is the article's :func:`read_digest` when
+    known (then only the places are fed: 0.05 s). Pass one ``places`` to calls over one
+    archive."""
+    digest = hashlib.sha256(read if read is not None else read_digest(article))
     seen = {} if places is None else places
-    for name in _ARTICLE_FIELDS:
+    for name in _PLACE_FIELDS:
         _feed(digest, getattr(article, name), seen)
     return digest.digest()

@@ -27,10 +27,12 @@ from typing import Any
 
 from dateline.config import Settings
 from dateline.errors import Problem
-from dateline.model import Article
+from dateline.model import Article, read_digest
 from dateline.writer import atomic_write
 
 Result = tuple[Article | None, list[Problem]]
+Entry = tuple["Key", Result, bytes | None]
+"""A file's key, what reading it gave, and the article's :func:`~dateline.model.read_digest`."""
 
 _FILE = "read-cache.pickle"
 _RECENT = "read-cache-recent.pickle"
@@ -72,9 +74,9 @@ class ReadCache:
         folder = settings.root / ".dateline"
         self._file, self._recent_file = folder / _FILE, folder / _RECENT
         self._salt = _salt(settings)
-        self._entries: dict[str, tuple[Key, Result]] = {}
+        self._entries: dict[str, Entry] = {}
         self._token = ""
-        self._recent: dict[str, tuple[Key, Result]] = {}
+        self._recent: dict[str, Entry] = {}
         """Entries not in the whole cache's file (read since it was written)."""
         self._used: set[str] = set()
         self._changed = False
@@ -103,8 +105,15 @@ class ReadCache:
 
     def put(self, file: Path, key: Key | None, result: Result) -> None:
         if key is not None:
-            self._entries[str(file)] = self._recent[str(file)] = (key, result)
+            digest = None if result[0] is None else read_digest(result[0])
+            self._entries[str(file)] = self._recent[str(file)] = (key, result, digest)
             self._changed = True
+
+    def read_digest(self, file: Path) -> bytes | None:
+        """The :func:`~dateline.model.read_digest` of the article :meth:`get` or :meth:`put`
+        gave for ``file``: made once, when the file was read, not on every build."""
+        entry = self._entries.get(str(file))
+        return None if entry is None else entry[2]
 
     def save(self) -> None:
         """Keep the entries of the files seen in this build: the recent ones alone while
