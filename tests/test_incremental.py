@@ -59,8 +59,13 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.mark.parametrize("large", [False, True], ids=["search from the check", "search beside MkDocs"])
 def test_edit_add_and_delete_give_the_site_a_clean_build_gives(demo: Project, tmp_path_factory:
-                                                                pytest.TempPathFactory) -> None:
+                                                                pytest.TempPathFactory,
+                                                                monkeypatch: pytest.MonkeyPatch,
+                                                                large: bool) -> None:
+    if large:  # as for an archive too large to index search beside its check and pages
+        monkeypatch.setattr("dateline.build.SEARCH_BESIDE_ARTICLES", 0)
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
     files[1].write_text(files[1].read_text(encoding="utf-8") + "\nA new closing paragraph.\n",
@@ -71,6 +76,7 @@ def test_edit_add_and_delete_give_the_site_a_clean_build_gives(demo: Project, tm
     result = build(demo.settings)
 
     assert result.rendered is not None and 0 < result.rendered < 40
+    assert result.search is not None and result.search.indexed >= 1
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 

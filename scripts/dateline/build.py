@@ -282,12 +282,19 @@ def build(settings: Settings, progress: Callable[[str], None] | None = None) -> 
 
 SEARCH_BESIDE_ARTICLES = 15_000
 """Up to this many articles, Pagefind indexes beside the rest of the build: in a build
-after a change, from the moment the articles are checked (at 10,000 articles: 7.3–8.6 s
-instead of 11–12 s); in a clean build, beside MkDocs (10,000 articles on two cores, taking
-turns: 65.0–72.5 s instead of 73.6–80.7 s, peaking at 1.6 GB instead of 1.05 GB). Pagefind
-holds up to about 0.85 GB for a period of 2,000 articles beside the build's own memory,
-which grows with the archive (a clean build of 15,000 articles peaked at 1.5 GB), so
-larger archives are indexed after MkDocs, keeping 50,000 articles within 2 GB."""
+after a change, from the moment the articles are checked; in a clean build, beside MkDocs
+(10,000 articles on two cores, taking turns: 65.0–72.5 s instead of 73.6–80.7 s, peaking
+at 1.6 GB instead of 1.05 GB). Pagefind holds up to about 0.85 GB for a period of 2,000
+articles beside the build's own memory, which grows with the archive (a clean build of
+15,000 articles peaked at 1.5 GB), so larger archives' clean builds index after MkDocs,
+keeping 50,000 articles within 2 GB."""
+
+SEARCH_BESIDE_CHANGED = 2_000
+"""In a build after a change of a larger archive, Pagefind still indexes beside MkDocs,
+one period at a time, when MkDocs renders at most this many pages: MkDocs then holds
+little. At 50,000 articles, taking turns: after one edit 12.6–13.6 s instead of 16.0 s,
+peaking at 1.50 GB instead of 1.40 GB; after one addition 12.0–12.8 s instead of
+14.4–14.7 s."""
 
 
 def _search_from(site: Path, searching: Path) -> None:
@@ -303,17 +310,18 @@ def _search_from(site: Path, searching: Path) -> None:
 
 
 @contextmanager
-def _indexing(archive: Archive, folder: Path, cap: int | None,
-              beside: bool) -> Iterator[Callable[[], SearchReport]]:
+def _indexing(archive: Archive, folder: Path, cap: int | None, beside: bool,
+              workers: int | None = None) -> Iterator[Callable[[], SearchReport]]:
     """Index ``archive`` into ``folder`` while the ``with`` block runs (``beside``), or when
-    it is asked for. The block's failure stops the indexing before its next shard and
-    waits for it, so nothing writes into ``folder`` afterwards."""
+    it is asked for; ``workers`` periods at once (:func:`index_site`). The block's failure
+    stops the indexing before its next shard and waits for it, so nothing writes into
+    ``folder`` afterwards."""
     if not beside:
-        yield lambda: index_site(archive, folder, cap)
+        yield lambda: index_site(archive, folder, cap, workers)
         return
     cancel = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
-        job = pool.submit(index_site, archive, folder, cap, cancel=cancel)
+        job = pool.submit(index_site, archive, folder, cap, workers, cancel=cancel)
         try:
             yield job.result
         except BaseException:
@@ -360,10 +368,12 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 changed = changed_sources(state, sources)
                 if not copying.result():
                     changed, why = None, f"{site.name}/'s disk cannot hard-link files"
-            beside = searched is not None or small
+            # A larger archive's build after a change that MkDocs renders little of.
+            few = not small and changed is not None and len(changed) <= SEARCH_BESIDE_CHANGED
+            beside = searched is not None or small or few
             if searched is None:
                 _search_from(site, searching)
-                searched = stack.enter_context(_indexing(archive, searching, cap, beside))
+                searched = stack.enter_context(_indexing(archive, searching, cap, beside, 1 if few else None))
             rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
                          else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
             progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
