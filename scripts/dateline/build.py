@@ -45,7 +45,7 @@ from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
 from dateline.pages import GENERATED_ROOTS, render_reusing
-from dateline.search import BUNDLE, SearchReport, index_site
+from dateline.search import BUNDLE, MANIFEST, SearchReport, index_site
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
 
@@ -297,6 +297,13 @@ peaking at 1.50 GB instead of 1.40 GB; after one addition 12.0–12.8 s instead 
 14.4–14.7 s."""
 
 
+def _same_bytes(first: Path, second: Path) -> bool:
+    try:
+        return first.read_bytes() == second.read_bytes()
+    except OSError:
+        return False
+
+
 def _search_from(site: Path, searching: Path) -> None:
     """Start ``searching/pagefind`` as a hard-linked copy of the live site's search bundle,
     so that the shards whose articles did not change are kept (see :func:`index_site`).
@@ -374,14 +381,25 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if searched is None:
                 _search_from(site, searching)
                 searched = stack.enter_context(_indexing(archive, searching, cap, beside, 1 if few else None))
-            rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
-                         else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
-            progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
-            written = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
-                                 changed, pages=pages)
-            if not beside:
+            written: list[Path] | None = []
+            if changed == []:
+                # Nothing under docs/ changed: MkDocs would write every page as it is.
                 progress(f"Indexing {articles} for search")
+            else:
+                rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
+                             else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
+                progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
+                written = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
+                                     changed, pages=pages)
+                if not beside:
+                    progress(f"Indexing {articles} for search")
             search = searched()
+        if changed == [] and search.indexed == 0 and _same_bytes(searching / BUNDLE / MANIFEST,
+                                                                  site / BUNDLE / MANIFEST):
+            # Neither the pages nor the search index changed: site/ is already this build's.
+            BuildState(shared, site_identity(site), sources).save(settings)
+            return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
+                               0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could
         # be there, and the new bundle takes its place.
         _discard(staging / BUNDLE, trash)
