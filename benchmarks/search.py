@@ -6,7 +6,7 @@ For each size it builds a synthetic archive in memory (dateline.demo.demo_archiv
 it with the same step ``dateline build`` runs, and prints: index seconds, peak memory (this
 process and the largest Pagefind process), bundle size, the time to index a hard-link copy
 again after one article was edited (as an incremental build does: only that article's shard
-is indexed), and for a few first queries in
+is indexed; the newest article, then the oldest), and for a few first queries in
 Debian's Chromium on a cold cache the bytes transferred (text gzipped, as GitHub Pages
 serves it) and the time until the first results are on screen (the first shard's), then
 until the search is complete (every shard answered, the count shown). The page is the real
@@ -16,7 +16,9 @@ rest of the site left out. ``--keep DIR`` keeps the index for a later run, which
 (at 50,000 articles indexing takes minutes; the page script is what changes between runs).
 ``--against REV`` times the search page of a git revision too, on the same index, the two
 pages taking turns run by run, and prints the ratios. ``--workers`` also indexes from
-nothing one shard at a time and several at once, taking turns.
+nothing one shard at a time and several at once, taking turns. ``--period-articles N``
+indexes in periods of at most N articles (the ``search_period_articles`` setting), to weigh
+what smaller periods save a build after an edit against what they cost a search.
 """
 
 from __future__ import annotations
@@ -207,23 +209,25 @@ def bundle_sizes(bundle: Path) -> tuple[int, int]:
     return total, index
 
 
-def reindex_after_one_edit(archive: Any, folder: Path) -> None:
-    """Index a hard-link copy of the site again after editing the newest article."""
-    copy = folder.with_name(folder.name + "-copy")
-    subprocess.run(["cp", "-al", str(folder), str(copy)], check=True)
-    try:
-        articles = list(archive.articles)
-        newest = max(range(len(articles)), key=lambda i: articles[i].sort_key)
-        articles[newest] = dataclasses.replace(articles[newest], body=articles[newest].body + "\n\nEdited.\n")
-        edited = group(articles, archive.name, archive.description)
-        report = index_site(edited, copy)
-        print(f"after editing one article: {report.seconds:.1f} s ({report.indexed} shard indexed, "
-              f"{report.reused} reused)")
-    finally:
-        shutil.rmtree(copy, ignore_errors=True)
+def reindex_after_one_edit(archive: Any, folder: Path, cap: int | None) -> None:
+    """Index a hard-link copy of the site again after editing the newest article (as a
+    newsroom corrects today's), then after editing the oldest (an old period, indexed whole)."""
+    articles = list(archive.articles)
+    order = sorted(range(len(articles)), key=lambda i: articles[i].sort_key)
+    for which, index in (("newest", order[-1]), ("oldest", order[0])):
+        copy = folder.with_name(folder.name + "-copy")
+        subprocess.run(["cp", "-al", str(folder), str(copy)], check=True)
+        try:
+            changed = list(articles)
+            changed[index] = dataclasses.replace(articles[index], body=articles[index].body + "\n\nEdited.\n")
+            report = index_site(group(changed, archive.name, archive.description), copy, cap)
+            print(f"after editing the {which} article: {report.seconds:.1f} s "
+                  f"({report.indexed} shard indexed, {report.reused} reused)")
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
 
 
-def compare_workers(archive: Any, repeat: int) -> None:
+def compare_workers(archive: Any, repeat: int, cap: int | None) -> None:
     """Index from nothing one shard at a time and SEARCH_WORKERS shards at once, taking
     turns, and print the median seconds and the peak memory of this process and its
     Pagefind processes together (summed PSS, sampled every 0.2 s)."""
@@ -234,7 +238,7 @@ def compare_workers(archive: Any, repeat: int) -> None:
         for workers in counts:
             with tempfile.TemporaryDirectory(prefix="dateline-bench-workers-") as tmp, \
                     PeakMemory(os.getpid()) as memory:
-                report = index_site(archive, Path(tmp), workers=workers)
+                report = index_site(archive, Path(tmp), cap, workers=workers)
             seconds[workers].append(report.seconds)
             peaks[workers] = max(peaks[workers], memory.peak_mb)
     for workers, times in seconds.items():
@@ -245,7 +249,7 @@ def compare_workers(archive: Any, repeat: int) -> None:
 
 
 def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, against: str | None,
-        workers: bool = False) -> None:
+        workers: bool = False, cap: int | None = None) -> None:
     with tempfile.TemporaryDirectory(prefix="dateline-bench-") as tmp:
         folder = Path(tmp)
         if keep:
@@ -256,7 +260,7 @@ def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, again
         started = time.perf_counter()
         archive = demo_archive(count)
         generated = time.perf_counter() - started
-        report = index_site(archive, folder)
+        report = index_site(archive, folder, cap)
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         total, index = bundle_sizes(folder / BUNDLE)
@@ -265,9 +269,9 @@ def run(count: int, browser_queries: bool, repeat: int, keep: Path | None, again
         print(f"index: {report.seconds:.1f} s, {report.indexed} shards, peak RSS pagefind "
               f"{children:,.0f} MB, python {own:,.0f} MB; bundle {total / 1e6:.1f} MB in {files:,} files "
               f"({index / 1e6:.1f} MB without Pagefind's unused UI bundles)")
-        reindex_after_one_edit(archive, folder)
+        reindex_after_one_edit(archive, folder, cap)
         if workers:
-            compare_workers(archive, repeat)
+            compare_workers(archive, repeat, cap)
         if not browser_queries:
             return
         pages = {"now": make_site(folder)}
@@ -319,9 +323,12 @@ def main() -> None:
                         help="also time the search page of a git revision on the same index, taking turns")
     parser.add_argument("--workers", action="store_true",
                         help="also index from nothing one shard at a time and several at once, taking turns")
+    parser.add_argument("--period-articles", type=int, metavar="N",
+                        help="most articles in a search period (the search_period_articles setting)")
     args = parser.parse_args()
     for size in args.sizes:
-        run(size, not args.no_browser, args.repeat, args.keep, args.against, args.workers)
+        run(size, not args.no_browser, args.repeat, args.keep, args.against, args.workers,
+            args.period_articles)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import os
@@ -134,11 +135,25 @@ class ReadCache:
 
 
 def _load(file: Path) -> Any:
+    """The pickled cache, loaded with the cyclic garbage collector paused, and its objects
+    then frozen out of the collector's sight (:func:`gc.freeze`).
+
+    Unpickling makes millions of objects (the articles, their texts and places); the
+    collector scanned all of them again and again while they were made, and again after:
+    at 50,000 articles the load took 1.3–1.6 s instead of 0.4 s. None of them can be part
+    of a reference cycle, and reference counting still frees them when dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         with open(file, "rb") as handle:
             return pickle.load(handle)  # noqa: S301 (written by Dateline, in the project)
     except Exception:  # noqa: BLE001 (a missing, damaged or older cache is only a slower build)
         return None
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _dump(file: Path, value: object) -> None:
