@@ -80,6 +80,18 @@ def test_edit_add_and_delete_give_the_site_a_clean_build_gives(demo: Project, tm
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
+def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_processes(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # One MkDocs process would hold every page it renders; a bulk edit at 50,000 articles
+    # would be tens of thousands of them.
+    monkeypatch.setattr("dateline.build.PART_PAGES", 10)
+    for file in sorted((demo.root / "articles").rglob("*.md"))[:12]:
+        edit(file, "\ntitle: \"", "\ntitle: \"Retitled — ")
+    result = build(demo.settings)
+    assert result.rendered is None and result.why.endswith("changed")
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
 def test_nothing_changed_renders_nothing_and_keeps_every_file(demo: Project) -> None:
     before = {path: path.stat().st_ino for path in demo.site.rglob("*") if path.is_file()}
     folder = demo.site.stat().st_ino
