@@ -240,3 +240,24 @@ def test_link_leading_outside_articles_is_refused(project: Project, tmp_path_fac
     (project.root / "articles" / "linked.md").symlink_to(outside)
     _, problems = load_archive(project.settings)
     assert [str(p) for p in problems] == ["articles/linked.md: link: leads outside articles/; refused"]
+
+
+def test_which_files_are_articles(project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    project.write("2021/a.md", article(title="A"))
+    project.write("2021/b.MARKDOWN", article(title="B"))
+    project.write("2021/inside-link-target.md", article(title="C"))
+    (project.root / "articles" / "2021" / "c-link.md").symlink_to("inside-link-target.md")
+    project.write("notes.txt", "A plain-text draft.")
+    project.write("2021/image.png", "not text")
+    project.write(".hidden/d.md", article(title="Hidden"))
+    project.write("2021/.e.md", article(title="Hidden too"))
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "f.md").write_text(article(title="Elsewhere"))
+    (project.root / "articles" / "linked-folder").symlink_to(elsewhere, target_is_directory=True)
+    archive, problems = load_archive(project.settings)
+    assert sorted(a.path for a in archive.articles) == [
+        "articles/2021/a.md", "articles/2021/b.MARKDOWN", "articles/2021/c-link.md",
+        "articles/2021/inside-link-target.md"]
+    assert [str(p) for p in problems if p.field in ("file", "link")] == [
+        "articles/linked-folder: link: linked folders are not followed; move the articles here",
+        "articles/notes.txt: file: warning: not an article (articles end in .md); skipped"]

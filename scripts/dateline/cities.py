@@ -62,6 +62,7 @@ class CityResolver:
         self._warned: set[str] = set()
         self._plain: dict[str, Resolution] = {}
         """Names resolved without context, for :meth:`context`."""
+        self._contexts: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def slug(self, place: Place) -> str:
         if place.id not in self._slugs:
@@ -87,7 +88,15 @@ class CityResolver:
                        place=result.place), found
 
     def context(self, names: Iterable[str]) -> tuple[str, ...]:
-        """Countries of the names that mean one place only, most named first."""
+        """Countries of the names that mean one place only, most named first; once per list
+        of names (many articles name the same few places together)."""
+        names = tuple(names)
+        known = self._contexts.get(names)
+        if known is None:
+            known = self._contexts[names] = self._context(names)
+        return known
+
+    def _context(self, names: tuple[str, ...]) -> tuple[str, ...]:
         countries: Counter[str] = Counter()
         for name in names:
             if name not in self._plain:
