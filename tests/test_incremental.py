@@ -4,6 +4,7 @@ site it produces is the one a clean build would, file for file."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import time
 from pathlib import Path
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from dateline.build import _shares, build
 from dateline.demo import write_demo
 from dateline.errors import BuildError
+from dateline.incremental import rendering_distributions
 from tests.projects import Project, article
 
 pytestmark = pytest.mark.slow
@@ -261,3 +263,10 @@ def test_a_hard_link_copy_can_leave_out_top_level_folders(tmp_path: Path) -> Non
     assert (tmp_path / "copy/index.html").stat().st_ino == (source / "index.html").stat().st_ino
     assert not hard_link_copy(tmp_path / "missing", tmp_path / "other")
     assert not (tmp_path / "other").exists()
+
+
+def test_installing_the_test_tools_does_not_render_every_page_again() -> None:
+    names = {re.sub(r"[-_.]+", "-", entry.split("==")[0]).lower() for entry in rendering_distributions()}
+    # What renders, and what a test tool shares with it (pytest needs Pygments too), count.
+    assert {"mkdocs", "mkdocs-material", "markdown", "pygments", "nh3", "pagefind-bin"} <= names
+    assert not names & {"pytest", "ruff", "mypy", "hypothesis", "playwright"}

@@ -22,9 +22,10 @@ import importlib.metadata
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,15 +53,57 @@ def _tree_digest(digest: hashlib._Hash, folder: Path) -> None:
         digest.update(hashlib.sha256(file.read_bytes()).digest())
 
 
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _closure(roots: Iterable[tuple[str, frozenset[str]]],
+             installed: Mapping[str, importlib.metadata.Distribution]) -> set[str]:
+    """The distributions the ``roots`` (names, with extras) need, themselves included."""
+    try:
+        from packaging.requirements import Requirement  # MkDocs needs packaging
+    except ImportError:
+        return {_canonical(name) for name, _extras in roots}
+    found: set[str] = set()
+    done: set[tuple[str, frozenset[str]]] = set()
+    pending = [(_canonical(name), extras) for name, extras in roots]
+    while pending:
+        current, wanted = pending.pop()
+        if (current, wanted) in done:
+            continue
+        done.add((current, wanted))
+        found.add(current)
+        distribution = installed.get(current)
+        for text in (distribution.requires or []) if distribution is not None else []:
+            requirement = Requirement(text)
+            if requirement.marker is None or any(requirement.marker.evaluate({"extra": extra})
+                                                 for extra in ("", *wanted)):
+                pending.append((_canonical(requirement.name), frozenset(requirement.extras)))
+    return found
+
+
+def rendering_distributions() -> list[str]:
+    """``name==version`` of every installed distribution that may take part in rendering:
+    all of them (the theme, Markdown and its extensions, MkDocs plugins, the sanitiser),
+    but those installed for Dateline's tests alone (pytest, ruff, mypy, Playwright… and
+    what only they need), so that installing the test tools does not render every page
+    again."""
+    listed = [(d.metadata["Name"], d) for d in importlib.metadata.distributions()]
+    installed = {_canonical(name): d for name, d in listed}
+    with_tests = _closure([("dateline", frozenset({"test"}))], installed)
+    needed = _closure([("dateline", frozenset())], installed) | _closure(
+        [(name, frozenset()) for name in installed if name not in with_tests], installed)
+    return sorted(f"{name}=={d.version}" for name, d in listed
+                  if _canonical(name) not in with_tests or _canonical(name) in needed)
+
+
 def fingerprint(settings: Settings) -> str:
     """A hash of everything every page's HTML depends on besides its own source."""
     digest = hashlib.sha256(f"{_FORMAT}\0{platform.python_version()}\0".encode())
     digest.update(settings.config_file.read_bytes())
     if settings.theme_dir is not None and settings.theme_dir.is_dir():
         _tree_digest(digest, settings.theme_dir)
-    # Every installed distribution: the theme, Markdown and its extensions, the sanitiser.
-    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
-    digest.update("\n".join(versions).encode())
+    digest.update("\n".join(rendering_distributions()).encode())
     digest.update(package_digest().encode())
     return digest.hexdigest()
 
