@@ -106,6 +106,21 @@ def link(text: str, target: str, here: str) -> str:
     return f"[{md(text)}]({relative(target, here)})"
 
 
+def neighbour_links(here: str, earlier: tuple[str, str] | None, later: tuple[str, str] | None,
+                    labels: tuple[str, str] = ("", ""), joiner: str = " · ") -> str:
+    """The closing "← earlier · later →" block of a page in a sequence (articles, days, a
+    city's months): each neighbour as ``(text, path)``, ``None`` at an end; ``""`` when
+    there is neither."""
+    neighbours = []
+    if earlier is not None:
+        neighbours.append(f"← {labels[0]}{link(*earlier, here)}")
+    if later is not None:
+        neighbours.append(f"{labels[1]}{link(*later, here)} →")
+    if not neighbours:
+        return ""
+    return "---\n\n" + joiner.join(neighbours) + "\n{: .dateline-neighbours }\n"
+
+
 def front_matter(title: str, description: str = "") -> str:
     # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
     lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]

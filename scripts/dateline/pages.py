@@ -24,6 +24,7 @@ from dateline.pagekit import (
     front_matter,
     link,
     month_path,
+    neighbour_links,
     remembering_items,
     year_path,
 )
@@ -84,13 +85,9 @@ def render_article(article: Article, before: Article | None, after: Article | No
         meta.append(f"Tags: {', '.join(md(t) for t in article.tags)}")
     parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
     parts.append(demote_headings(article.body).rstrip() + "\n\n")
-    neighbours = []
-    if before:
-        neighbours.append(f"← Earlier: {link(before.title, article_path(before), here)}")
-    if after:
-        neighbours.append(f"Later: {link(after.title, article_path(after), here)} →")
-    if neighbours:
-        parts.append("---\n\n" + "  \n".join(neighbours) + "\n{: .dateline-neighbours }\n")
+    parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
+                                 None if after is None else (after.title, article_path(after)),
+                                 labels=("Earlier: ", "Later: "), joiner="  \n"))
     return Page(here, "".join(parts))
 
 
@@ -142,13 +139,10 @@ def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
                 f"{plural(len(archive.days[day]), 'article')} · "
                 f"{link(format_month(day.year, day.month), month_path(day.year, day.month), here)}"
                 f"\n\n{article_list(archive.days[day], here)}\n")
-        neighbours = []
-        if index > 0:
-            neighbours.append(f"← {link(format_date(days[index - 1]), day_path(days[index - 1]), here)}")
-        if index + 1 < len(days):
-            neighbours.append(f"{link(format_date(days[index + 1]), day_path(days[index + 1]), here)} →")
-        if neighbours:
-            text += "---\n\n" + " · ".join(neighbours) + "\n{: .dateline-neighbours }\n"
+        earlier, later = (days[index - 1] if index > 0 else None,
+                          days[index + 1] if index + 1 < len(days) else None)
+        text += neighbour_links(here, None if earlier is None else (format_date(earlier), day_path(earlier)),
+                                None if later is None else (format_date(later), day_path(later)))
         pages.append(Page(here, text))
     return pages
 

@@ -21,6 +21,7 @@ from dateline.pagekit import (
     country_path,
     front_matter,
     link,
+    neighbour_links,
 )
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural, slugify
@@ -141,13 +142,9 @@ def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
         parts = [front_matter(title, f"Articles about {city.name} in {format_month(year, month)}"),
                  f"# {md(title)}\n\n{plural(len(articles), 'article')} · "
                  f"{link(city.name, city_path(city.key), here)}\n\n{article_list(articles, here)}\n"]
-        neighbours = []
-        if earlier is not None:
-            neighbours.append(f"← {link(format_month(*earlier), city_month_path(city.key, *earlier), here)}")
-        if later is not None:
-            neighbours.append(f"{link(format_month(*later), city_month_path(city.key, *later), here)} →")
-        if neighbours:
-            parts.append("---\n\n" + " · ".join(neighbours) + "\n{: .dateline-neighbours }\n")
+        parts.append(neighbour_links(
+            here, None if earlier is None else (format_month(*earlier), city_month_path(city.key, *earlier)),
+            None if later is None else (format_month(*later), city_month_path(city.key, *later))))
         pages.append(Page(here, "".join(parts)))
     return pages
 
