@@ -364,6 +364,18 @@ def test_pages_carry_no_indentation_between_tags(site: Project) -> None:
     assert page.rstrip().endswith("</body>\n</html>")
 
 
+def test_pages_carry_the_theme_light(site: Project) -> None:
+    """The theme around an article is under 8.5 KB (Material inline: 11 KB): icons are
+    drawn by the stylesheet, the colour-scheme script and most settings are not inlined."""
+    for page in (FALL, SIEGE, "cities/kabul/index.html", "dates/2021/08/13/index.html"):
+        html = (site.site / page).read_text(encoding="utf-8")
+        article_tag = re.search(r"<article.*</article>", html, re.DOTALL)
+        assert article_tag is not None
+        assert len(html.encode()) - len(article_tag.group(0).encode()) < 8_500, page
+        assert "<path" not in html and "__md_get(\"__palette\")" not in html, page
+        assert '"search.result' not in html, page
+
+
 def test_build_tells_each_step_as_it_starts(project: Project) -> None:
     write_fixture_articles(project)
     steps: list[str] = []

@@ -1,0 +1,57 @@
+"""The theme's chrome, slimmed for weight, still works in Chromium: the header's icons are
+drawn (by the stylesheet, not inline), and a reader's colour scheme follows them from page
+to page (applied by assets/palette.js before Material's script runs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ARTICLE = "articles/2021/08/13/taliban-take-kandahar/"
+
+ICON = """element => {
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {mask: style.maskImage || style.webkitMaskImage, colour: style.backgroundColor,
+          width: box.width, height: box.height};
+}"""
+
+
+@pytest.mark.parametrize(("width", "icons"), [
+    (1300, ["logo", "night", "top"]),
+    (400, ["menu", "night", "search", "top"]),
+])
+def test_header_icons_are_drawn(page: Any, sample_url: str, width: int, icons: list[str]) -> None:
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(sample_url + ARTICLE)
+    # "Back to top" shows once the reader scrolls down, then back up a little.
+    page.mouse.wheel(0, 800)
+    page.wait_for_timeout(200)
+    page.mouse.wheel(0, -100)
+    page.wait_for_selector(".md-top:not([hidden])")
+    for name in icons:
+        icon = page.locator(f".dl-icon-{name}:visible").first
+        drawn = icon.evaluate(ICON)
+        assert drawn["mask"].startswith('url("data:image/svg+xml'), (name, drawn)
+        assert drawn["colour"] not in ("rgba(0, 0, 0, 0)", "transparent"), (name, drawn)
+        assert drawn["width"] >= 16 and drawn["height"] >= 16, (name, drawn)
+    assert page.locator("header path, .md-sidebar path, .md-top path").count() == 0
+
+
+def test_colour_scheme_choice_follows_the_reader(page: Any, sample_url: str) -> None:
+    page.goto(sample_url + ARTICLE)
+    assert page.get_attribute("body", "data-md-color-scheme") == "default"
+    page.click("label[title='Switch to dark mode']")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    # The next page applies the stored choice by itself: Material's script is kept from
+    # loading, so what sets the scheme is assets/palette.js, before the first paint.
+    page.route("**/assets/javascripts/bundle.*.js", lambda route: route.abort())
+    page.goto(sample_url + "cities/")
+    assert page.get_attribute("body", "data-md-color-scheme") == "slate"
+    page.unroute("**/assets/javascripts/bundle.*.js")
+    page.goto(sample_url + ARTICLE)
+    page.click("label[title='Switch to light mode']")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
