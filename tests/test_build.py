@@ -145,6 +145,8 @@ def test_a_large_city_gets_its_latest_articles_and_a_page_per_month(
     august = content(project, "cities/kabul/2021/08/index.html")
     assert august.h1.get_text(strip=True) == "Kabul: August 2021"
     assert [li.find("a").get_text() for li in august.select("li")] == ["Airlift", "Braces", "Falls"]
+    # A month lists headlines; the latest articles on the city's page keep their summaries.
+    assert "First paragraph." not in august.get_text() and "First paragraph." in page.get_text()
     around = links(august, "cities/kabul/2021/08/index.html")
     assert around["Kabul"] == "cities/kabul/index.html"
     assert around["July 2021"] == "cities/kabul/2021/07/index.html"
@@ -176,6 +178,15 @@ def test_date_pages_count_years_months_and_days(site: Project) -> None:
         "13 August 2021", "14 August 2021", "15 August 2021"]
     day = content(site, "dates/2021/08/13/index.html")
     assert links(day, "dates/2021/08/13/index.html")["Kandahar falls"] == FALL
+
+
+def test_a_month_lists_headlines_and_a_day_their_summaries(site: Project) -> None:
+    details = "13 August 2021 · Kandahar, Herat, Ghazni, Kabul · Example Wire"
+    summary = "Synthetic test text about Kandahar."
+    day = [li.get_text(" ", strip=True) for li in content(site, "dates/2021/08/13/index.html").select("li")]
+    assert day == [f"Kandahar falls {details} {summary}"]
+    month = [li.get_text(" ", strip=True) for li in content(site, "dates/2021/08/index.html").select("li")]
+    assert month[0] == f"Kandahar falls {details}"
 
 
 def test_home_page_has_name_totals_latest_and_section_links(site: Project) -> None:

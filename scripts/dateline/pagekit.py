@@ -135,19 +135,17 @@ def city_name(city: CityRef) -> str:
     return city.place.name if city.place is not None else city.name
 
 
-def _item_parts(article: Article) -> tuple[str, str, str]:
+def _item_parts(article: Article) -> tuple[str, str, str, str]:
     """What an article's list entry holds besides its link's target: the title as link
-    text, the page's path, and the lines after the link."""
+    text, the page's path, the line of details after the link, and the summary's line."""
     details = [format_date(article.date), ", ".join(md(city_name(c)) for c in article.cities)]
     if article.source:
         details.append(md(article.source))
-    rest = f"  {' · '.join(details)}"
-    if article.summary:
-        rest += f"  \n  {md(article.summary)}"
-    return md(article.title), article_path(article), rest
+    summary = f"  \n  {md(article.summary)}" if article.summary else ""
+    return md(article.title), article_path(article), f"  {' · '.join(details)}", summary
 
 
-_remembered: dict[int, tuple[Article, tuple[str, str, str]]] | None = None
+_remembered: dict[int, tuple[Article, tuple[str, str, str, str]]] | None = None
 
 
 @contextmanager
@@ -162,8 +160,9 @@ def remembering_items() -> Iterator[None]:
         _remembered = None
 
 
-def article_item(article: Article, here: str) -> str:
-    """One entry of an article list: title, date, cities, source and summary."""
+def article_item(article: Article, here: str, summary: bool = True) -> str:
+    """One entry of an article list: title, date, cities, source and (unless ``summary``
+    is false) the summary."""
     if _remembered is None:
         parts = _item_parts(article)
     else:
@@ -172,9 +171,12 @@ def article_item(article: Article, here: str) -> str:
         if known is None:
             known = _remembered[id(article)] = (article, _item_parts(article))
         parts = known[1]
-    title, path, rest = parts
-    return f"- **[{title}]({relative(path, here)})**  \n{rest}"
+    title, path, details, summary_line = parts
+    return f"- **[{title}]({relative(path, here)})**  \n{details}{summary_line if summary else ''}"
 
 
-def article_list(articles: Iterable[Article], here: str) -> str:
-    return "\n".join(article_item(a, here) for a in articles) + "\n"
+def article_list(articles: Iterable[Article], here: str, summaries: bool = True) -> str:
+    """A Markdown list of ``articles``. A month's list (of the archive or of a city) leaves
+    the summaries out: it is an overview of hundreds of headlines, and the summaries
+    were most of its weight (a month of a 10,000-article archive: 95 KB with them)."""
+    return "\n".join(article_item(a, here, summaries) for a in articles) + "\n"

@@ -126,7 +126,8 @@ def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
             for day in month_days:
                 articles = archive.days[day]
                 parts.append(f"## {link(format_date(day), day_path(day), here)}\n\n"
-                             f"{plural(len(articles), 'article')}\n\n{article_list(articles, here)}\n")
+                             f"{plural(len(articles), 'article')}\n\n"
+                             f"{article_list(articles, here, summaries=False)}\n")
             pages.append(Page(here, "".join(parts)))
     for index, day in enumerate(days):
         here = day_path(day)

@@ -141,7 +141,8 @@ def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
         title = f"{city.name}: {format_month(year, month)}"
         parts = [front_matter(title, f"Articles about {city.name} in {format_month(year, month)}"),
                  f"# {md(title)}\n\n{plural(len(articles), 'article')} · "
-                 f"{link(city.name, city_path(city.key), here)}\n\n{article_list(articles, here)}\n"]
+                 f"{link(city.name, city_path(city.key), here)}\n\n"
+                 f"{article_list(articles, here, summaries=False)}\n"]
         parts.append(neighbour_links(
             here, None if earlier is None else (format_month(*earlier), city_month_path(city.key, *earlier)),
             None if later is None else (format_month(*later), city_month_path(city.key, *later))))
