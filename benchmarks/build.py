@@ -15,8 +15,13 @@ process so the noisy shared machine affects all alike:
 
 It prints the median wall time, ms per article, peak memory of the whole command (the summed
 PSS of all its processes, sampled), the site's size, the mean size of an article page,
-and the mean of what an article page weighs beyond the article's own text (its body as
-rendered).
+the mean of what an article page weighs beyond the article's own text (its body as
+rendered), and what a reader's first search costs: the KB Debian's Chromium receives, on
+an empty cache, from opening the search with one word ("kandahar") until the complete
+answer is on screen (text gzipped as GitHub Pages serves it; the page, its theme, and
+search's code and index). For Dateline that is the search page's count of articles found
+in every period; for stock Material, its "matching documents" line, once its search
+worker has fetched and loaded the whole index. Without Chromium that column is empty.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.projects import Project  # noqa: E402
 
+from browser import chromium, cold_visit, serve  # noqa: E402  (benchmarks/browser.py)
 from dateline.demo import write_demo  # noqa: E402
 from dateline.pages import GENERATED_ROOTS  # noqa: E402
 
@@ -186,6 +192,34 @@ def beyond_text_kb(site: Path, sample: int = 300) -> float:
     return statistics.mean(extra) / 1e3 if extra else 0.0
 
 
+SEARCHES = {
+    # Dateline's search page answers ?q= itself; "found" once every period has answered.
+    "dateline": ("search/?q=kandahar",
+                 "/found|No articles/.test(document.querySelector('.dateline-search__status')?.textContent"
+                 " ?? '') && !document.querySelector('.dateline-result-pending')"),
+    # Material opens its search with ?q= filled in and shows the count once the index is in.
+    "stock": ("?q=kandahar",
+              "/matching document/i.test(document.querySelector('.md-search-result__meta')?.textContent"
+              " ?? '')"),
+}
+
+
+def first_search_kb(browser: object | None, site: Path, kind: str) -> float | None:
+    """KB received for one first search on ``site`` on an empty cache (see the module's
+    docstring), or None without a browser or when the answer never came."""
+    if browser is None:
+        return None
+    path, done = SEARCHES[kind]
+    with serve(site) as base:
+        try:
+            received, seconds = cold_visit(browser, base + path, done)
+        except Exception as error:  # noqa: BLE001 - a figure left out, with the reason shown
+            print(f"  {kind} search on {site}: no answer ({type(error).__name__}: {error})", file=sys.stderr)
+            return None
+    print(f"  {kind} first search: {received / 1024:,.0f} KB in {seconds:.1f} s", file=sys.stderr)
+    return received / 1024
+
+
 def add_one(root: Path, round_number: int) -> None:
     """Add an article to the archive's newest month, as a newsroom adds today's."""
     newest = max(folder for folder in (root / "articles").glob("*/*") if folder.is_dir())
@@ -217,63 +251,67 @@ def main() -> None:
     args = parser.parse_args()
     python = sys.executable
     rows = []
-    for size in args.sizes:
-        with tempfile.TemporaryDirectory(prefix=f"dateline-bench-{size}-") as scratch:
-            base = Path(scratch)
-            write_demo(base / "articles", size)
-            ours, stock = base / "dateline", base / "stock"
-            ours.mkdir()
-            dateline_project(ours, base / "articles")
-            stock_project(stock, base / "articles")
+    with chromium() as browser:
+        for size in args.sizes:
+            with tempfile.TemporaryDirectory(prefix=f"dateline-bench-{size}-") as scratch:
+                base = Path(scratch)
+                write_demo(base / "articles", size)
+                ours, stock = base / "dateline", base / "stock"
+                ours.mkdir()
+                dateline_project(ours, base / "articles")
+                stock_project(stock, base / "articles")
 
-            def clean(_n: int, root: Path = ours) -> None:
-                clean_dateline(root)
+                def clean(_n: int, root: Path = ours) -> None:
+                    clean_dateline(root)
 
-            def edit(n: int, root: Path = ours) -> None:
-                edit_one(root, n)
+                def edit(n: int, root: Path = ours) -> None:
+                    edit_one(root, n)
 
-            def clean_stock(_n: int, root: Path = stock) -> None:
-                shutil.rmtree(root / "site", ignore_errors=True)
+                def clean_stock(_n: int, root: Path = stock) -> None:
+                    shutil.rmtree(root / "site", ignore_errors=True)
 
-            def add(n: int, root: Path = ours) -> None:
-                add_one(root, n)
+                def add(n: int, root: Path = ours) -> None:
+                    add_one(root, n)
 
-            def nothing(_n: int) -> None:
-                pass
+                def nothing(_n: int) -> None:
+                    pass
 
-            build_command = [python, "-m", "dateline", "build"]
-            cold = measure("dateline cold", args.runs, clean, build_command, ours)
-            site_mb, page_kb = site_figures(ours / "site")
-            extra_kb = beyond_text_kb(ours / "site")
-            incremental = measure("dateline after one edit", args.runs, edit, build_command, ours)
-            added = measure("dateline after one addition", args.runs, add, build_command, ours)
-            checked = measure("dateline check", args.runs, nothing, [python, "-m", "dateline", "check"], ours)
-            baseline = measure("stock MkDocs", args.runs, clean_stock,
-                               [python, "-m", "mkdocs", "build", "--quiet"], stock)
-            stock_mb, stock_kb = site_figures(stock / "site")
-            stock_median = statistics.median(r.seconds for r in baseline)
-            stock_extra = beyond_text_kb(stock / "site")
-            for name, results, mb, kb, beyond in (
-                    ("dateline cold", cold, site_mb, page_kb, extra_kb),
-                    ("dateline after one edit", incremental, site_mb, page_kb, extra_kb),
-                    ("dateline after one addition", added, site_mb, page_kb, extra_kb),
-                    ("dateline check", checked, None, None, None),
-                    ("stock MkDocs + Material", baseline, stock_mb, stock_kb, stock_extra)):
-                median = statistics.median(r.seconds for r in results)
-                rows.append((name, size, median, median / size * 1000,
-                             max(r.peak_mb for r in results), mb, kb, beyond, median / stock_median))
+                build_command = [python, "-m", "dateline", "build"]
+                cold = measure("dateline cold", args.runs, clean, build_command, ours)
+                site_mb, page_kb = site_figures(ours / "site")
+                extra_kb = beyond_text_kb(ours / "site")
+                search_kb = first_search_kb(browser, ours / "site", "dateline")
+                incremental = measure("dateline after one edit", args.runs, edit, build_command, ours)
+                added = measure("dateline after one addition", args.runs, add, build_command, ours)
+                checked = measure("dateline check", args.runs, nothing,
+                                  [python, "-m", "dateline", "check"], ours)
+                baseline = measure("stock MkDocs", args.runs, clean_stock,
+                                   [python, "-m", "mkdocs", "build", "--quiet"], stock)
+                stock_mb, stock_kb = site_figures(stock / "site")
+                stock_median = statistics.median(r.seconds for r in baseline)
+                stock_extra = beyond_text_kb(stock / "site")
+                stock_search = first_search_kb(browser, stock / "site", "stock")
+                for name, results, mb, kb, beyond, searched in (
+                        ("dateline cold", cold, site_mb, page_kb, extra_kb, search_kb),
+                        ("dateline after one edit", incremental, site_mb, page_kb, extra_kb, search_kb),
+                        ("dateline after one addition", added, site_mb, page_kb, extra_kb, search_kb),
+                        ("dateline check", checked, None, None, None, None),
+                        ("stock MkDocs + Material", baseline, stock_mb, stock_kb, stock_extra, stock_search)):
+                    median = statistics.median(r.seconds for r in results)
+                    rows.append((name, size, median, median / size * 1000, max(r.peak_mb for r in results),
+                                 mb, kb, beyond, searched, median / stock_median))
 
     header = ("builder", "N", "wall s (median)", "ms/article", "peak memory MB", "site MB",
-              "KB/article page", "KB beyond text", "× stock")
+              "KB/article page", "KB beyond text", "KB first search", "× stock")
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
 
     def figure(value: float | None) -> str:
         return "—" if value is None else f"{value:.1f}"
 
-    for name, size, median, per, peak, mb, kb, beyond, ratio in rows:
+    for name, size, median, per, peak, mb, kb, beyond, searched, ratio in rows:
         print(f"| {name} | {size:,} | {median:.1f} | {per:.2f} | {peak:.0f} | {figure(mb)} | {figure(kb)} "
-              f"| {figure(beyond)} | {ratio:.2f} |")
+              f"| {figure(beyond)} | {'—' if searched is None else f'{searched:,.0f}'} | {ratio:.2f} |")
 
 
 if __name__ == "__main__":

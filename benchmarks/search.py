@@ -24,11 +24,7 @@ what smaller periods save a build after an edit against what they cost a search.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import dataclasses
-import functools
-import gzip
-import http.server
 import os
 import resource
 import shutil
@@ -36,30 +32,24 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from build import PeakMemory  # noqa: E402  (benchmarks/build.py)
 
+from browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402  (benchmarks/browser.py)
 from dateline.archive import group  # noqa: E402
 from dateline.demo import demo_archive  # noqa: E402
 from dateline.search import BUNDLE, SEARCH_WORKERS, index_site  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 QUERIES = {
     "word (kandahar)": "search/?q=kandahar",
     "two words": "search/?q=herat+kabul",
     "filter only": "search/?city=Herat&year=2021",
     "word + filter": "search/?q=kandahar&city=Kabul",
 }
-TEXT_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css",
-              ".json": "application/json"}
 UI_BUNDLES = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagefind-highlight")
 
 
@@ -92,6 +82,7 @@ def themed_page(markdown: str, assets: dict[str, bytes], top: Path) -> None:
         shutil.copytree(REPO / "overrides", project / "overrides")
         shutil.copytree(REPO / "docs" / "stylesheets", project / "docs" / "stylesheets")
         (project / "docs" / "assets" / "search").mkdir(parents=True)
+        shutil.copy(REPO / "docs" / "assets" / "palette.js", project / "docs" / "assets")
         for name, data in assets.items():
             (project / "docs" / "assets" / "search" / name).write_bytes(data)
         (project / "docs" / "search.md").write_text(markdown, encoding="utf-8")
@@ -117,43 +108,6 @@ def make_site(folder: Path, revision: str | None = None) -> str:
             (top / BUNDLE).symlink_to(folder / BUNDLE)
     themed_page(markdown, assets, top)
     return "" if revision is None else f"at/{revision}/"
-
-
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    """Static files, with text gzipped as GitHub Pages and most hosts do.
-
-    Pagefind's own files (index chunks, fragments, WebAssembly) are compressed already.
-    """
-
-    def log_message(self, *_args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if (path.suffix not in TEXT_TYPES or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
-            super().do_GET()
-            return
-        body = gzip.compress(path.read_bytes())
-        self.send_response(200)
-        self.send_header("Content-Type", TEXT_TYPES[path.suffix])
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-@contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Handler, directory=folder))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
 
 
 def first_query(browser: Any, url: str) -> dict[str, Any]:
