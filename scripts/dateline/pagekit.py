@@ -178,5 +178,6 @@ def article_item(article: Article, here: str, summary: bool = True) -> str:
 def article_list(articles: Iterable[Article], here: str, summaries: bool = True) -> str:
     """A Markdown list of ``articles``. A month's list (of the archive or of a city) leaves
     the summaries out: it is an overview of hundreds of headlines, and the summaries
-    were most of its weight (a month of a 10,000-article archive: 95 KB with them)."""
+    were most of its weight (a month of a 10,000-article archive: 110 KB with them, 56 KB
+    without)."""
     return "\n".join(article_item(a, here, summaries) for a in articles) + "\n"
