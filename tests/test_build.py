@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
+from dateline import build as build_module
 from dateline import pages_places
 from dateline.build import build
 from dateline.errors import BuildError, ValidationFailed
@@ -311,7 +312,8 @@ def test_build_command_prints_a_summary(project: Project) -> None:
     assert result.stdout.startswith("Built 4 articles, 4 cities, 4 days: 21 pages (21 written, 0 unchanged, 0 removed) in ")
     first, second, third = result.stdout.rstrip().splitlines()
     assert first.endswith("s → site/")
-    assert second == "Rendered every page: no earlier build to start from."
+    size = sum(f.stat().st_size for f in project.site.rglob("*") if f.is_file())
+    assert second == f"Rendered every page: no earlier build to start from. Site: {size / 1e6:,.1f} MB."
     assert third == "Search: indexed 2 of 2 periods."
     project.write("2020/extra.md", article("One more", date="2020-08-20", cities="[Kabul]"))
     again = project.run("build")
@@ -319,6 +321,21 @@ def test_build_command_prints_a_summary(project: Project) -> None:
     *_, rendered, searched = again.stdout.rstrip().splitlines()
     assert re.fullmatch(r"Rendered \d+ changed files; the rest is the last build's\.", rendered)
     assert searched == "Search: indexed 1 of 2 periods; kept 1 from the last build."
+
+
+def test_a_site_over_github_pages_limit_is_a_warning(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_fixture_articles(project)
+    monkeypatch.setattr(build_module, "PAGES_LIMIT", 100_000)
+    result = build(project.settings)
+    size = sum(f.stat().st_size for f in project.site.rglob("*") if f.is_file())
+    assert result.site_bytes == size > 100_000
+    assert [str(w) for w in result.warnings if w.field == "size"] == [
+        f"site: size: warning: {size / 1e6:,.0f} MB: GitHub Pages publishes sites of at most 1 GB "
+        "(README, Performance: what a page weighs)"]
+    # A build after a change does not walk the whole site again.
+    project.write("2020/extra.md", article("One more", date="2020-08-20", cities="[Kabul]"))
+    again = build(project.settings)
+    assert again.site_bytes is None and not [w for w in again.warnings if w.field == "size"]
 
 
 def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:

@@ -29,13 +29,14 @@ from typing import IO
 from dateline.archive import load_archive
 from dateline.audit import require_clean
 from dateline.config import Settings
-from dateline.errors import BuildError, Problem, ValidationFailed
+from dateline.errors import BuildError, Problem, Severity, ValidationFailed
 from dateline.guard import archive_problems
 from dateline.incremental import (
     BuildState,
     changed_sources,
     clean_build_reason,
     fingerprint,
+    folder_bytes,
     hard_link_copy,
     rewritten,
     site_identity,
@@ -62,6 +63,20 @@ class BuildResult:
     why: str = ""
     """Why every page was rendered, or that only changes were."""
     search: SearchReport | None = None
+    site_bytes: int | None = None
+    """The built site's size, measured after a clean build (as GitHub's workflow makes)."""
+
+
+PAGES_LIMIT = 1_000_000_000
+"""GitHub Pages: "Published GitHub Pages sites may be no larger than 1 GB"."""
+
+
+def _size_warning(site: Path, size: int, settings: Settings) -> list[Problem]:
+    if size <= PAGES_LIMIT:
+        return []
+    return [Problem(settings.display(site), 0, "size",
+                    f"{size / 1e6:,.0f} MB: GitHub Pages publishes sites of at most 1 GB "
+                    "(README, Performance: what a page weighs)", Severity.WARNING)]
 
 
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
@@ -433,5 +448,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     finally:
         _discard(staging, trash)
         _discard(searching, trash)
+    # After a clean build only: walking the whole site costs 0.14 s at 10,000 articles.
+    size = folder_bytes(site) if changed is None else None
+    if size is not None:
+        warnings = warnings + _size_warning(site, size, settings)
     return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
-                       None if changed is None else len(changed), why, search)
+                       None if changed is None else len(changed), why, search, size)

@@ -105,7 +105,8 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
         f"{sync.removed} removed) in {result.seconds:.1f} s → {settings.display(settings.site_dir)}/"
     )
     if result.rendered is None:
-        out.print(f"Rendered every page: {result.why}.")
+        size = "" if result.site_bytes is None else f" Site: {result.site_bytes / 1e6:,.1f} MB."
+        out.print(f"Rendered every page: {result.why}.{size}")
     elif result.rendered == 0:
         out.print("Nothing under docs/ changed: every page is the last build's.")
     else:
