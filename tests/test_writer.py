@@ -35,6 +35,16 @@ def test_empty_generated_folders_are_removed(tmp_path: Path) -> None:
     assert not (tmp_path / "dates").exists()
 
 
+def test_only_the_folders_left_empty_are_removed(tmp_path: Path) -> None:
+    pages = [Page("dates/2021/08/13/index.md", "day"), Page("dates/2021/08/14/index.md", "day"),
+             Page("dates/2021/09/01/index.md", "day"), Page("dates/2021/index.md", "year")]
+    sync(tmp_path, pages, GENERATED_ROOTS)
+    report = sync(tmp_path, [pages[0], pages[3]], GENERATED_ROOTS)
+    assert report.removed == 2
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in (tmp_path / "dates").rglob("*")) == [
+        "dates/2021", "dates/2021/08", "dates/2021/08/13", "dates/2021/08/13/index.md", "dates/2021/index.md"]
+
+
 def test_two_pages_on_one_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DuplicateOutputError):
         sync(tmp_path, [Page("index.md", "a"), Page("index.md", "b")], GENERATED_ROOTS)

@@ -71,19 +71,32 @@ def sync(docs_dir: Path, pages: Iterable[Page], roots: Iterable[str], kept: Iter
             written += 1
 
     removed = 0
+
+    def prune(folder: str, relative: str) -> int:
+        """Remove the files under ``folder`` that are not wanted, then the folder itself if
+        that left it empty; return how many entries it keeps. One listing per folder: with
+        ``os.walk``, then ``os.listdir`` to see what was left, this took twice as long."""
+        nonlocal removed
+        left = 0
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                path = f"{relative}/{entry.name}"
+                if entry.is_dir(follow_symlinks=False):
+                    left += prune(entry.path, path) > 0
+                elif path in wanted:
+                    left += 1
+                else:
+                    os.unlink(entry.path)
+                    removed += 1
+        if not left:
+            os.rmdir(folder)
+        return left
+
     for root in roots:
         top = os.path.join(base, root)
         if os.path.isfile(top) and root not in wanted:
             os.unlink(top)
             removed += 1
-        if not os.path.isdir(top):
-            continue
-        for folder, _dirs, files in os.walk(top, topdown=False):
-            relative = os.path.relpath(folder, base).replace(os.sep, "/")
-            for name in files:
-                if f"{relative}/{name}" not in wanted:
-                    os.unlink(os.path.join(folder, name))
-                    removed += 1
-            if not os.listdir(folder):
-                os.rmdir(folder)
+        if os.path.isdir(top):
+            prune(top, root)
     return SyncReport(written=written, unchanged=unchanged, removed=removed)
