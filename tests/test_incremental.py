@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from dateline.build import _shares, build
+from dateline.config import load_settings
 from dateline.demo import write_demo
 from dateline.errors import BuildError
 from dateline.incremental import rendering_distributions
@@ -161,6 +162,54 @@ def test_a_changed_configuration_rebuilds_every_page_but_keeps_the_search_index(
     shards = [path for path in bundle if path.parent.name == "fragment"]
     assert shards and all(path.stat().st_ino == bundle[path] for path in shards)
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+RECORDING_HOOK = """
+import os
+seen = []
+def on_page_content(html, page, **kwargs):
+    seen.append(page.file.src_uri)
+    return html
+def on_post_build(config, **kwargs):
+    with open(os.path.join(config["site_dir"], "rendered.txt"), "w") as handle:
+        handle.write("\\n".join(sorted(seen)))
+"""
+
+
+def test_plugins_and_hooks_get_every_page_rendered_in_one_process(
+        demo: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A hook (or plugin) that writes a file about every page, as a feed does: a build of
+    # only the changed pages, or of a share of them, would write it from those alone, and
+    # Dateline's pruning would remove it as a file MkDocs did not make.
+    (demo.root / "hooks.py").write_text(RECORDING_HOOK, encoding="utf-8")
+    edit(demo.root / "mkdocs.yml", "plugins: []\n", "plugins: []\nhooks:\n  - hooks.py\n")
+    monkeypatch.setattr("dateline.build.PARALLEL_PAGES", 1)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    build(demo.settings)
+
+    def every_page() -> list[str]:
+        return sorted(path.relative_to(demo.docs).as_posix() for path in demo.docs.rglob("*.md"))
+
+    assert (demo.site / "rendered.txt").read_text(encoding="utf-8").split("\n") == every_page()
+    edit(next((demo.root / "articles").rglob("*.md")), "\ntitle: \"", "\ntitle: \"Retitled — ")
+    result = build(demo.settings)
+    assert result.rendered is None
+    assert result.why == ("mkdocs.yml names plugins or hooks (hooks: hooks.py), whose files only a build "
+                          "of every page writes")
+    assert (demo.site / "rendered.txt").read_text(encoding="utf-8").split("\n") == every_page()
+
+
+def test_plugins_named_in_mkdocs_yml_are_known(project: Project) -> None:
+    config = project.root / "mkdocs.yml"
+    assert project.settings.plugins == ()
+    for plugins, expected in [
+            ("", ("search",)),  # MkDocs' default
+            ("plugins:\n  - search\n  - rss:\n      length: 20\n", ("search", "rss")),
+            ("plugins:\n  tags: {}\nhooks: [a.py, b.py]\n", ("tags", "hooks: a.py", "hooks: b.py")),
+            ("plugins: []\nINHERIT: base.yml\n", ("INHERIT: base.yml",))]:
+        text = re.sub(r"^plugins: \[\]\n", plugins, config.read_text(encoding="utf-8"), flags=re.MULTILINE)
+        (project.root / "other.yml").write_text(text, encoding="utf-8")
+        assert load_settings(project.root / "other.yml").plugins == expected, plugins
 
 
 def test_an_edited_theme_override_reaches_every_page_through_the_template_cache(demo: Project) -> None:

@@ -160,7 +160,7 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
     With ``changed`` (``docs/`` paths), ``site_dir`` already holds the previous site and
     only those pages are rendered again (see :mod:`dateline.mkdocs_run`), and the files
     MkDocs wrote are returned. Otherwise, when ``pages`` (every page under ``docs/``) are
-    many, each core renders a share of them.
+    many and mkdocs.yml names no plugins or hooks, each core renders a share of them.
     """
     scratch = settings.root / ".dateline"
     workers = _cores()
@@ -171,7 +171,9 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
         atomic_write(listing, json.dumps(changed).encode())
         written.unlink(missing_ok=True)
         runs.append(["--changed", str(listing), "--keep", BUNDLE, "--written", str(written)])
-    elif pages is not None and len(pages) >= PARALLEL_PAGES and workers > 1:
+    elif pages is not None and len(pages) >= PARALLEL_PAGES and workers > 1 and not settings.plugins:
+        # Not with plugins or hooks: each process would run them over its share of the
+        # pages, and write their files (a feed of every page, say) from that share alone.
         for number, share in enumerate(_shares(pages, workers)):
             listing = scratch / f"pages-{number}.json"
             atomic_write(listing, json.dumps(share).encode())
@@ -380,6 +382,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             searched = None
             copying = None
             reason = clean_build_reason(state, shared, site)
+            if reason is None and settings.plugins:
+                reason = (f"mkdocs.yml names plugins or hooks ({', '.join(settings.plugins)}), "
+                          "whose files only a build of every page writes")
             if reason is None:
                 # A build after a change, most likely. The new site starts as a copy of the
                 # live one (its search bundle aside, which search copies for itself), made

@@ -73,9 +73,14 @@ class Settings:
     markdown_extensions: tuple[str | dict[str, Any], ...] = ()
     search_period_articles: int | None = None
     """Most articles in one period of the search index; ``None``: Dateline's default."""
+    """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
     theme_dir: Path | None = None
     """The theme's ``custom_dir`` (overrides), when mkdocs.yml names one."""
-    """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
+    plugins: tuple[str, ...] = ()
+    """The plugins and hooks mkdocs.yml names (MkDocs' ``search`` when it names no plugins
+    at all), and an ``INHERIT``-ed file, whose plugins are not read here. What they write
+    is unknown to Dateline, so with any of them every build renders every page, in one
+    process (see :func:`dateline.build.run_mkdocs`)."""
 
     def extensions(self) -> tuple[list[str], dict[str, Any]]:
         """The Markdown extensions as names and per-name settings (Python-Markdown's form)."""
@@ -161,4 +166,21 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         search_period_articles=(positive_int("search_period_articles", 1)
                                 if "search_period_articles" in ours else None),
         theme_dir=root / str(custom_dir) if custom_dir else None,
+        plugins=_plugins(raw),
     )
+
+
+def _plugins(raw: dict[str, Any]) -> tuple[str, ...]:
+    """What :attr:`Settings.plugins` says, from mkdocs.yml as read."""
+    listed = raw.get("plugins", ["search"])  # MkDocs turns its search on unless told otherwise
+    if isinstance(listed, dict):
+        names = [str(name) for name in listed]
+    elif isinstance(listed, list):
+        names = [str(next(iter(entry), "")) if isinstance(entry, dict) else str(entry) for entry in listed]
+    else:
+        names = [] if listed is None else [str(listed)]
+    hooks = raw.get("hooks") or []
+    names += [f"hooks: {hook}" for hook in (hooks if isinstance(hooks, list) else [hooks])]
+    if raw.get("INHERIT"):
+        names.append(f"INHERIT: {raw['INHERIT']}")
+    return tuple(names)
