@@ -58,6 +58,12 @@ class _DropDirtyWarning(logging.Filter):
         return not record.getMessage().startswith(_DIRTY_WARNING)
 
 
+_written: set[str] = set()
+"""Every file MkDocs wrote in this process (its normalised path): what it writes goes
+through the three functions below. Plugins and hooks might write others, but with any of
+them ``dateline build`` never asks for a build of the changed pages alone."""
+
+
 def _never_write_through_links() -> None:
     from mkdocs import utils
     from mkdocs.commands import build
@@ -70,15 +76,19 @@ def _never_write_through_links() -> None:
         if output_path.endswith(".html"):
             content = squeeze(content.decode("utf-8")).encode("utf-8")
         write_file(content, output_path)
+        _written.add(os.path.normpath(output_path))
 
     utils.write_file = fresh_write_file
 
     copy_file = File.copy_file
 
     def fresh_copy_file(self: File, dirty: bool = False) -> None:
-        if not dirty or self.is_modified():
+        copies = not dirty or self.is_modified()
+        if copies:
             _unlink(self.abs_dest_path)
         copy_file(self, dirty)
+        if copies:
+            _written.add(os.path.normpath(self.abs_dest_path))
 
     File.copy_file = fresh_copy_file  # type: ignore[method-assign]
 
@@ -89,6 +99,8 @@ def _never_write_through_links() -> None:
         _unlink(output)
         _unlink(f"{output}.gz")  # the sitemap's compressed copy is written with open()
         build_theme_template(template_name, env, files, config, nav)
+        if os.path.exists(f"{output}.gz"):
+            _written.add(os.path.normpath(f"{output}.gz"))
 
     build._build_theme_template = fresh_theme_template
 
@@ -116,7 +128,9 @@ def _build_only(changed: set[str], keep: str, written: Path | None) -> None:
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
     before: dict[str, int] = {}
     """The site's files (``keep`` aside) and their inodes, listed once as the build starts:
-    asking the disk whether each of 12,000 outputs exists, twice, cost more."""
+    asking the disk whether each of 12,000 outputs exists, twice, cost more. What the
+    build wrote is known from :data:`_written`, so the site is not listed again after it
+    (0.1 s at 10,000 articles, 0.4 s at 50,000)."""
 
     def is_modified(self: File) -> bool:
         if self._content is not None:
@@ -144,14 +158,11 @@ def _build_only(changed: set[str], keep: str, written: Path | None) -> None:
         for template in config.theme.static_templates:
             output = os.path.join(site, template)
             expected |= {output, f"{output}.gz"}
-        after = _listing(site, keep)
-        stale = {path for path in after if path not in expected}
+        stale = {path for path in before if path not in expected}
         _remove_with_empty_folders(stale, site)
         if written is not None:
-            # Every file this build wrote (MkDocs writes each anew, see above), whatever
-            # wrote it: what the site audit checks.
-            fresh = sorted(os.path.relpath(path, site) for path, inode in after.items()
-                           if before.get(path) != inode and path not in stale)
+            # What the site audit checks.
+            fresh = sorted(os.path.relpath(path, site) for path in _written if path not in stale)
             written.write_text(json.dumps(fresh), encoding="utf-8")
 
     build.build = build_then_prune
