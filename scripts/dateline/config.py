@@ -71,9 +71,9 @@ class Settings:
     render_timeout: float = 10.0
     """Seconds one article body may take to render before the build refuses it."""
     markdown_extensions: tuple[str | dict[str, Any], ...] = ()
+    """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
     search_period_articles: int | None = None
     """Most articles in one period of the search index; ``None``: Dateline's default."""
-    """``markdown_extensions`` as written in mkdocs.yml, to render bodies as the builder will."""
     theme_dir: Path | None = None
     """The theme's ``custom_dir`` (overrides), when mkdocs.yml names one."""
     plugins: tuple[str, ...] = ()
