@@ -331,7 +331,7 @@ def test_a_site_over_github_pages_limit_is_a_warning(project: Project, monkeypat
     assert result.site_bytes == size > 100_000
     assert [str(w) for w in result.warnings if w.field == "size"] == [
         f"site: size: warning: {size / 1e6:,.0f} MB: GitHub Pages publishes sites of at most 1 GB "
-        "(README, Performance: what a page weighs)"]
+        "(README, Performance: page weight)"]
     # A build after a change does not walk the whole site again.
     project.write("2020/extra.md", article("One more", date="2020-08-20", cities="[Kabul]"))
     again = build(project.settings)

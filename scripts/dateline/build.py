@@ -76,7 +76,7 @@ def _size_warning(site: Path, size: int, settings: Settings) -> list[Problem]:
         return []
     return [Problem(settings.display(site), 0, "size",
                     f"{size / 1e6:,.0f} MB: GitHub Pages publishes sites of at most 1 GB "
-                    "(README, Performance: what a page weighs)", Severity.WARNING)]
+                    "(README, Performance: page weight)", Severity.WARNING)]
 
 
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
