@@ -126,8 +126,8 @@ def _build_only(changed: set[str], keep: str, written: Path | None) -> None:
     from mkdocs.structure.files import File
 
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
-    before: dict[str, int] = {}
-    """The site's files (``keep`` aside) and their inodes, listed once as the build starts:
+    before: set[str] = set()
+    """The site's files (``keep`` aside), listed once as the build starts:
     asking the disk whether each of 12,000 outputs exists, twice, cost more. What the
     build wrote is known from :data:`_written`, so the site is not listed again after it
     (0.1 s at 10,000 articles, 0.4 s at 50,000)."""
@@ -189,9 +189,9 @@ def _render_part(part: set[str], static: bool) -> None:
     build._build_theme_template = theme_template_if_static
 
 
-def _listing(site: str, keep: str) -> dict[str, int]:
-    """Every file under ``site``, but not in its folder ``keep``, with its inode."""
-    found: dict[str, int] = {}
+def _listing(site: str, keep: str) -> set[str]:
+    """Every file under ``site``, but not in its folder ``keep``."""
+    found: set[str] = set()
     pending = [site]
     while pending:
         with os.scandir(pending.pop()) as entries:
@@ -200,7 +200,7 @@ def _listing(site: str, keep: str) -> dict[str, int]:
                     if not (entry.name == keep and os.path.dirname(entry.path) == site):
                         pending.append(entry.path)
                 else:
-                    found[entry.path] = entry.inode()
+                    found.add(entry.path)
     return found
 
 
