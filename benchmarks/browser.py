@@ -85,6 +85,21 @@ def chromium() -> Iterator[Any]:
             browser.close()
 
 
+def count_received(context: Any) -> dict[str, int]:
+    """Bytes received per URL (bodies and headers, as sent: gzipped where the server
+    gzips) by every request of ``context`` from now on, workers' included; the dict fills
+    as requests finish."""
+    sizes: dict[str, int] = {}
+
+    def finished(request: Any) -> None:
+        size = request.sizes()
+        received = size["responseBodySize"] + size["responseHeadersSize"]
+        sizes[request.url] = sizes.get(request.url, 0) + received
+
+    context.on("requestfinished", finished)
+    return sizes
+
+
 def cold_visit(browser: Any, url: str, done: str, timeout_ms: int = 300_000) -> tuple[int, float]:
     """Open ``url`` in a fresh context (an empty cache) and wait until the JavaScript
     expression ``done`` is true and the network is idle. Returns the bytes received
@@ -92,13 +107,7 @@ def cold_visit(browser: Any, url: str, done: str, timeout_ms: int = 300_000) -> 
     ``done``."""
     context = browser.new_context()
     page = context.new_page()
-    received: list[int] = []
-
-    def finished(request: Any) -> None:
-        size = request.sizes()
-        received.append(size["responseBodySize"] + size["responseHeadersSize"])
-
-    context.on("requestfinished", finished)
+    received = count_received(context)
     started = time.perf_counter()
     try:
         page.goto(url)
@@ -107,4 +116,4 @@ def cold_visit(browser: Any, url: str, done: str, timeout_ms: int = 300_000) -> 
         page.wait_for_load_state("networkidle")
     finally:
         context.close()
-    return sum(received), seconds
+    return sum(received.values()), seconds

@@ -38,7 +38,7 @@ from typing import Any
 
 from build import PeakMemory  # noqa: E402  (benchmarks/build.py)
 
-from browser import CHROMIUM, CHROMIUM_ARGS, serve  # noqa: E402  (benchmarks/browser.py)
+from browser import CHROMIUM, CHROMIUM_ARGS, count_received, serve  # noqa: E402  (benchmarks/browser.py)
 from dateline.archive import group  # noqa: E402
 from dateline.demo import demo_archive  # noqa: E402
 from dateline.search import BUNDLE, SEARCH_WORKERS, index_site  # noqa: E402
@@ -118,14 +118,7 @@ def first_query(browser: Any, url: str) -> dict[str, Any]:
     """
     context = browser.new_context()
     page = context.new_page()
-    sizes: dict[str, int] = {}
-
-    def finished(request: Any) -> None:
-        size = request.sizes()
-        received = size["responseBodySize"] + size["responseHeadersSize"]
-        sizes[request.url] = sizes.get(request.url, 0) + received
-
-    context.on("requestfinished", finished)
+    sizes = count_received(context)
     page.goto(url)
     # The first results on screen may come from the first shard alone (the page searches
     # the others next), so "complete" is when the page says how many articles were found.
