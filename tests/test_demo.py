@@ -35,3 +35,13 @@ def test_reading_on_every_core_gives_the_same_archive_and_problems(
     monkeypatch.setattr(archive_module, "PARALLEL_FROM", 10)
     parallel = load_archive(project.settings)
     assert parallel == serial and len(parallel[0].articles) == 60 and len(parallel[1]) >= 2
+
+
+def test_demo_text_is_as_long_in_bytes_as_real_text_of_as_many_words() -> None:
+    # The sample article has 5.31 letters a word (6.5 bytes with spaces and punctuation):
+    # page weight and site size measured on demo articles must hold for real ones.
+    bodies = [item.text.split("\n---\n", 1)[1] for item in generate(300)]
+    words = [word.strip(".,") for body in bodies for word in body.split()]
+    assert 650 <= len(words) / len(bodies) <= 750
+    assert 5.0 <= sum(map(len, words)) / len(words) <= 5.6
+    assert 6.0 <= sum(len(body.encode()) for body in bodies) / len(words) <= 7.0
