@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from dateline.cities import display_names, load_gazetteer, places_of, resolve_cities
+from dateline.cities import display_names, places_of, resolve_places
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.load import article_files, read_article
@@ -113,10 +113,8 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
             digest = cache.read_digest(file)
             if digest is not None:
                 read_digests[article.path] = digest
-    gazetteer, place_problems = load_gazetteer(settings)
+    articles, place_problems = resolve_places(articles, settings)
     problems.extend(place_problems)
-    articles, city_problems = resolve_cities(articles, gazetteer)
-    problems.extend(city_problems)
     published = [a for a in articles if not a.draft]
     problems.extend(url_collisions(published))
     if not files and not problems:

@@ -9,11 +9,16 @@ ambiguous one a warning naming the place chosen.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import hashlib
+import pickle
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from dateline import gazetteer_index
 from dateline.config import Settings
@@ -22,7 +27,12 @@ from dateline.gazetteer import Gazetteer, Place, Resolution, unique_slugs
 from dateline.model import Article, CityRef
 from dateline.placecheck import check_city
 from dateline.places_file import PLACES_FILE, read_places
+from dateline.readcache import package_digest
 from dateline.text import slugify
+from dateline.writer import atomic_write
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 AMBIGUITY_SHARE = 0.05
 """Namesakes smaller than this share of the chosen place are not worth a warning
@@ -48,36 +58,70 @@ def load_gazetteer(settings: Settings) -> tuple[Gazetteer, list[Problem]]:
     return base.with_overlay(overlay), problems
 
 
+@dataclass
+class Answers:
+    """What a :class:`CityResolver` asked its gazetteer, and the answers; for one gazetteer
+    (GeoNames and ``places.yml``) they hold for every build, so they are kept between
+    builds (:func:`resolve_places`)."""
+
+    resolved: dict[tuple[str, tuple[str, ...]], tuple[Resolution, list[Problem]]] = field(
+        default_factory=dict)
+    """By name and preferred countries: the resolution and its problems (no path or line)."""
+    slugs: dict[str, str] = field(default_factory=dict)
+    """Page slug by place id."""
+    contexts: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
+    """Countries of an article's list of names (:meth:`CityResolver.context`)."""
+
+    def size(self) -> tuple[int, int, int]:
+        return len(self.resolved), len(self.slugs), len(self.contexts)
+
+
 class CityResolver:
     """Resolves names once each, and gives every place a page slug that never moves.
 
     The slug is decided among all the gazetteer's namesakes, not just the archive's, so
     adding an article about Paris, Texas never renames the page of Paris, France.
+
+    ``gazetteer`` may be a function making it: it is then called only when a question
+    is not among the ``known`` answers. :attr:`used` collects the answers given, known or
+    new, and :attr:`asked` says whether the gazetteer was needed.
     """
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self.gazetteer = gazetteer
-        self._resolved: dict[tuple[str, tuple[str, ...]], tuple[Resolution, list[Problem]]] = {}
-        self._slugs: dict[str, str] = {}
+    def __init__(self, gazetteer: Gazetteer | Callable[[], Gazetteer], known: Answers | None = None) -> None:
+        self._gazetteer = gazetteer
+        self._known = known or Answers()
+        self.used = Answers()
+        self.asked = False
         self._warned: set[str] = set()
         self._plain: dict[str, Resolution] = {}
         """Names resolved without context, for :meth:`context`."""
-        self._contexts: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    @property
+    def gazetteer(self) -> Gazetteer:
+        self.asked = True
+        if not isinstance(self._gazetteer, Gazetteer):
+            self._gazetteer = self._gazetteer()
+        return self._gazetteer
 
     def slug(self, place: Place) -> str:
-        if place.id not in self._slugs:
+        known = _either(self.used.slugs, self._known.slugs, place.id)
+        if known is None:
             namesakes = {p.id: p for p in self.gazetteer.candidates(place.name)}
             namesakes[place.id] = place
-            self._slugs[place.id] = unique_slugs(list(namesakes.values()))[place.id]
-        return self._slugs[place.id]
+            known = unique_slugs(list(namesakes.values()))[place.id]
+        self.used.slugs[place.id] = known
+        return known
 
     def resolve(self, city: CityRef, path: str,
                 prefer: tuple[str, ...] = ()) -> tuple[CityRef | None, list[Problem]]:
         """``prefer``: country codes of the article's other places, to decide between namesakes."""
-        if (city.name, prefer) not in self._resolved:
-            self._resolved[city.name, prefer] = check_city(
-                self.gazetteer, city.name, "", 0, prefer_countries=prefer, min_share=AMBIGUITY_SHARE)
-        result, problems = self._resolved[city.name, prefer]
+        question = (city.name, prefer)
+        answer = _either(self.used.resolved, self._known.resolved, question)
+        if answer is None:
+            answer = check_city(self.gazetteer, city.name, "", 0, prefer_countries=prefer,
+                                min_share=AMBIGUITY_SHARE)
+        self.used.resolved[question] = answer
+        result, problems = answer
         found = [dataclasses.replace(p, path=path, line=city.line) for p in problems
                  if p.is_error or city.name not in self._warned]
         if problems and not problems[0].is_error:
@@ -91,9 +135,10 @@ class CityResolver:
         """Countries of the names that mean one place only, most named first; once per list
         of names (many articles name the same few places together)."""
         names = tuple(names)
-        known = self._contexts.get(names)
+        known = _either(self.used.contexts, self._known.contexts, names)
         if known is None:
-            known = self._contexts[names] = self._context(names)
+            known = self._context(names)
+        self.used.contexts[names] = known
         return known
 
     def _context(self, names: tuple[str, ...]) -> tuple[str, ...]:
@@ -107,9 +152,10 @@ class CityResolver:
         return tuple(code for code, _ in countries.most_common())
 
 
-def resolve_cities(articles: Iterable[Article], gazetteer: Gazetteer) -> tuple[list[Article], list[Problem]]:
+def resolve_cities(articles: Iterable[Article],
+                   gazetteer: Gazetteer | CityResolver) -> tuple[list[Article], list[Problem]]:
     """Every article with its cities resolved; articles naming an unknown place are left out."""
-    resolver = CityResolver(gazetteer)
+    resolver = gazetteer if isinstance(gazetteer, CityResolver) else CityResolver(gazetteer)
     resolved: list[Article] = []
     problems: list[Problem] = []
     for article in articles:
@@ -125,6 +171,76 @@ def resolve_cities(articles: Iterable[Article], gazetteer: Gazetteer) -> tuple[l
             resolved.append(dataclasses.replace(article, cities=tuple(cities.values()),
                                                 dateline=as_written[article.dateline.key]))
     return resolved, problems
+
+
+ANSWERS_FILE = "place-answers.pickle"
+
+
+def resolve_places(articles: Iterable[Article], settings: Settings) -> tuple[list[Article], list[Problem]]:
+    """:func:`load_gazetteer`'s problems, and :func:`resolve_cities` against it, without
+    loading GeoNames when every question was answered before.
+
+    Loading GeoNames' 34,000 places is 0.15–0.2 s of every build and every check, while
+    an archive names the same few hundred places over and over. The answers given (a
+    name's place or problem, a place's slug, the countries of a list of names) depend
+    only on Dateline's code, GeoNames' version and ``places.yml``, so they are kept in
+    ``.dateline/place-answers.pickle``, salted with all three; a name not asked before
+    loads the gazetteer as always. Only the answers this build used are kept.
+    """
+    display = settings.display(settings.root / PLACES_FILE)
+    salt = _answers_salt(settings, display)
+    file = settings.root / ".dateline" / ANSWERS_FILE
+    stored = _load_answers(file, salt)
+    place_problems: list[Problem] = [] if stored is None else stored[0]
+
+    def gazetteer() -> Gazetteer:
+        loaded, problems = load_gazetteer(settings)
+        if stored is None:
+            place_problems.extend(problems)
+        return loaded
+
+    resolver = CityResolver(gazetteer, None if stored is None else stored[1])
+    if stored is None:
+        resolver.gazetteer  # noqa: B018 (loading it now gives places.yml's problems)
+    resolved, problems = resolve_cities(articles, resolver)
+    if salt is not None and (stored is None or resolver.asked or resolver.used.size() != stored[1].size()):
+        with contextlib.suppress(OSError):  # a read-only project only resolves anew each time
+            data = {"salt": salt, "problems": place_problems, "answers": resolver.used}
+            atomic_write(file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    return resolved, place_problems + problems
+
+
+def _either(first: dict[K, V], second: dict[K, V], key: K) -> V | None:
+    """``key``'s value in ``first``, else in ``second``, else None."""
+    if key in first:
+        return first[key]
+    return second.get(key)
+
+
+def _answers_salt(settings: Settings, display: str) -> str | None:
+    """Everything the answers depend on, or None when ``places.yml`` cannot be read (its
+    problem is then reported by loading the gazetteer, every time)."""
+    try:
+        places = hashlib.sha256((settings.root / PLACES_FILE).read_bytes()).hexdigest()
+    except FileNotFoundError:
+        places = "none"
+    except OSError:
+        return None
+    gazetteer = gazetteer_index.cache_file(Path()).name  # names GeoNames' and Python's versions
+    return "\0".join([package_digest(), gazetteer, places, display])
+
+
+def _load_answers(file: Path, salt: str | None) -> tuple[list[Problem], Answers] | None:
+    if salt is None:
+        return None
+    try:
+        with open(file, "rb") as handle:
+            stored = pickle.load(handle)  # noqa: S301 (written by Dateline, in the project)
+        if stored["salt"] == salt and isinstance(stored["answers"], Answers):
+            return list(stored["problems"]), stored["answers"]
+    except Exception:  # noqa: BLE001, S110 (a missing or damaged file only costs the gazetteer's load)
+        pass
+    return None
 
 
 def display_names(articles: Iterable[Article]) -> dict[str, str]:
