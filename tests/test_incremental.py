@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from dateline.build import _shares, build
 from dateline.config import load_settings
 from dateline.demo import write_demo
-from dateline.errors import BuildError
+from dateline.errors import BuildError, ValidationFailed
 from dateline.incremental import rendering_distributions
 from tests.projects import Project, article
 
@@ -235,6 +235,30 @@ def test_an_article_broken_after_a_good_build_is_reported(demo: Project) -> None
     result = demo.run("build")
     assert result.returncode == 1
     assert f"{first.relative_to(demo.root).as_posix()}:4: date:" in result.stderr + result.stdout
+
+
+def processes_working_in(folder: Path) -> list[str]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and os.readlink(entry / "cwd") == str(folder):
+                found.append((entry / "cmdline").read_text().replace("\0", " "))
+        except OSError:
+            continue
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/cwd").exists(), reason="lists processes through Linux's /proc")
+def test_the_mkdocs_process_started_early_never_outlives_its_build(demo: Project) -> None:
+    first = sorted((demo.root / "articles").rglob("*.md"))[0]
+    good = first.read_text(encoding="utf-8")
+    edit(first, "\ndate: ", "\ndate: 13/08/2021\nold_date: ")
+    with pytest.raises(ValidationFailed):
+        build(demo.settings)  # MkDocs was started while the articles were checked
+    assert processes_working_in(demo.root) == []
+    first.write_text(good, encoding="utf-8")
+    assert build(demo.settings).rendered == 0  # nothing for MkDocs to do
+    assert processes_working_in(demo.root) == []
 
 
 @pytest.mark.parametrize(("cores", "part_pages"), [(3, 8_000), (2, 10)], ids=["one share a core", "rounds"])
