@@ -188,6 +188,16 @@ def test_unknown_city_is_an_error_with_suggestions_from_the_gazetteer(project: P
         "(A place it lacks can be added to places.yml.)"]
 
 
+def test_every_file_naming_an_unknown_city_gets_its_error(project: Project) -> None:
+    for name in ("one", "two", "three"):
+        project.write(f"{name}.md", article(title=name, cities="[Kabul, Kandahr]"))
+    project.write("fine.md", article(title="Fine", cities="[Kabul, Kandahar]"))
+    archive, problems = load_archive(project.settings)
+    assert [a.title for a in archive.articles] == ["Fine"]
+    assert [(p.path, p.line) for p in problems] == [
+        ("articles/one.md", 4), ("articles/three.md", 4), ("articles/two.md", 4)]
+
+
 def test_country_is_not_a_city(project: Project) -> None:
     assert problems_of(project, article(cities="[Qatar]")) == [
         'articles/story.md:4: cities: "Qatar" is a country (Qatar), not a city; name the city the article is about']
