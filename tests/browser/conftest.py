@@ -74,6 +74,14 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+def settle(page: Any) -> None:
+    """Wait until a search has finished drawing: a count or "no results", nothing pending."""
+    page.wait_for_function(
+        "() => { const status = document.querySelector('.dateline-search__status');"
+        " return status && /found|No articles/.test(status.textContent)"
+        " && !document.querySelector('.dateline-result-pending'); }")
+
+
 @contextlib.contextmanager
 def serve(folder: Path, prefix: str = "") -> Iterator[str]:
     """Serve ``folder`` at ``http://127.0.0.1:<port>/<prefix>``; yield that base URL."""

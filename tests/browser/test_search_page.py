@@ -7,17 +7,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.browser.conftest import settle
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 RESULT_TITLES = ".dateline-result__title a"
-
-
-def settle(page: Any) -> None:
-    """Wait until a search has finished drawing: a count or "no results", nothing pending."""
-    page.wait_for_function(
-        "() => { const status = document.querySelector('.dateline-search__status');"
-        " return status && /found|No articles/.test(status.textContent)"
-        " && !document.querySelector('.dateline-result-pending'); }")
 
 
 def titles(page: Any) -> list[str]:
