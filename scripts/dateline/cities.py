@@ -13,7 +13,6 @@ import contextlib
 import dataclasses
 import functools
 import hashlib
-import pickle
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -27,9 +26,8 @@ from dateline.gazetteer import Gazetteer, Place, Resolution, unique_slugs
 from dateline.model import Article, CityRef
 from dateline.placecheck import check_city
 from dateline.places_file import PLACES_FILE, read_places
-from dateline.readcache import package_digest
+from dateline.readcache import dump_pickle, load_pickle, package_digest
 from dateline.text import slugify
-from dateline.writer import atomic_write
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -215,22 +213,16 @@ def resolve_places(articles: Iterable[Article], settings: Settings) -> tuple[lis
     salt = _answers_salt(settings, display)
     file = settings.root / ".dateline" / ANSWERS_FILE
     stored = _load_answers(file, salt)
-    place_problems: list[Problem] = [] if stored is None else stored[0]
-
-    def gazetteer() -> Gazetteer:
-        loaded, problems = load_gazetteer(settings)
-        if stored is None:
-            place_problems.extend(problems)
-        return loaded
-
-    resolver = CityResolver(gazetteer, None if stored is None else stored[1])
     if stored is None:
-        resolver.gazetteer  # noqa: B018 (loading it now gives places.yml's problems)
+        gazetteer, place_problems = load_gazetteer(settings)
+        resolver = CityResolver(gazetteer)
+    else:
+        place_problems, known = stored
+        resolver = CityResolver(lambda: load_gazetteer(settings)[0], known)
     resolved, problems = resolve_cities(articles, resolver)
     if salt is not None and (stored is None or resolver.asked or resolver.used.size() != stored[1].size()):
         with contextlib.suppress(OSError):  # a read-only project only resolves anew each time
-            data = {"salt": salt, "problems": place_problems, "answers": resolver.used}
-            atomic_write(file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            dump_pickle(file, {"salt": salt, "problems": place_problems, "answers": resolver.used})
     return resolved, place_problems + problems
 
 
@@ -255,15 +247,9 @@ def _answers_salt(settings: Settings, display: str) -> str | None:
 
 
 def _load_answers(file: Path, salt: str | None) -> tuple[list[Problem], Answers] | None:
-    if salt is None:
-        return None
-    try:
-        with open(file, "rb") as handle:
-            stored = pickle.load(handle)  # noqa: S301 (written by Dateline, in the project)
-        if stored["salt"] == salt and isinstance(stored["answers"], Answers):
-            return list(stored["problems"]), stored["answers"]
-    except Exception:  # noqa: BLE001, S110 (a missing or damaged file only costs the gazetteer's load)
-        pass
+    stored = None if salt is None else load_pickle(file)
+    if isinstance(stored, dict) and stored.get("salt") == salt and isinstance(stored.get("answers"), Answers):
+        return list(stored["problems"]), stored["answers"]
     return None
 
 

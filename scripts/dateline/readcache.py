@@ -81,10 +81,10 @@ class ReadCache:
         """Entries not in the whole cache's file (read since it was written)."""
         self._used: set[str] = set()
         self._changed = False
-        stored = _load(self._file)
+        stored = load_pickle(self._file)
         if isinstance(stored, dict) and stored.get("salt") == self._salt:
             self._entries, self._token = stored["entries"], str(stored.get("token", ""))
-            recent = _load(self._recent_file)
+            recent = load_pickle(self._recent_file)
             if isinstance(recent, dict) and recent.get("token") == self._token and self._token:
                 self._recent = recent["entries"]
                 self._entries.update(self._recent)
@@ -126,16 +126,17 @@ class ReadCache:
         with contextlib.suppress(OSError):
             if self._token and len(self._recent) + gone <= REWRITE_SHARE * max(len(self._used), 1):
                 if self._changed:
-                    _dump(self._recent_file, {"token": self._token, "entries": self._recent})
+                    dump_pickle(self._recent_file, {"token": self._token, "entries": self._recent})
                 return
             kept = {name: entry for name, entry in self._entries.items() if name in self._used}
             # The recent file names the old token, so it no longer counts even if it stays.
-            _dump(self._file, {"salt": self._salt, "token": secrets.token_hex(16), "entries": kept})
+            dump_pickle(self._file, {"salt": self._salt, "token": secrets.token_hex(16), "entries": kept})
             self._recent_file.unlink(missing_ok=True)
 
 
-def _load(file: Path) -> Any:
-    """The pickled cache, loaded with the cyclic garbage collector paused, and its objects
+def load_pickle(file: Path) -> Any:
+    """A file Dateline pickled (the read cache, the gazetteer's answers); None when it is
+    missing or damaged. Loaded with the cyclic garbage collector paused, and its objects
     then frozen out of the collector's sight (:func:`gc.freeze`).
 
     Unpickling makes millions of objects (the articles, their texts and places); the
@@ -156,5 +157,5 @@ def _load(file: Path) -> Any:
             gc.enable()
 
 
-def _dump(file: Path, value: object) -> None:
+def dump_pickle(file: Path, value: object) -> None:
     atomic_write(file, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
