@@ -402,6 +402,31 @@ def test_pages_carry_the_theme_light(site: Project) -> None:
         assert len(html.encode()) - len(article_tag.group(0).encode()) < 8_500, page
         assert "<path" not in html and "__md_get(\"__palette\")" not in html, page
         assert '"search.result' not in html, page
+        # Material's script for links to content tabs, in pages without tabs.
+        assert "__tabbed_" not in html, page
+
+
+def test_an_article_headline_has_a_short_id_for_its_permalink_and_skip_link(site: Project) -> None:
+    page = soup(site, FALL)
+    headline = page.select_one("article h1")
+    assert headline["id"] == "headline"
+    assert headline.select_one("a.headerlink")["href"] == "#headline"
+    assert page.select_one("a.md-skip")["href"] == "#headline"
+
+
+@pytest.mark.slow
+def test_pages_with_content_tabs_keep_the_script_that_opens_a_linked_tab(project: Project) -> None:
+    write_fixture_articles(project)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text()
+                      .replace("markdown_extensions:\n",
+                               "markdown_extensions:\n  - pymdownx.tabbed:\n      alternate_style: true\n")
+                      .replace("trusted_pages: [search.md]", "trusted_pages: [search.md, tabs.md]")
+                      .replace("  - Dates: dates/index.md\n", "  - Dates: dates/index.md\n  - Tabs: tabs.md\n"))
+    (project.docs / "tabs.md").write_text('# Tabs\n\n=== "One"\n\n    First.\n\n=== "Two"\n\n    Second.\n')
+    build(project.settings)
+    assert 'target.name.startsWith("__tabbed_")' in (project.site / "tabs/index.html").read_text()
+    assert "__tabbed_" not in (project.site / FALL).read_text()
 
 
 def test_build_tells_each_step_as_it_starts(project: Project) -> None:

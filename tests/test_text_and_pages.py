@@ -50,6 +50,15 @@ def test_front_matter_title_is_html_escaped_yaml() -> None:
     assert parsed["title"] == "Kandahar: &quot;falls&quot; &lt;/title&gt;&lt;script&gt;x&lt;/script&gt;"
 
 
+def test_a_long_description_is_cut_to_what_search_engines_show() -> None:
+    summary = "The provincial capital fell after weeks of fighting; " * 6  # 318 characters
+    meta = yaml.safe_load(front_matter("T", summary).split("---")[1])
+    assert len(meta["description"]) <= 160 and meta["description"].endswith("fighting…")
+    assert summary.startswith(meta["description"][:-1])
+    short = yaml.safe_load(front_matter("T", "Kandahar falls.").split("---")[1])
+    assert short["description"] == "Kandahar falls."
+
+
 def test_links_are_relative_so_the_site_works_under_a_subpath() -> None:
     assert link("Kabul", "cities/kabul.md", "articles/2021/08/13/x.md") == "[Kabul](../../../../cities/kabul.md)"
     assert link("Kabul", "cities/kabul.md", "index.md") == "[Kabul](cities/kabul.md)"

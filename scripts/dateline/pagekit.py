@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from dateline.model import Article, CityRef
 from dateline.text import escape_markdown_inline as md
-from dateline.text import format_date
+from dateline.text import format_date, truncate
 
 GENERATED_ROOTS = ("index.md", "articles", "cities", "countries", "dates")
 """What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
@@ -121,10 +121,17 @@ def neighbour_links(here: str, earlier: tuple[str, str] | None, later: tuple[str
     return "---\n\n" + joiner.join(neighbours) + "\n{: .dateline-neighbours }\n"
 
 
+DESCRIPTION_LIMIT = 160
+"""Most characters of a page's description (its ``<meta name="description">``): about
+what search engines show. An article's summary (up to 300) is cut shorter there; lists
+of articles show it whole."""
+
+
 def front_matter(title: str, description: str = "") -> str:
     # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
     lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
     if description:
+        description = truncate(description, DESCRIPTION_LIMIT)
         lines.append(f"description: {json.dumps(html.escape(description), ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"

@@ -36,6 +36,9 @@ __all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link",
            "render_article", "render_reusing"]
 
 
+HEADLINE_ID = "headline"
+"""The id of an article page's headline (its ``h1``)."""
+
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^( {0,3})(#{1,5})(?=\s|$)")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
@@ -68,7 +71,9 @@ def render_article(article: Article, before: Article | None, after: Article | No
     date_link = link(format_date(article.date), day_path(article.date), here)
     parts = [
         front_matter(article.title, article.summary),
-        f"# {md(article.title)}\n\n",
+        # A short id: the title's slug would be written three times (the heading, its
+        # permalink and Material's "skip to content" link), 0.25 KB a page.
+        f"# {md(article.title)} {{#{HEADLINE_ID}}}\n\n",
         f"**{md(names[article.dateline.key].upper())}** — {date_link}\n{{: .dateline }}\n\n",
     ]
     meta = []
