@@ -406,6 +406,16 @@ def test_pages_carry_the_theme_light(site: Project) -> None:
         assert "__tabbed_" not in html, page
 
 
+def test_only_pages_with_headings_have_a_table_of_contents(site: Project) -> None:
+    # Neither the article nor the day's page has headings below the title; the month's
+    # page has one per day.
+    for page in (FALL, "dates/2021/08/13/index.html"):
+        assert soup(site, page).select_one("nav.md-nav--secondary") is None, page
+    toc = soup(site, "dates/2021/08/index.html").select_one("nav.md-nav--secondary")
+    assert toc is not None and toc["aria-label"] == "Table of contents"
+    assert "13 August 2021" in toc.select_one("ul.md-nav__list").get_text()
+
+
 def test_an_article_headline_has_a_short_id_for_its_permalink_and_skip_link(site: Project) -> None:
     page = soup(site, FALL)
     headline = page.select_one("article h1")
