@@ -95,6 +95,46 @@ def test_only_changed_pages_are_rendered_and_docs_stay_exact(project: Project,
     assert_docs_as_rendered(project)
 
 
+def made_city_pages(project: Project, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The city pages (not their months) one ``generate`` makes."""
+    made: list[str] = []
+    original = pages_places.render_city
+
+    def spy(*args: Any) -> list[Page]:
+        pages = original(*args)
+        made.extend(page.path for page in pages if page.path.count("/") == 1)
+        return pages
+
+    monkeypatch.setattr(pages_module, "render_city", spy)
+    generate(project.settings)
+    return made
+
+
+def test_a_city_page_is_made_again_only_when_what_it_shows_changed(project: Project,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    places = project.root / "places.yml"
+    places.write_text("places:\n  - name: Bagram\n    country: AF\n    aliases: [Bagram Airfield]\n",
+                      encoding="utf-8")
+    kabul = project.write("kabul.md", article("In Kabul", date="2021-08-13", cities="[Kabul]"))
+    project.write("both.md", article("In both", date="2021-08-14", cities="[Kabul, Herat]"))
+    project.write("bagram.md", article("In Bagram", date="2021-08-15", cities="[Bagram]"))
+    assert sorted(made_city_pages(project, monkeypatch)) == ["cities/bagram.md", "cities/herat.md",
+                                                             "cities/kabul.md"]
+    assert made_city_pages(project, monkeypatch) == []
+    assert_docs_as_rendered(project)
+
+    # An edited summary shows on its city's page, not on the others.
+    kabul.write_text(article("In Kabul", date="2021-08-13", cities="[Kabul]", summary="New summary."),
+                     encoding="utf-8")
+    assert made_city_pages(project, monkeypatch) == ["cities/kabul.md"]
+    assert_docs_as_rendered(project)
+    # A place's new alias shows on its page ("Also written").
+    places.write_text("places:\n  - name: Bagram\n    country: AF\n    aliases: [Bagram Airfield, Bagram Base]\n",
+                      encoding="utf-8")
+    assert made_city_pages(project, monkeypatch) == ["cities/bagram.md"]
+    assert_docs_as_rendered(project)
+
+
 def test_a_generated_page_changed_by_hand_is_written_again(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     project.write("kept.md", article("Kept", date="2021-08-13"))
     project.write("other.md", article("Other", date="2021-08-14"))

@@ -182,8 +182,8 @@ def render_reusing(archive: Archive, latest: int = 20,
                    reuse: Callable[[str, str], bool] | None = None) -> tuple[list[Page], list[str]]:
     """Every generated page of the site, in a stable order, except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
-    paths come second. Only the pages made in large numbers ask: articles, days, months
-    and large cities' months; each key covers all the page shows."""
+    paths come second. Only the pages made in large numbers or long to make ask: articles,
+    days, months, cities and large cities' months; each key covers all the page shows."""
     names = {key: city.name for key, city in archive.cities.items()}
     keeping = None if reuse is None else Reuse(reuse, archive.digests)
     with remembering_items():
