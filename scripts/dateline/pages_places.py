@@ -100,14 +100,14 @@ def render_city(city: City, reuse: Reuse | None = None) -> list[Page]:
     :data:`CITY_LIST_ARTICLES` articles (but the pages ``reuse`` keeps)."""
     here = city_path(city.key)
     place = _place_lines(city, here)
-    months = _by_month(city.articles)
     large = len(city.articles) > CITY_LIST_ARTICLES
     # The page shows the place and every article of the city (or its latest and a count
     # per month). A small city's page lists each with its summary: rendering them all
     # again took 0.2 s of every build at 10,000 articles.
     if reuse is not None and reuse.keeps(here, city.key, city.name, place, str(city.place is not None),
                                          articles=city.articles):
-        return _city_months(city, months, reuse) if large else []
+        return _city_months(city, _by_month(city.articles), reuse) if large else []
+    months = _by_month(city.articles)
     count = plural(len(city.articles), "article")
     span = (format_date(city.first_date) if city.first_date == city.last_date
             else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
