@@ -28,7 +28,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(project: Project) -> list[str]:
-    return sorted(p.name for p in project.root.glob(".site.*"))
+    """Unfinished sites and search indexes; the site before the last build is kept on purpose."""
+    return sorted(p.name for p in project.root.glob(".site.*") if p.name != ".site.spare")
 
 
 def write_archive(project: Project, headline: str) -> None:

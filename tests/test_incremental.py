@@ -6,13 +6,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import dateline.build
 from dateline.build import _shares, build
 from dateline.config import load_settings
 from dateline.demo import write_demo
@@ -93,6 +96,89 @@ def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_proces
     result = build(demo.settings)
     assert result.rendered is None and result.why.endswith("changed")
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+_LISTED_THEN_TOLD = """
+import pathlib, sys
+import dateline.mkdocs_run as run
+signal, told = pathlib.Path(sys.argv.pop(1)), run._told_to_build
+def listed_then_told():
+    signal.touch()  # MkDocs has listed docs/; the pages are not written yet
+    return told()
+run._told_to_build = listed_then_told
+run.main(sys.argv[1:])
+"""
+
+
+def test_pages_written_after_mkdocs_listed_docs_early_are_built_as_in_a_clean_build(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # MkDocs' early process lists docs/ while the pages are made; here it always lists
+    # them before they are written, so its early list has a page since removed and lacks
+    # one since added.
+    listed = tmp_path_factory.mktemp("signal") / "listed"
+    real_popen, real_write_docs = subprocess.Popen, dateline.build.write_docs
+
+    def popen(command: list[str], **options: Any) -> Any:
+        if "--wait" in command:
+            start = command.index("dateline.mkdocs_run") - 1
+            command = [*command[:start], "-c", _LISTED_THEN_TOLD, str(listed), *command[start + 2:]]
+        return real_popen(command, **options)
+
+    def write_docs_once_listed(*arguments: Any) -> Any:
+        deadline = time.monotonic() + 60
+        while not listed.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return real_write_docs(*arguments)
+
+    monkeypatch.setattr(dateline.build.subprocess, "Popen", popen)
+    monkeypatch.setattr(dateline.build, "write_docs", write_docs_once_listed)
+    files = sorted((demo.root / "articles").rglob("*.md"))
+    edit(files[3], "\ntitle: \"", "\ntitle: \"Edited — ")
+    files[5].unlink()
+    demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02", cities="[Herat]"))
+
+    result = build(demo.settings)
+
+    assert listed.exists(), "the build did not start MkDocs early"
+    assert result.rendered is not None and 0 < result.rendered < 40
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clean_builds(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    full_copies = []
+    real_copy = dateline.build.hard_link_copy
+
+    def counted_copy(source: Path, *arguments: Any) -> bool:
+        if source == demo.site:  # not the search bundle's copy
+            full_copies.append(source)
+        return real_copy(source, *arguments)
+
+    monkeypatch.setattr(dateline.build, "hard_link_copy", counted_copy)
+    files = sorted((demo.root / "articles").rglob("*.md"))
+    added = demo.root / "articles" / "2024" / "01" / "new-one.md"
+    steps = [
+        # The first build after the clean one has no earlier site kept: it links every file.
+        ("edit", lambda: edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — "), 1),
+        # A new year's article: the kept site lacks its folders.
+        ("add", lambda: demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02",
+                                                                  cities="[Herat]")), 0),
+        ("nothing", lambda: None, 0),
+        # Its page, day, month and year are gone again; the kept site still has them.
+        ("delete", added.unlink, 0),
+        ("edit and delete", lambda: (edit(files[4], "\ntitle: \"", "\ntitle: \"Again — "), files[6].unlink()), 0),
+        # A kept site removed by hand: the next build links every file again.
+        ("spare removed", lambda: (shutil.rmtree(demo.root / ".site.spare"),
+                                   edit(files[8], "\ntitle: \"", "\ntitle: \"Last — ")), 1),
+    ]
+    for name, change, copies in steps:
+        full_copies.clear()
+        change()
+        result = build(demo.settings)
+        assert result.rendered is not None, name
+        assert len(full_copies) == copies, name
+        assert (demo.root / ".site.spare").is_dir(), name
+        assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
 def test_nothing_changed_renders_nothing_and_keeps_every_file(demo: Project) -> None:
@@ -343,3 +429,4 @@ def test_installing_the_test_tools_does_not_render_every_page_again() -> None:
     # What renders, and what a test tool shares with it (pytest needs Pygments too), count.
     assert {"mkdocs", "mkdocs-material", "markdown", "pygments", "nh3", "pagefind-bin"} <= names
     assert not names & {"pytest", "ruff", "mypy", "hypothesis", "playwright"}
+

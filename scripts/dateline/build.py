@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from dateline.archive import load_archive
 from dateline.audit import require_clean
@@ -33,14 +33,17 @@ from dateline.errors import BuildError, Problem, Severity, ValidationFailed
 from dateline.guard import archive_problems
 from dateline.incremental import (
     BuildState,
+    Spare,
     changed_sources,
     clean_build_reason,
+    copy_from_spare,
     fingerprint,
     folder_bytes,
     hard_link_copy,
     rewritten,
     site_identity,
     snapshot,
+    spare_folder,
 )
 from dateline.model import Archive
 from dateline.pagekit import article_path
@@ -49,6 +52,14 @@ from dateline.pages import GENERATED_ROOTS, render_reusing
 from dateline.search import BUNDLE, MANIFEST, SearchReport, index_site
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
+
+
+class SiteChanges(NamedTuple):
+    """What a build of the changed pages did to the site folder it started from."""
+
+    written: list[Path]
+    removed: list[str]
+    """Site-relative paths of the files removed: their pages' sources are gone."""
 
 
 @dataclass(frozen=True)
@@ -161,31 +172,55 @@ def _mkdocs_process(settings: Settings, arguments: list[str], **popen: Any) -> s
                             **popen)
 
 
+def _mkdocs_options(settings: Settings, site_dir: Path) -> list[str]:
+    scratch = settings.root / ".dateline"
+    return ["--template-cache", str(scratch / "templates"),
+            "--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+
+
+def _changed_listing(settings: Settings) -> tuple[Path, Path]:
+    """Where a build of the changed pages reads which they are, and lists what it wrote."""
+    scratch = settings.root / ".dateline"
+    return scratch / "changed-sources.json", scratch / "written.json"
+
+
+def _changed_run(settings: Settings, site_dir: Path) -> list[str]:
+    """The arguments of ``dateline.mkdocs_run`` for a build of the changed pages alone."""
+    listing, written = _changed_listing(settings)
+    return ["--changed", str(listing), "--keep", BUNDLE, "--written", str(written),
+            *_mkdocs_options(settings, site_dir)]
+
+
 @dataclass
 class Prestarted:
     """An MkDocs process started before it is needed (:func:`prestart_mkdocs`)."""
 
     process: subprocess.Popen[bytes]
     log: IO[str]
+    site_dir: Path
+    """The site folder it builds into when told to."""
 
-    def run(self, arguments: list[str]) -> int:
-        """Tell it what to build, and wait for it: its exit status."""
-        self.process.communicate(json.dumps(arguments).encode())
+    def run(self) -> int:
+        """Tell it to build, and wait for it: its exit status."""
+        self.process.communicate(b"build")
         return self.process.returncode
 
 
 @contextmanager
-def prestart_mkdocs(settings: Settings) -> Iterator[Prestarted]:
+def prestart_mkdocs(settings: Settings, site_dir: Path) -> Iterator[Prestarted]:
     """Start the MkDocs process of a build after a change while the articles are checked
-    and the pages made: it imports MkDocs (about 0.2 s, a fifth of its run), lists the live
-    site, of which the new one is a copy (0.2 s at 10,000 articles), and then waits to be
-    told what to build (``python -m dateline.mkdocs_run --wait``). It writes nothing until
-    then; if the build never asks, it is ended with the ``with`` block."""
+    and the pages made, with the arguments of a build of the changed pages into
+    ``site_dir``. Meanwhile it imports MkDocs (about 0.2 s), lists the live site, of which
+    ``site_dir`` will be a copy (0.2 s at 10,000 articles), loads mkdocs.yml and makes
+    MkDocs' list of the files in ``docs/`` (0.4 s together), and then waits to be told to
+    build (``python -m dateline.mkdocs_run --wait``). It writes nothing until then; if
+    the build never asks, it is ended with the ``with`` block."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
-        process = _mkdocs_process(settings, ["--wait", "--site", str(settings.site_dir), "--keep", BUNDLE],
+        process = _mkdocs_process(settings, ["--wait", "--site", str(settings.site_dir),
+                                             *_changed_run(settings, site_dir)],
                                   stdin=subprocess.PIPE, stdout=log, stderr=subprocess.STDOUT)
         try:
-            yield Prestarted(process, log)
+            yield Prestarted(process, log, site_dir)
         finally:
             if process.poll() is None:
                 process.kill()
@@ -196,7 +231,7 @@ def prestart_mkdocs(settings: Settings) -> Iterator[Prestarted]:
 
 def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | None = None,
                changed: list[str] | None = None, pages: list[str] | None = None,
-               prestarted: Prestarted | None = None) -> list[Path] | None:
+               prestarted: Prestarted | None = None) -> SiteChanges | None:
     """``mkdocs build --strict`` into ``site_dir``; its warnings, if any, fail the build.
 
     Not ``--quiet``: that hides warnings from the counter strict mode relies on, so a
@@ -204,19 +239,18 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
     the article it was made from, so each warning names the file the user can fix.
     With ``changed`` (``docs/`` paths), ``site_dir`` already holds the previous site and
     only those pages are rendered again (see :mod:`dateline.mkdocs_run`), by the
-    ``prestarted`` process when given, and the files MkDocs wrote are returned.
+    ``prestarted`` process when given, and the files MkDocs wrote and removed are returned.
     Otherwise, when ``pages`` (every page under ``docs/``) are many and mkdocs.yml names
     no plugins or hooks, each core renders a share of them.
     """
     scratch = settings.root / ".dateline"
     workers = _cores()
     runs: list[list[str]] = []
-    written = scratch / "written.json"
+    listing, written = _changed_listing(settings)
     if changed is not None:
-        listing = scratch / "changed-sources.json"
         atomic_write(listing, json.dumps(changed).encode())
         written.unlink(missing_ok=True)
-        runs.append(["--changed", str(listing), "--keep", BUNDLE, "--written", str(written)])
+        runs.append(_changed_run(settings, site_dir))
     elif pages is not None and len(pages) >= PARALLEL_PAGES and workers > 1 and not settings.plugins:
         # Not with plugins or hooks: each process would run them over its share of the
         # pages, and write their files (a feed of every page, say) from that share alone.
@@ -226,15 +260,15 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
             runs.append(["--part", str(listing)] + (["--no-static"] if number else []))
     else:
         runs.append([])
-    options = ["--template-cache", str(scratch / "templates"),
-               "--", "--strict", "--config-file", str(settings.config_file), "--site-dir", str(site_dir)]
+    if changed is None:
+        runs = [[*run, *_mkdocs_options(settings, site_dir)] for run in runs]
 
     def render(run: list[str], log: IO[str]) -> int:
-        return _mkdocs_process(settings, [*run, *options], stdout=log, stderr=subprocess.STDOUT).wait()
+        return _mkdocs_process(settings, run, stdout=log, stderr=subprocess.STDOUT).wait()
 
     with contextlib.ExitStack() as stack:
-        if prestarted is not None and changed is not None:
-            logs, codes = [prestarted.log], [prestarted.run([*runs[0], *options])]
+        if prestarted is not None and changed is not None and prestarted.site_dir == site_dir:
+            logs, codes = [prestarted.log], [prestarted.run()]
         else:
             logs = [stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) for _run in runs]
             with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
@@ -258,7 +292,8 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
                          + "\n".join(lines))
     if changed is None:
         return None
-    return [site_dir / path for path in json.loads(written.read_bytes())]
+    listed = json.loads(written.read_bytes())
+    return SiteChanges([site_dir / path for path in listed["written"]], listed["removed"])
 
 
 _DOC_FILE = re.compile(r"Doc file '([^']+)'")
@@ -297,26 +332,52 @@ def _discard(folder: Path, trash: Path | None) -> None:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def _swap_in(new: Path, target: Path, trash: Path | None = None) -> None:
+def _swap_in(new: Path, target: Path, trash: Path | None = None, keep: Path | None = None) -> None:
+    """Make ``new`` the site at ``target``; the previous site is discarded, or kept as
+    ``keep`` without its search bundle (see :class:`~dateline.incremental.Spare`)."""
     if target.is_dir() and _exchange(new, target):
-        _discard(new, trash)  # now holds the previous site
-        return
-    # Elsewhere (or a filesystem without the exchange): two renames, and a moment with
-    # no site/ that a killed build's successor repairs in _recover.
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    new.rename(target)
+        old = new  # now holds the previous site
+    else:
+        # Elsewhere (or a filesystem without the exchange): two renames, and a moment with
+        # no site/ that a killed build's successor repairs in _recover.
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if target.exists():
+            target.rename(old)
+        new.rename(target)
+    if keep is not None and old.is_dir():
+        _discard(old / BUNDLE, trash)
+        _discard(keep, trash)
+        with contextlib.suppress(OSError):
+            old.rename(keep)
     _discard(old, trash)
 
 
 def _recover(target: Path) -> None:
     """Tidy what a killed build left: restore a site moved aside, drop unfinished ones."""
     for leftover in target.parent.glob(f".{target.name}.*"):
+        if leftover == spare_folder(target):
+            continue  # the site before the last build, kept on purpose
         if ".old-" in leftover.name and not target.exists():
             leftover.rename(target)
         else:
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _copy_of_site(spare: Spare | None, site: Path, staging: Path, trash: Path) -> bool:
+    """Start the new site as a hard-linked copy of the live one, its search bundle aside:
+    from the site before the last build when it was kept, else by linking every file."""
+    if copy_from_spare(spare, site, staging):
+        return True
+    _discard(staging, trash)
+    _discard(spare_folder(site), trash)
+    return hard_link_copy(site, staging, (BUNDLE,))
+
+
+def _spare_changes(staging: Path, changes: SiteChanges) -> tuple[str, ...]:
+    """Where the site before this build differs from this build's, search aside."""
+    written = (path.relative_to(staging).as_posix() for path in changes.written)
+    return tuple(sorted({path for path in (*written, *changes.removed)
+                         if path != BUNDLE and not path.startswith(f"{BUNDLE}/")}))
 
 
 @contextmanager
@@ -434,8 +495,11 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 # while the articles are checked and the pages made; a build whose articles
                 # fail the check discards it.
                 background = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
-                copying = background.submit(hard_link_copy, site, staging, (BUNDLE,))
-                prestarted = stack.enter_context(prestart_mkdocs(settings))
+                spare = state.spare if state is not None else None
+                copying = background.submit(_copy_of_site, spare, site, staging, trash)
+                prestarted = stack.enter_context(prestart_mkdocs(settings, staging))
+            else:
+                _discard(spare_folder(site), trash)  # a clean build's site shares nothing with it
             archive, warnings = check(settings)
             articles = plural(len(archive.articles), "article")
             small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
@@ -463,7 +527,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if searched is None:
                 _search_from(site, searching)
                 searched = stack.enter_context(_indexing(archive, searching, cap, beside, 1 if few else None))
-            written: list[Path] | None = []
+            changes: SiteChanges | None = SiteChanges([], [])
             if changed == []:
                 # Nothing under docs/ changed: MkDocs would write every page as it is.
                 progress(f"Indexing {articles} for search")
@@ -471,29 +535,43 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
                              else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
                 progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
-                written = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
+                changes = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
                                      changed, pages=pages, prestarted=prestarted)
                 if not beside:
                     progress(f"Indexing {articles} for search")
             search = searched()
         if changed == [] and search.indexed == 0 and _same_bytes(searching / BUNDLE / MANIFEST,
                                                                   site / BUNDLE / MANIFEST):
-            # Neither the pages nor the search index changed: site/ is already this build's.
-            BuildState(shared, site_identity(site), sources).save(settings)
+            # Neither the pages nor the search index changed: site/ is already this build's,
+            # and its copy is kept for the next build.
+            spare = None
+            with contextlib.suppress(OSError):
+                staging.rename(spare_folder(site))
+                spare = Spare(spare_folder(site).stat().st_ino, ())
+            BuildState(shared, site_identity(site), sources, spare).save(settings)
             return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
                                0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could
         # be there, and the new bundle takes its place.
         _discard(staging / BUNDLE, trash)
         (searching / BUNDLE).rename(staging / BUNDLE)
-        if written is not None:
-            written += rewritten(staging / BUNDLE, site / BUNDLE)
+        written = None
+        spare_changes: tuple[str, ...] = ()
+        if changes is not None:
+            written = changes.written + rewritten(staging / BUNDLE, site / BUNDLE)
+            spare_changes = _spare_changes(staging, changes)
         progress("Auditing the new site")
         require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles}, only=written)
         # A build killed between these two steps leaves a state that no longer matches
-        # site/, so the next build is a clean one.
-        _swap_in(staging, site, trash)
-        BuildState(shared, site_identity(site), sources).save(settings)
+        # site/, so the next build is a clean one. After a build of the changed pages, the
+        # previous site, which differs from the new one in those alone, is kept for the next.
+        keep = spare_folder(site) if changes is not None else None
+        _swap_in(staging, site, trash, keep)
+        spare = None
+        if keep is not None:
+            with contextlib.suppress(OSError):
+                spare = Spare(keep.stat().st_ino, spare_changes)
+        BuildState(shared, site_identity(site), sources, spare).save(settings)
     finally:
         _discard(staging, trash)
         _discard(searching, trash)

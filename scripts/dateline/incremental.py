@@ -17,6 +17,7 @@ fingerprint, a ``site/`` that was rebuilt or replaced by other means) means a cl
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.metadata
 import json
@@ -154,23 +155,39 @@ def site_identity(site: Path) -> list[int] | None:
 
 
 @dataclass(frozen=True)
+class Spare:
+    """The site before the last build, kept beside ``site/`` (:func:`spare_folder`): the
+    last build changed only the files ``changed`` (site-relative), so bringing it up to
+    date (:func:`copy_from_spare`) costs a few links, where a new hard-linked copy of the
+    whole site costs one folder and one link per page."""
+
+    folder: int
+    """Inode of the spare folder: another folder of that name is not this one."""
+    changed: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class BuildState:
     fingerprint: str
     site: list[int] | None
     sources: dict[str, Source]
+    spare: Spare | None = None
 
     @staticmethod
     def load(settings: Settings) -> BuildState | None:
         try:
             raw = json.loads((settings.root / ".dateline" / _STATE).read_bytes())
+            spare = raw.get("spare")
             return BuildState(raw["fingerprint"], raw["site"],
-                              {path: Source(*entry) for path, entry in raw["sources"].items()})
-        except (OSError, ValueError, KeyError, TypeError):
+                              {path: Source(*entry) for path, entry in raw["sources"].items()},
+                              None if spare is None else Spare(int(spare[0]), tuple(map(str, spare[1]))))
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
     def save(self, settings: Settings) -> None:
         raw = {"fingerprint": self.fingerprint, "site": self.site,
-               "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()}}
+               "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()},
+               "spare": None if self.spare is None else [self.spare.folder, list(self.spare.changed)]}
         atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
 
 
@@ -215,6 +232,50 @@ def hard_link_copy(source: Path, target: Path, skip: Collection[str] = ()) -> bo
                             ignore=lambda folder, _names: skip if Path(folder) == source else ())
     except (OSError, subprocess.CalledProcessError):
         shutil.rmtree(target, ignore_errors=True)
+        return False
+    return True
+
+
+def spare_folder(site: Path) -> Path:
+    """Where the site before the last build is kept (:class:`Spare`), beside ``site``: on
+    the same disk, so that moving it is a rename."""
+    return site.with_name(f".{site.name}.spare")
+
+
+def copy_from_spare(spare: Spare | None, site: Path, target: Path) -> bool:
+    """Make ``target`` a hard-linked copy of ``site`` from the spare folder: rename it to
+    ``target``, then link again, or remove, the files the last build changed. At 10,000
+    articles that is a few dozen operations, against 24,000 for :func:`hard_link_copy`
+    (0.5–3 s here, competing with the check for the disk and a core), and the old site
+    is not deleted either (7 s of the disk's time, in the background).
+
+    False when there is no spare, or it is not the one ``spare`` describes, or anything
+    unexpected happens; ``target`` and the spare folder may then hold what is left of it,
+    for the caller to discard.
+    """
+    folder = spare_folder(site)
+    try:
+        if spare is None or folder.stat().st_ino != spare.folder:
+            return False
+        folder.rename(target)
+    except OSError:
+        return False
+    try:
+        emptied: set[Path] = set()
+        for relative in spare.changed:
+            old, new = target / relative, site / relative
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(old)
+            if os.path.lexists(new):
+                old.parent.mkdir(parents=True, exist_ok=True)
+                os.link(new, old)
+            else:
+                emptied.add(old.parent)
+        for path in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
+            while path != target and path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
+                path = path.parent
+    except OSError:
         return False
     return True
 
