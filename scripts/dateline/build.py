@@ -450,19 +450,25 @@ def _search_from(site: Path, searching: Path) -> None:
         hard_link_copy(site / BUNDLE, searching / BUNDLE)  # on failure: index from nothing
 
 
+def _index_from(site: Path, archive: Archive, folder: Path, cap: int | None, workers: int | None,
+                cancel: threading.Event | None = None) -> SearchReport:
+    _search_from(site, folder)
+    return index_site(archive, folder, cap, workers, cancel=cancel)
+
+
 @contextmanager
-def _indexing(archive: Archive, folder: Path, cap: int | None, beside: bool,
+def _indexing(site: Path, archive: Archive, folder: Path, cap: int | None, beside: bool,
               workers: int | None = None) -> Iterator[Callable[[], SearchReport]]:
-    """Index ``archive`` into ``folder`` while the ``with`` block runs (``beside``), or when
-    it is asked for; ``workers`` periods at once (:func:`index_site`). The block's failure
-    stops the indexing before its next shard and waits for it, so nothing writes into
-    ``folder`` afterwards."""
+    """Index ``archive`` into ``folder``, starting from ``site``'s bundle (:func:`_search_from`),
+    while the ``with`` block runs (``beside``), or when it is asked for; ``workers``
+    periods at once (:func:`index_site`). The block's failure stops the indexing before
+    its next shard and waits for it, so nothing writes into ``folder`` afterwards."""
     if not beside:
-        yield lambda: index_site(archive, folder, cap, workers)
+        yield lambda: _index_from(site, archive, folder, cap, workers)
         return
     cancel = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
-        job = pool.submit(index_site, archive, folder, cap, workers, cancel=cancel)
+        job = pool.submit(_index_from, site, archive, folder, cap, workers, cancel=cancel)
         try:
             yield job.result
         except BaseException:
@@ -505,8 +511,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
             if reason is None and small:
                 # Search needs only the checked articles.
-                _search_from(site, searching)
-                searched = stack.enter_context(_indexing(archive, searching, cap, beside=True))
+                searched = stack.enter_context(_indexing(site, archive, searching, cap, beside=True))
             page_count, report = write_docs(settings, archive)
             _give_back_memory()
             sources = snapshot(settings.docs_dir, state.sources if state else {})
@@ -525,8 +530,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             few = not small and changed is not None and len(changed) <= SEARCH_BESIDE_CHANGED
             beside = searched is not None or small or few
             if searched is None:
-                _search_from(site, searching)
-                searched = stack.enter_context(_indexing(archive, searching, cap, beside, 1 if few else None))
+                searched = stack.enter_context(_indexing(site, archive, searching, cap, beside,
+                                                         1 if few else None))
             changes: SiteChanges | None = SiteChanges([], [])
             if changed == []:
                 # Nothing under docs/ changed: MkDocs would write every page as it is.
