@@ -20,7 +20,7 @@ from dateline.build import _shares, build
 from dateline.config import load_settings
 from dateline.demo import write_demo
 from dateline.errors import BuildError, ValidationFailed
-from dateline.incremental import rendering_distributions
+from dateline.incremental import fingerprint, rendering_distributions
 from tests.projects import Project, article
 
 pytestmark = pytest.mark.slow
@@ -430,3 +430,14 @@ def test_installing_the_test_tools_does_not_render_every_page_again() -> None:
     assert {"mkdocs", "mkdocs-material", "markdown", "pygments", "nh3", "pagefind-bin"} <= names
     assert not names & {"pytest", "ruff", "mypy", "hypothesis", "playwright"}
 
+
+def test_installing_a_distribution_renders_every_page_again_though_the_list_is_kept(
+        project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = fingerprint(project.settings)  # keeps the list of distributions in .dateline/
+    assert fingerprint(project.settings) == before
+    metadata = tmp_path / "site-packages" / "markdown_newext-1.0.dist-info"
+    metadata.mkdir(parents=True)
+    (metadata / "METADATA").write_text("Metadata-Version: 2.1\nName: markdown-newext\nVersion: 1.0\n")
+    monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
+    assert fingerprint(project.settings) != before
+    assert "markdown-newext==1.0" in (project.root / ".dateline" / "distributions.json").read_text()

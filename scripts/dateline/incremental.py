@@ -26,6 +26,7 @@ import platform
 import re
 import shutil
 import subprocess
+import sys
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ from dateline.readcache import package_digest
 from dateline.writer import atomic_write
 
 _STATE = "build-state.json"
+_DISTRIBUTIONS = "distributions.json"
 _FORMAT = 1
 
 
@@ -98,13 +100,45 @@ def rendering_distributions() -> list[str]:
                   if _canonical(name) not in with_tests or _canonical(name) in needed)
 
 
+def _installed() -> str:
+    """What is installed, in brief: the metadata folders of the distributions on
+    ``sys.path`` (where :mod:`importlib.metadata` finds them), with their modification
+    times: installing, upgrading or reinstalling a distribution changes it."""
+    found = []
+    for folder in sys.path:
+        try:
+            with os.scandir(folder or ".") as entries:
+                found += [f"{entry.path}\0{entry.stat().st_mtime_ns}" for entry in entries
+                          if entry.name.endswith((".dist-info", ".egg-info"))]
+        except OSError:
+            continue
+    return hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()
+
+
+def _rendering_distributions_kept(folder: Path) -> list[str]:
+    """:func:`rendering_distributions`, kept in ``folder`` for as long as what is installed
+    stays the same: reading every distribution's metadata took 0.05–0.08 s of every
+    build, looking at their folders takes 1 ms."""
+    kept, installed = folder / _DISTRIBUTIONS, _installed()
+    try:
+        raw = json.loads(kept.read_bytes())
+        if raw["installed"] == installed and all(isinstance(item, str) for item in raw["distributions"]):
+            return list(raw["distributions"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    distributions = rendering_distributions()
+    with contextlib.suppress(OSError):  # a read-only project still builds
+        atomic_write(kept, json.dumps({"installed": installed, "distributions": distributions}).encode())
+    return distributions
+
+
 def fingerprint(settings: Settings) -> str:
     """A hash of everything every page's HTML depends on besides its own source."""
     digest = hashlib.sha256(f"{_FORMAT}\0{platform.python_version()}\0".encode())
     digest.update(settings.config_file.read_bytes())
     if settings.theme_dir is not None and settings.theme_dir.is_dir():
         _tree_digest(digest, settings.theme_dir)
-    digest.update("\n".join(rendering_distributions()).encode())
+    digest.update("\n".join(_rendering_distributions_kept(settings.root / ".dateline")).encode())
     digest.update(package_digest().encode())
     return digest.hexdigest()
 
