@@ -98,6 +98,22 @@ def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_proces
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
+def test_a_build_failed_on_an_article_keeps_the_spare_for_the_build_after_the_fix(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path]) -> None:
+    files = sorted((demo.root / "articles").rglob("*.md"))
+    edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
+    build(demo.settings)  # links every file, and keeps the site before it
+    good = files[2].read_text(encoding="utf-8")
+    edit(files[2], "\ndate: ", "\ndate: 13/08/2021\nold_date: ")
+    full_copies.clear()
+    with pytest.raises(ValidationFailed):
+        build(demo.settings)
+    files[2].write_text(good + "\nFixed.\n", encoding="utf-8")
+    assert build(demo.settings).rendered is not None
+    assert full_copies == []
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
 _LISTED_THEN_TOLD = """
 import pathlib, sys
 import dateline.mkdocs_run as run
@@ -144,17 +160,23 @@ def test_pages_written_after_mkdocs_listed_docs_early_are_built_as_in_a_clean_bu
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
-def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clean_builds(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    full_copies = []
+@pytest.fixture
+def full_copies(demo: Project, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Appended to whenever a build links every file of the site for its new one."""
+    found: list[Path] = []
     real_copy = dateline.build.hard_link_copy
 
     def counted_copy(source: Path, *arguments: Any) -> bool:
         if source == demo.site:  # not the search bundle's copy
-            full_copies.append(source)
+            found.append(source)
         return real_copy(source, *arguments)
 
     monkeypatch.setattr(dateline.build, "hard_link_copy", counted_copy)
+    return found
+
+
+def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clean_builds(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path]) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     added = demo.root / "articles" / "2024" / "01" / "new-one.md"
     steps = [

@@ -373,6 +373,15 @@ def _copy_of_site(spare: Spare | None, site: Path, staging: Path, trash: Path) -
     return hard_link_copy(site, staging, (BUNDLE,))
 
 
+def _kept_as_spare(staging: Path, site: Path) -> Spare | None:
+    """Keep ``staging``, a copy of ``site`` as it is (search bundle aside), for the next build."""
+    try:
+        staging.rename(spare_folder(site))
+        return Spare(spare_folder(site).stat().st_ino, ())
+    except OSError:
+        return None
+
+
 def _spare_changes(staging: Path, changes: SiteChanges) -> tuple[str, ...]:
     """Where the site before this build differs from this build's, search aside."""
     written = (path.relative_to(staging).as_posix() for path in changes.written)
@@ -486,10 +495,12 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     searching = site.with_name(f".{site.name}.search-{os.getpid()}")
     trash = settings.root / ".dateline" / "trash"
     cap = settings.search_period_articles
+    copying: concurrent.futures.Future[bool] | None = None
+    untouched = True
+    """Whether the new site is still an exact copy of the live one (MkDocs not yet run)."""
     try:
         with contextlib.ExitStack() as stack:
             searched = None
-            copying = None
             prestarted = None
             reason = clean_build_reason(state, shared, site)
             if reason is None and settings.plugins:
@@ -540,6 +551,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
                              else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
                 progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
+                untouched = False
                 changes = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
                                      changed, pages=pages, prestarted=prestarted)
                 if not beside:
@@ -549,11 +561,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                                                                   site / BUNDLE / MANIFEST):
             # Neither the pages nor the search index changed: site/ is already this build's,
             # and its copy is kept for the next build.
-            spare = None
-            with contextlib.suppress(OSError):
-                staging.rename(spare_folder(site))
-                spare = Spare(spare_folder(site).stat().st_ino, ())
-            BuildState(shared, site_identity(site), sources, spare).save(settings)
+            BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site)).save(settings)
             return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
                                0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could
@@ -577,6 +585,16 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             with contextlib.suppress(OSError):
                 spare = Spare(keep.stat().st_ino, spare_changes)
         BuildState(shared, site_identity(site), sources, spare).save(settings)
+    except BaseException:
+        if (untouched and state is not None and copying is not None and copying.done()
+                and copying.exception() is None and copying.result()):
+            # A build that failed before MkDocs ran (an article's mistake, most often) leaves
+            # a copy of the live site: the spare of the build that follows the fix.
+            kept = _kept_as_spare(staging, site)
+            if kept is not None:
+                with contextlib.suppress(OSError):
+                    BuildState(state.fingerprint, state.site, state.sources, kept).save(settings)
+        raise
     finally:
         _discard(staging, trash)
         _discard(searching, trash)
