@@ -326,7 +326,18 @@ def main(argv: list[str]) -> None:
         arguments.append("--dirty")
     from mkdocs.__main__ import cli
 
-    cli.main(["build", *arguments], prog_name="mkdocs")
+    try:
+        cli.main(["build", *arguments], prog_name="mkdocs")
+    except SystemExit as done:
+        if done.code not in (0, None):
+            raise
+    # Every file is written and closed by now. Ending without freeing the pages, files and
+    # templates one by one saves about 0.1 s of a build after a change at 10,000 articles
+    # (a clean build's processes, each holding up to 8,000 pages, have more to free).
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
