@@ -186,6 +186,10 @@ def _build_only(changed_file: Path, keep: str, written: Path | None,
     from mkdocs.structure.files import File
 
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+    # MkDocs would look into the site folder, to say it holds files it may not write,
+    # before listing docs/: started early, this process may run that while the site
+    # folder is still being made. Stale files are removed below anyway.
+    build.site_directory_contains_stale_files = lambda site_directory: False
     changed: set[str] = set()
     """The ``docs/`` paths whose content changed: read at once, or when ``told`` to build."""
     if told is None:
