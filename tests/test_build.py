@@ -406,6 +406,24 @@ def test_pages_carry_the_theme_light(site: Project) -> None:
         assert "__tabbed_" not in html, page
 
 
+def test_the_site_leaves_out_material_search_files_when_its_plugin_is_off(site: Project) -> None:
+    scripts = site.site / "assets" / "javascripts"
+    assert list(scripts.glob("bundle.*.min.js")), "Material's own script stays"
+    assert not (scripts / "lunr").exists()
+    assert not list(scripts.glob("workers/search.*"))
+
+
+@pytest.mark.slow
+def test_material_search_keeps_its_files(project: Project) -> None:
+    write_fixture_articles(project)
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("plugins: []\n", "plugins:\n  - search\n"))
+    build(project.settings)
+    scripts = project.site / "assets" / "javascripts"
+    assert list((scripts / "workers").glob("search.*.min.js"))
+    assert (scripts / "lunr" / "min" / "lunr.fr.min.js").is_file()
+
+
 def test_only_pages_with_headings_have_a_table_of_contents(site: Project) -> None:
     # Neither the article nor the day's page has headings below the title; the month's
     # page has one per day.

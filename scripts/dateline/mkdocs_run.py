@@ -27,6 +27,8 @@ It runs MkDocs' own command line, changed in these ways:
   they are then. It then waits for ``build`` on standard input (any other input ends it
   without building) before it reads ``--changed``'s list, lists ``docs/`` again, keeping
   the entries it made of files still there, and builds.
+- The theme files of Material's search (its worker and lunr's languages) are left out
+  when its plugin is off: nothing loads them.
 - With ``--template-cache``, the theme's Jinja templates are compiled once and kept in
   that folder (Jinja checks each against its source), not compiled again by every run.
 - After an incremental build, files a clean build would not have written (pages whose
@@ -130,6 +132,30 @@ def _cache_templates(folder: Path) -> None:
         return env
 
     Theme.get_env = cached_env  # type: ignore[method-assign]
+
+
+_MATERIAL_SEARCH_ASSETS = ("assets/javascripts/lunr/", "assets/javascripts/workers/search.")
+"""The theme files of Material's own search: its worker and lunr's languages (1.2 MB)."""
+
+
+def _without_unused_theme_files() -> None:
+    """Leave out the theme files of Material's search when its plugin is off: nothing
+    loads them then (Dateline's search is Pagefind), and they were 1.2 MB of every site."""
+    from mkdocs.structure.files import Files
+
+    add_files_from_theme = Files.add_files_from_theme
+
+    def add_used_files_from_theme(self: Files, env: Any, config: Any) -> None:
+        add_files_from_theme(self, env, config)
+        if any(name.rsplit("/", 1)[-1] == "search" for name in config.plugins):
+            return
+        theme = {os.path.normpath(folder) for folder in config.theme.dirs}
+        for file in list(self):
+            if (file.src_uri.startswith(_MATERIAL_SEARCH_ASSETS) and file.src_dir is not None
+                    and os.path.normpath(file.src_dir) in theme):
+                self.remove(file)
+
+    Files.add_files_from_theme = add_used_files_from_theme  # type: ignore[method-assign]
 
 
 def _read_changed(listing: Path) -> set[str]:
@@ -314,6 +340,7 @@ def main(argv: list[str]) -> None:
     if options.wait and (options.changed is None or options.site is None):
         parser.error("--wait needs --changed and --site")
     _never_write_through_links()
+    _without_unused_theme_files()
     if options.template_cache is not None:
         _cache_templates(options.template_cache)
     if options.changed is not None:
