@@ -20,7 +20,14 @@ from dateline.build import _shares, build
 from dateline.config import load_settings
 from dateline.demo import write_demo
 from dateline.errors import BuildError, ValidationFailed
-from dateline.incremental import fingerprint, rendering_distributions
+from dateline.incremental import (
+    BuildState,
+    Source,
+    Spare,
+    clean_build_reason,
+    fingerprint,
+    rendering_distributions,
+)
 from tests.projects import Project, article
 
 pytestmark = pytest.mark.slow
@@ -463,3 +470,14 @@ def test_installing_a_distribution_renders_every_page_again_though_the_list_is_k
     monkeypatch.syspath_prepend(str(tmp_path / "site-packages"))
     assert fingerprint(project.settings) != before
     assert "markdown-newext==1.0" in (project.root / ".dateline" / "distributions.json").read_text()
+
+
+def test_the_build_state_is_read_back_as_saved_and_a_damaged_one_means_a_clean_build(
+        project: Project) -> None:
+    state = BuildState("print", [1, 2, 3, 4], {"index.md": Source(10, 20, "ab" * 32)},
+                       Spare(99, ("articles/x/index.html",)))
+    state.save(project.settings)
+    assert BuildState.load(project.settings) == state
+    next((project.root / ".dateline").glob("build-state.*")).write_bytes(b"\x80\x05garbage")
+    assert BuildState.load(project.settings) is None
+    assert clean_build_reason(None, "print", project.site) == "no earlier build to start from"
