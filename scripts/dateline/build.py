@@ -352,15 +352,16 @@ def _swap_in(new: Path, target: Path, trash: Path | None = None, keep: Path | No
     _discard(old, trash)
 
 
-def _recover(target: Path) -> None:
-    """Tidy what a killed build left: restore a site moved aside, drop unfinished ones."""
+def _recover(target: Path, trash: Path | None = None) -> None:
+    """Tidy what a killed build left: restore a site moved aside, drop unfinished ones
+    (without waiting, with ``trash``: a killed build's new site may be a whole site)."""
     for leftover in target.parent.glob(f".{target.name}.*"):
         if leftover == spare_folder(target):
             continue  # the site before the last build, kept on purpose
         if ".old-" in leftover.name and not target.exists():
             leftover.rename(target)
         else:
-            shutil.rmtree(leftover, ignore_errors=True)
+            _discard(leftover, trash)
 
 
 def _copy_of_site(spare: Spare | None, site: Path, staging: Path, trash: Path) -> bool:
@@ -488,12 +489,12 @@ def _indexing(site: Path, archive: Archive, folder: Path, cap: int | None, besid
 def _build_locked(settings: Settings, started: float, progress: Callable[[str], None]) -> BuildResult:
     progress("Reading and checking the articles")
     site = settings.site_dir
-    _recover(site)
+    trash = settings.root / ".dateline" / "trash"
+    _recover(site, trash)
     state = BuildState.load(settings)
     shared = fingerprint(settings)
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
     searching = site.with_name(f".{site.name}.search-{os.getpid()}")
-    trash = settings.root / ".dateline" / "trash"
     cap = settings.search_period_articles
     copying: concurrent.futures.Future[bool] | None = None
     untouched = True
