@@ -34,7 +34,7 @@ from pathlib import Path
 from dateline.config import Settings
 from dateline.pagekit import GENERATED_ROOTS
 from dateline.readcache import package_digest
-from dateline.writer import atomic_write
+from dateline.writer import atomic_write, remove_emptied_folders
 
 _STATE = "build-state.json"
 _DISTRIBUTIONS = "distributions.json"
@@ -295,20 +295,17 @@ def copy_from_spare(spare: Spare | None, site: Path, target: Path) -> bool:
     except OSError:
         return False
     try:
-        emptied: set[Path] = set()
+        emptied: set[str] = set()
         for relative in spare.changed:
-            old, new = target / relative, site / relative
+            old, new = os.path.join(target, relative), os.path.join(site, relative)
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(old)
             if os.path.lexists(new):
-                old.parent.mkdir(parents=True, exist_ok=True)
+                os.makedirs(os.path.dirname(old), exist_ok=True)
                 os.link(new, old)
             else:
-                emptied.add(old.parent)
-        for path in sorted(emptied, key=lambda p: len(p.parts), reverse=True):
-            while path != target and path.is_dir() and not any(path.iterdir()):
-                path.rmdir()
-                path = path.parent
+                emptied.add(os.path.dirname(old))
+        remove_emptied_folders(emptied, os.fspath(target))
     except OSError:
         return False
     return True

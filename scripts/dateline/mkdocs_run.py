@@ -57,6 +57,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.minify import squeeze
+from dateline.writer import remove_emptied_folders
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -312,10 +313,7 @@ def _remove_with_empty_folders(paths: Iterable[str], site: str) -> None:
     for path in paths:
         os.unlink(path)
         folders.add(os.path.dirname(path))
-    for folder in sorted(folders, key=len, reverse=True):
-        while folder != site and os.path.isdir(folder) and not os.listdir(folder):
-            os.rmdir(folder)
-            folder = os.path.dirname(folder)
+    remove_emptied_folders(folders, site)
 
 
 def _told_to_build() -> bool:

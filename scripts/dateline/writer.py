@@ -12,8 +12,10 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from dateline.pages import Page
+if TYPE_CHECKING:  # the MkDocs process imports this module, and needs no page code
+    from dateline.pages import Page
 
 
 class DuplicateOutputError(RuntimeError):
@@ -37,6 +39,15 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def remove_emptied_folders(folders: Iterable[str], top: str) -> None:
+    """Remove each of ``folders`` that is empty, then each of its parents this left empty,
+    up to ``top`` (kept)."""
+    for folder in sorted(set(folders), key=len, reverse=True):
+        while folder != top and os.path.isdir(folder) and not os.listdir(folder):
+            os.rmdir(folder)
+            folder = os.path.dirname(folder)
 
 
 def sync(docs_dir: Path, pages: Iterable[Page], roots: Iterable[str], kept: Iterable[str] = ()) -> SyncReport:
