@@ -178,3 +178,17 @@ def test_findings_on_an_article_page_name_the_article_file(tmp_path: Path) -> No
         require_clean(site, {"articles/2021/08/13/x/index.html": "articles/x.md"})
     assert str(failure.value).splitlines()[1:] == [
         "articles/2021/08/13/x/index.html: has 0 <h1> headings, not one (made from articles/x.md)"]
+
+
+def test_links_from_the_root_must_stay_under_the_path_the_site_is_published_at(tmp_path: Path) -> None:
+    # MkDocs writes the 404 page's links from site_url's path, since that page is served
+    # at any missing address: /archive/cities/ for a site at https://user.github.io/archive/.
+    site = make_site(tmp_path / "site", {
+        "404.html": page(body="<h1>Not found</h1>\n<a href='/archive/cities/#kabul'>in</a>\n"
+                              "<a href='/cities/'>out</a>"),
+        "cities/index.html": page(body="<h1 id='kabul'>Cities</h1>"),
+    })
+    assert [str(f) for f in audit(site, site_path="/archive/").findings] == [
+        "404.html:6: broken link cities (File not found. Check if file exists and path is correct)"]
+    assert [str(f) for f in audit(site).findings] == [
+        "404.html:5: broken link archive/cities#kabul (File not found. Check if file exists and path is correct)"]

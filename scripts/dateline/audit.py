@@ -165,25 +165,42 @@ def lychee_command() -> str:
     return found
 
 
-def check_links(site: Path, pages: list[Path]) -> list[Finding]:
+def check_links(site: Path, pages: list[Path], site_path: str = "/") -> list[Finding]:
     """Broken internal links and anchors, found by lychee without touching the network."""
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
-        return _finish_links(site, _start_links(site, pages, Path(scratch)))
+        return _finish_links(site, _start_links(site, pages, Path(scratch), site_path))
 
 
-def _start_links(site: Path, pages: list[Path], scratch: Path) -> tuple[subprocess.Popen[bytes], Path]:
+def _server_root(site: Path, site_path: str, scratch: Path) -> Path:
+    """The folder a link starting with ``/`` is resolved from: the site itself when it is
+    published at a domain's root, else a folder in ``scratch`` where ``site_path``
+    (``/archive/``) leads to the site. So ``/archive/cities/`` is found, and ``/cities/``,
+    which would leave the published site, is broken."""
+    parts = [part for part in site_path.split("/") if part]
+    if not parts:
+        return site.resolve()
+    root = scratch / "server-root"
+    parent = root.joinpath(*parts[:-1])
+    parent.mkdir(parents=True)
+    (parent / parts[-1]).symlink_to(site.resolve(), target_is_directory=True)
+    return root
+
+
+def _start_links(site: Path, pages: list[Path], scratch: Path,
+                 site_path: str = "/") -> tuple[subprocess.Popen[bytes], Path, Path]:
     """Start lychee in the background; it runs while Python checks the pages."""
     listing, report = scratch / "pages.txt", scratch / "report.json"
     listing.write_text("".join(f"{p.resolve()}\n" for p in pages), encoding="utf-8")
+    root = _server_root(site, site_path, scratch)
     # The staging folder is hidden (.site.new-…) and ignored by git: lychee would skip it.
     command = [lychee_command(), "--offline", "--include-fragments", "--index-files", "index.html",
-               "--root-dir", str(site.resolve()), "--hidden", "--no-ignore", "--no-progress",
+               "--root-dir", str(root), "--hidden", "--no-ignore", "--no-progress",
                "--format", "json", "--output", str(report), "--files-from", str(listing)]
-    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), report
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE), report, root
 
 
-def _finish_links(site: Path, started: tuple[subprocess.Popen[bytes], Path]) -> list[Finding]:
-    process, report_file = started
+def _finish_links(site: Path, started: tuple[subprocess.Popen[bytes], Path, Path]) -> list[Finding]:
+    process, report_file, server_root = started
     _out, errors = process.communicate()
     if process.returncode not in (0, 2):  # 2: it ran and found broken links
         message = errors.decode(errors="replace").strip()
@@ -194,7 +211,7 @@ def _finish_links(site: Path, started: tuple[subprocess.Popen[bytes], Path]) -> 
     for file, broken in report.get("error_map", {}).items():
         relative = _relative(Path(file), root)
         for error in broken:
-            url = error["url"].removeprefix(f"file://{root}/")
+            url = error["url"].removeprefix(f"file://{root}/").removeprefix(f"file://{server_root}/")
             status = error.get("status", {})
             why = status.get("text", "broken") if isinstance(status, dict) else str(status)
             line = (error.get("span") or {}).get("line", 0)
@@ -273,8 +290,10 @@ def _files(site: Path) -> list[Path]:
     return [Path(folder, name) for folder, _dirs, names in os.walk(site) for name in names]
 
 
-def audit(site: Path, only: list[Path] | None = None) -> AuditReport:
+def audit(site: Path, only: list[Path] | None = None, site_path: str = "/") -> AuditReport:
     """Every check on the built site in ``site``; only of the files ``only`` when given.
+    ``site_path`` is the path the site is published under (:attr:`Settings.site_path`),
+    which links starting with ``/`` must stay under.
 
     An incremental build names the files it wrote: the others are the live site's,
     checked when they were built, and links from them to pages that are gone changed
@@ -284,7 +303,7 @@ def audit(site: Path, only: list[Path] | None = None) -> AuditReport:
     files = _files(site) if only is None else only
     pages = sorted(file for file in files if file.suffix == ".html")
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
-        links = _start_links(site, pages, Path(scratch)) if pages else None
+        links = _start_links(site, pages, Path(scratch), site_path) if pages else None
         try:
             findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site, files)
                         + check_search_bundle(site, files))
@@ -299,13 +318,13 @@ def audit(site: Path, only: list[Path] | None = None) -> AuditReport:
 
 
 def require_clean(site: Path, sources: Mapping[str, str] | None = None,
-                  only: list[Path] | None = None) -> AuditReport:
+                  only: list[Path] | None = None, site_path: str = "/") -> AuditReport:
     """Audit the new site; raise :class:`BuildError` listing the findings if there are any.
 
     ``sources`` maps a page (``articles/2021/08/13/x/index.html``) to the file it was made
     from (``articles/x.md``), so that a finding names the file the user can fix.
     """
-    report = audit(site, only)
+    report = audit(site, only, site_path)
     if report.findings:
         count = len(report.findings)
         origin = sources or {}

@@ -575,7 +575,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             written = changes.written + rewritten(staging / BUNDLE, site / BUNDLE)
             spare_changes = _spare_changes(staging, changes)
         progress("Auditing the new site")
-        require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles}, only=written)
+        require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles},
+                      only=written, site_path=settings.site_path)
         # A build killed between these two steps leaves a state that no longer matches
         # site/, so the next build is a clean one. After a build of the changed pages, the
         # previous site, which differs from the new one in those alone, is kept for the next.

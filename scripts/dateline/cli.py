@@ -124,10 +124,12 @@ def audit(
 ) -> None:
     """Check a built site: links and anchors, one h1 and a title per page, no script injection."""
     try:
-        folder = site if site is not None else load_settings(config).site_dir
+        # Links starting with "/" must stay under the path of the project's site_url.
+        settings = load_settings(config) if site is None or config.is_file() else None
+        folder = site or (settings.site_dir if settings else Path())
         if not folder.is_dir():
             raise DatelineError(f"{folder}: no built site here (run dateline build first)")
-        report = audit_site(folder)
+        report = audit_site(folder, site_path=settings.site_path if settings else "/")
     except DatelineError as error:
         raise _fail(error) from None
     for finding in report.findings:

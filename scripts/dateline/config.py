@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -76,6 +77,8 @@ class Settings:
     """Most articles in one period of the search index; ``None``: Dateline's default."""
     theme_dir: Path | None = None
     """The theme's ``custom_dir`` (overrides), when mkdocs.yml names one."""
+    site_url: str = ""
+    """MkDocs' ``site_url``: the address the site is published at, if given."""
     plugins: tuple[str, ...] = ()
     """The plugins and hooks mkdocs.yml names (MkDocs' ``search`` when it names no plugins
     at all), and an ``INHERIT``-ed file, whose plugins are not read here. What they write
@@ -95,6 +98,15 @@ class Settings:
             else:
                 names.append(entry)
         return names, configs
+
+    @property
+    def site_path(self) -> str:
+        """The path the site is published under: ``/archive/`` for
+        ``https://user.github.io/archive/``, ``/`` at a domain's root or without
+        ``site_url``. MkDocs writes the 404 page's links from it (``/archive/assets/…``),
+        since that page is served at any missing address."""
+        path = urlsplit(self.site_url).path.strip("/")
+        return f"/{path}/" if path else "/"
 
     def display(self, path: Path) -> str:
         """A path as the user would type it from the project folder."""
@@ -166,6 +178,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         search_period_articles=(positive_int("search_period_articles", 1)
                                 if "search_period_articles" in ours else None),
         theme_dir=root / str(custom_dir) if custom_dir else None,
+        site_url=str(raw.get("site_url") or ""),
         plugins=_plugins(raw),
     )
 
