@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -479,3 +480,34 @@ def test_built_pages_carry_no_indentation_between_tags(project: Project) -> None
                  next((project.site / "articles").rglob("index.html"))):
         html = page.read_text(encoding="utf-8")
         assert "<main" in html and not re.search(r">\n[ \t]+<", html), page
+
+
+def test_a_site_published_under_a_project_path_builds_with_its_sitemap(project: Project) -> None:
+    # The README's deployment: site_url is the GitHub Pages address of a project.
+    config = project.root / "mkdocs.yml"
+    config.write_text("site_url: https://example.org/archive/\n" + config.read_text(encoding="utf-8"),
+                      encoding="utf-8")
+    write_fixture_articles(project)
+    result = project.run("build")
+    assert result.returncode == 0, result.stderr
+    # The 404 page is served at any missing address, so its links start from the path.
+    missing = soup(project, "404.html")
+    assert [link["href"] for link in missing.select("link[rel=stylesheet]")][0].startswith("/archive/assets/")
+    assert soup(project, FALL).select_one("link[rel=canonical]")["href"] == (
+        "https://example.org/archive/articles/2021/08/13/kandahar-falls/")
+    # Every page, dated by the newest article it shows; pages of no article undated.
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    listed = {url.findtext("s:loc", namespaces=ns): url.findtext("s:lastmod", namespaces=ns)
+              for url in ET.parse(project.site / "sitemap.xml").getroot()}
+    pages = sorted(str(p.parent.relative_to(project.site)) for p in project.site.rglob("index.html"))
+    assert sorted(url.removeprefix("https://example.org/archive/").rstrip("/") or "."
+                  for url in listed) == pages
+    base = "https://example.org/archive/"
+    assert listed[base + "articles/2021/08/13/kandahar-falls/"] == "2021-08-13"
+    assert listed[base + "articles/2020/02/29/doha-agreement/"] == "2020-02-29"
+    assert listed[base + "dates/2021/08/14/"] == "2021-08-14"
+    assert listed[base + "dates/2020/"] == "2020-02-29"
+    assert listed[base + "cities/kandahar/"] == "2021-08-13"
+    assert listed[base + "cities/kabul/"] == listed[base] == listed[base + "countries/"] == "2021-08-15"
+    assert listed[base + "search/"] is None
+    assert not (project.site / "sitemap.xml.gz").exists()

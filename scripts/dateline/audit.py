@@ -36,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dateline.errors import BuildError
 
@@ -226,18 +227,56 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def check_sitemap(site: Path) -> list[Finding]:
-    sitemap = site / "sitemap.xml"
-    if not sitemap.is_file():
-        return []
+SITEMAP_URLS = 50_000
+"""The sitemap protocol's limit of addresses in one file (sitemaps.org)."""
+
+
+def _sitemap_locations(site: Path, name: str) -> tuple[str, list[str], list[Finding]]:
+    """The root element's name and the ``<loc>`` values of the sitemap file ``name``."""
     try:
-        tree = ET.parse(sitemap)
+        tree = ET.parse(site / name)
     except ET.ParseError as error:
-        return [Finding("sitemap.xml", error.position[0], f"is not well-formed XML: {error}")]
-    locations = Counter(loc.text or "" for loc in tree.iter()
-                        if loc.tag.rsplit("}", 1)[-1] == "loc")
-    return [Finding("sitemap.xml", 0, f"lists {url} {count} times")
-            for url, count in sorted(locations.items()) if count > 1]
+        return "", [], [Finding(name, error.position[0], f"is not well-formed XML: {error}")]
+    except OSError as error:
+        return "", [], [Finding(name, 0, f"cannot be read: {error.strerror}")]
+    locations = [loc.text or "" for loc in tree.iter() if loc.tag.rsplit("}", 1)[-1] == "loc"]
+    findings = []
+    if len(locations) > SITEMAP_URLS:
+        findings.append(Finding(name, 0, f"lists {len(locations):,} addresses; a sitemap may list "
+                                         f"{SITEMAP_URLS:,} (the sitemap protocol's limit)"))
+    return tree.getroot().tag.rsplit("}", 1)[-1], locations, findings
+
+
+def _site_file(site: Path, url: str) -> str | None:
+    """The file of ``site`` an absolute address leads to, whatever path the site is
+    published under: the longest end of its path that names a file there."""
+    steps = [step for step in urlsplit(url).path.split("/") if step]
+    for start in range(len(steps)):
+        relative = "/".join(steps[start:])
+        if (site / relative).is_file():
+            return relative
+    return None
+
+
+def check_sitemap(site: Path) -> list[Finding]:
+    """``sitemap.xml``, and the sitemaps it names when it is a sitemap index: well-formed,
+    within the protocol's limit, and no address listed twice."""
+    if not (site / "sitemap.xml").is_file():
+        return []
+    kind, locations, findings = _sitemap_locations(site, "sitemap.xml")
+    if kind == "sitemapindex":
+        parts, locations = locations, []
+        for part in parts:
+            name = _site_file(site, part)
+            if name is None:
+                findings.append(Finding("sitemap.xml", 0, f"names {part}, which is not in the site"))
+                continue
+            _kind, listed, problems = _sitemap_locations(site, name)
+            locations += listed
+            findings += problems
+    counts = Counter(locations)
+    return findings + [Finding("sitemap.xml", 0, f"lists {url} {count} times")
+                       for url, count in sorted(counts.items()) if count > 1]
 
 
 def check_feeds(site: Path, files: list[Path] | None = None) -> list[Finding]:

@@ -50,6 +50,7 @@ from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
 from dateline.pages import GENERATED_ROOTS, render_reusing
 from dateline.search import BUNDLE, MANIFEST, SearchReport, index_site
+from dateline.sitemap import page_dates, write_sitemap
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
 
@@ -555,6 +556,10 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 untouched = False
                 changes = run_mkdocs(settings, staging, {article_path(a): a.path for a in archive.articles},
                                      changed, pages=pages, prestarted=prestarted)
+                mapped, unmapped = write_sitemap(staging, settings.site_url, pages,
+                                                 page_dates(archive) if settings.site_url else {})
+                if changes is not None:
+                    changes = SiteChanges(changes.written + mapped, changes.removed + unmapped)
                 if not beside:
                     progress(f"Indexing {articles} for search")
             search = searched()

@@ -29,6 +29,7 @@ It runs MkDocs' own command line, changed in these ways:
   the entries it made of files still there, and builds.
 - The theme files of Material's search (its worker and lunr's languages) are left out
   when its plugin is off: nothing loads them.
+- It writes no sitemap: ``dateline build`` writes its own afterwards (:mod:`dateline.sitemap`).
 - With ``--template-cache``, the theme's Jinja templates are compiled once and kept in
   that folder (Jinja checks each against its source), not compiled again by every run.
 - After an incremental build, files a clean build would not have written (pages whose
@@ -39,7 +40,7 @@ It runs MkDocs' own command line, changed in these ways:
 - With ``--part`` (a JSON list of ``docs/`` pages), a clean build renders only those
   pages, so that several processes share the pages of a large site, one core each; only
   the process without ``--no-static`` copies the theme's and ``docs/``'s other files and
-  writes the 404 page and the sitemap. A page's links are checked by the process that
+  writes the 404 page. A page's links are checked by the process that
   renders it (every process knows every file); a link to an anchor in a page another
   process rendered is left to the site audit, which checks anchors too.
 """
@@ -109,12 +110,10 @@ def _never_write_through_links() -> None:
     build_theme_template = build._build_theme_template
 
     def fresh_theme_template(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
-        output = os.path.join(config.site_dir, template_name)
-        _unlink(output)
-        _unlink(f"{output}.gz")  # the sitemap's compressed copy is written with open()
+        if template_name == "sitemap.xml":
+            return  # dateline build writes the sitemap (dateline.sitemap)
+        _unlink(os.path.join(config.site_dir, template_name))
         build_theme_template(template_name, env, files, config, nav)
-        if os.path.exists(f"{output}.gz"):
-            _written.add(os.path.normpath(f"{output}.gz"))
 
     build._build_theme_template = fresh_theme_template
 
