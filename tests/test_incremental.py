@@ -477,6 +477,20 @@ def test_installing_a_distribution_renders_every_page_again_though_the_list_is_k
     assert "markdown-newext==1.0" in (project.root / ".dateline" / "distributions.json").read_text()
 
 
+def test_env_tags_in_mkdocs_yml_are_read_as_mkdocs_reads_them_and_decide_the_fingerprint(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text("site_url: !ENV [DATELINE_TEST_URL, 'https://example.org/']\n"
+                      + config.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.delenv("DATELINE_TEST_URL", raising=False)
+    assert (project.settings.site_url, project.settings.site_path) == ("https://example.org/", "/")
+    before = fingerprint(project.settings)
+    # The variable changes the pages (their canonical links) as much as the file would.
+    monkeypatch.setenv("DATELINE_TEST_URL", "https://user.github.io/archive/")
+    assert project.settings.site_path == "/archive/"
+    assert fingerprint(project.settings) != before
+
+
 def test_the_build_state_is_read_back_as_saved_and_a_damaged_one_means_a_clean_build(
         project: Project) -> None:
     state = BuildState("print", [1, 2, 3, 4], {"index.md": Source(10, 20, "ab" * 32)},

@@ -7,12 +7,14 @@ all accept the file unchanged. Paths resolve relative to the folder of ``mkdocs.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from yaml_env_tag import construct_env_tag
 
 from dateline.errors import ConfigError
 
@@ -20,7 +22,23 @@ CONFIG_FILE = "mkdocs.yml"
 
 
 class _TolerantLoader(yaml.SafeLoader):
-    """Safe YAML that reads MkDocs-specific tags (``!ENV``, ``!!python/name:``) as plain values."""
+    """Safe YAML that reads MkDocs-specific tags: ``!ENV`` as MkDocs does (the value of
+    the first environment variable set, else the default), ``!!python/name:`` as a name,
+    any other tag as a plain value."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.environment: dict[str, str | None] = {}
+        """The environment variables ``!ENV`` tags named, with their values."""
+
+
+def _construct_env(loader: _TolerantLoader, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode | yaml.SequenceNode):
+        names = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for name in names:
+            if isinstance(name, yaml.ScalarNode):
+                loader.environment[name.value] = os.environ.get(name.value)
+    return construct_env_tag(loader, node)
 
 
 def _construct_any(loader: yaml.SafeLoader, _suffix: str, node: yaml.Node) -> Any:
@@ -50,6 +68,7 @@ def _construct_python(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> 
     return _construct_any(loader, suffix, node)
 
 
+_TolerantLoader.add_constructor("!ENV", _construct_env)
 _TolerantLoader.add_multi_constructor("!", _construct_any)
 _TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _construct_python)
 
@@ -79,6 +98,9 @@ class Settings:
     """The theme's ``custom_dir`` (overrides), when mkdocs.yml names one."""
     site_url: str = ""
     """MkDocs' ``site_url``: the address the site is published at, if given."""
+    environment: tuple[tuple[str, str | None], ...] = ()
+    """The environment variables mkdocs.yml names with ``!ENV``, and their values: MkDocs
+    reads them too, so the pages depend on them as on the file."""
     plugins: tuple[str, ...] = ()
     """The plugins and hooks mkdocs.yml names (MkDocs' ``search`` when it names no plugins
     at all), and an ``INHERIT``-ed file, whose plugins are not read here. What they write
@@ -127,7 +149,11 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
             "or pass --config)"
         )
     try:
-        raw = yaml.load(config_path.read_text(encoding="utf-8"), Loader=_TolerantLoader)  # noqa: S506
+        loader = _TolerantLoader(config_path.read_text(encoding="utf-8"))
+        try:
+            raw = loader.get_single_data()
+        finally:
+            loader.dispose()
     except (yaml.YAMLError, UnicodeDecodeError) as error:
         raise ConfigError(f"{config_path.name}: cannot be read: {error}") from None
     if not isinstance(raw, dict):
@@ -179,6 +205,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
                                 if "search_period_articles" in ours else None),
         theme_dir=root / str(custom_dir) if custom_dir else None,
         site_url=str(raw.get("site_url") or ""),
+        environment=tuple(sorted(loader.environment.items())),
         plugins=_plugins(raw),
     )
 

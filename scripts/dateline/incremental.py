@@ -136,6 +136,7 @@ def fingerprint(settings: Settings) -> str:
     """A hash of everything every page's HTML depends on besides its own source."""
     digest = hashlib.sha256(f"{_FORMAT}\0{platform.python_version()}\0".encode())
     digest.update(settings.config_file.read_bytes())
+    digest.update(repr(settings.environment).encode())  # what its !ENV tags read
     if settings.theme_dir is not None and settings.theme_dir.is_dir():
         _tree_digest(digest, settings.theme_dir)
     digest.update("\n".join(_rendering_distributions_kept(settings.root / ".dateline")).encode())
