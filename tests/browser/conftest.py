@@ -73,6 +73,22 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *_args: Any) -> None:
         pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        # As GitHub Pages does for a project site: a missing address under the project's
+        # path gets the project's 404.html, with status 404.
+        prefix = self.path.split("/")[1] if self.path.count("/") > 1 else ""
+        missing = Path(self.directory, prefix, "404.html")
+        if code != 404 or not missing.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = missing.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
 
 def settle(page: Any) -> None:
     """Wait until a search has finished drawing: a count or "no results", nothing pending."""
@@ -131,13 +147,19 @@ def fixture_project(root: Path) -> Project:
 @pytest.fixture(scope="session")
 def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """Build each fixture site once per session: ``"sample"`` (the repository's own
-    article) or ``"multi"`` (FIXTURE_ARTICLES)."""
+    article), ``"multi"`` (FIXTURE_ARTICLES) or ``"published"`` (the same, with a
+    ``site_url`` under a project's path)."""
     sites: dict[str, Path] = {}
 
     def get(name: str) -> Path:
         if name not in sites:
             root = tmp_path_factory.mktemp(name)
-            if name == "sample":
+            if name == "published":  # at https://example.org/archive/, served under /archive/
+                project = fixture_project(root)
+                config = project.root / "mkdocs.yml"
+                config.write_text("site_url: https://example.org/archive/\n"
+                                  + config.read_text(encoding="utf-8"), encoding="utf-8")
+            elif name == "sample":
                 project = Project(root)
                 repo_articles = Path(__file__).resolve().parents[2] / "articles"
                 shutil.rmtree(project.root / "articles")
@@ -166,4 +188,10 @@ def multi_url(built_sites: Callable[[str], Path]) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def subpath_url(built_sites: Callable[[str], Path]) -> Iterator[str]:
     with serve(built_sites("multi"), prefix="archive") as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def published_url(built_sites: Callable[[str], Path]) -> Iterator[str]:
+    with serve(built_sites("published"), prefix="archive") as url:
         yield url

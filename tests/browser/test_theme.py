@@ -55,3 +55,18 @@ def test_colour_scheme_choice_follows_the_reader(page: Any, sample_url: str) -> 
     page.goto(sample_url + ARTICLE)
     page.click("label[title='Switch to light mode']")
     page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+
+
+def test_a_missing_address_under_the_project_path_shows_the_styled_404_page(page: Any,
+                                                                          published_url: str) -> None:
+    # GitHub Pages answers any missing address with the project's 404.html, wherever it is.
+    response = page.goto(f"{published_url}articles/2031/01/01/no-such-article/")
+    assert response is not None and response.status == 404
+    assert page.locator("h1").inner_text() == "404 - Not found"
+    # Its stylesheet loaded (the header is the theme's colour, not unstyled) and its
+    # links lead into the archive.
+    header = page.locator("header.md-header").evaluate("e => getComputedStyle(e).backgroundColor")
+    assert header not in ("rgba(0, 0, 0, 0)", "transparent")
+    page.locator(".md-tabs__link", has_text="Dates").click()
+    page.wait_for_url(f"{published_url}dates/")
+    assert page.locator("h1").inner_text().startswith("Dates")
