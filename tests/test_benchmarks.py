@@ -22,7 +22,9 @@ def test_build_benchmark_prints_its_table() -> None:
     assert rows[0][0] == "| builder" and "KB first search" in rows[0]
     builders = [row[0].removeprefix("| ") for row in rows[1:]]
     assert builders == ["dateline cold", "dateline after one edit", "dateline after one addition",
-                        "dateline check", "stock MkDocs + Material"]
+                        "dateline check", "stock MkDocs + Material", "Hugo (minimal layout, no search)"]
+    hugo = next(row for row in rows[1:] if row[0] == "| Hugo (minimal layout, no search)")
+    assert float(hugo[rows[0].index("site MB")]) > 0  # its pages were written
     first_search = {row[0].removeprefix("| "): row[rows[0].index("KB first search")] for row in rows[1:]}
     if Path("/usr/bin/chromium").exists():
         assert first_search["dateline cold"].replace(",", "").isdigit()
