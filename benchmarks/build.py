@@ -18,15 +18,17 @@ process so the noisy shared machine affects all alike:
   measure of what a compiled generator does. Its binary runs directly, not through the
   package's Python wrapper.
 
-It prints the median wall time, ms per article, peak memory of the whole command (the summed
-PSS of all its processes, sampled), the site's size, the mean size of an article page,
-the mean of what an article page weighs beyond the article's own text (its body as
-rendered), and what a reader's first search costs: the KB Debian's Chromium receives, on
-an empty cache, from opening the search with one word ("kandahar") until the complete
-answer is on screen (text gzipped as GitHub Pages serves it; the page, its theme, and
-search's code and index). For Dateline that is the search page's count of articles found
-in every period; for stock Material, its "matching documents" line, once its search
-worker has fetched and loaded the whole index. Without Chromium that column is empty.
+Every site is published at :data:`SITE_URL`, as a project's site on GitHub Pages (pages
+carry canonical links; the sitemap lists every page). It prints the median wall time, ms
+per article, peak memory of the whole command (the summed PSS of all its processes,
+sampled), the site's size, the mean size of an article page, the mean of what an article
+page weighs beyond the article's own text (its body as rendered), and what a reader's
+first search costs: the KB Debian's Chromium receives, on an empty cache, from opening the
+search with one word ("kandahar") until the complete answer is on screen (text gzipped as
+GitHub Pages serves it; the page, its theme, and search's code and index). For Dateline
+that is the search page's count of articles found in every period; for stock Material, its
+"matching documents" line, once its search worker has fetched and loaded the whole index.
+Without Chromium that column is empty.
 """
 
 from __future__ import annotations
@@ -55,7 +57,12 @@ from browser import chromium, cold_visit, serve  # noqa: E402  (benchmarks/brows
 from dateline.demo import write_demo  # noqa: E402
 from dateline.pages import GENERATED_ROOTS  # noqa: E402
 
-STOCK_CONFIG = """site_name: Stock MkDocs benchmark
+SITE_URL = "https://example.org/archive/"
+"""Where each builder's site is published, as a project's on GitHub Pages: pages carry
+canonical links and the sitemap lists every page."""
+
+STOCK_CONFIG = f"""site_name: Stock MkDocs benchmark
+site_url: {SITE_URL}
 theme:
   name: material
 nav:
@@ -147,6 +154,8 @@ def timed(command: list[str], cwd: Path) -> Run:
 
 def dateline_project(root: Path, articles: Path) -> None:
     Project(root)  # the repository's mkdocs.yml, overrides and hand-written docs
+    config = root / "mkdocs.yml"
+    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
     shutil.copytree(articles, root / "articles", dirs_exist_ok=True)
 
 
@@ -157,7 +166,7 @@ def stock_project(root: Path, articles: Path) -> None:
     shutil.copytree(articles, root / "docs" / "articles")
 
 
-HUGO_CONFIG = """baseURL = "https://example.org/"
+HUGO_CONFIG = f"""baseURL = "{SITE_URL}"
 title = "Hugo benchmark"
 disableKinds = ["rss"]
 [taxonomies]
