@@ -511,3 +511,5 @@ def test_a_site_published_under_a_project_path_builds_with_its_sitemap(project: 
     assert listed[base + "cities/kabul/"] == listed[base] == listed[base + "countries/"] == "2021-08-15"
     assert listed[base + "search/"] is None
     assert not (project.site / "sitemap.xml.gz").exists()
+    # Readable as the pages MkDocs wrote are (a web server reads them), not 0600.
+    assert (project.site / "sitemap.xml").stat().st_mode == (project.site / "index.html").stat().st_mode

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 import pytest
 
+from dateline import writer as writer_module
 from dateline.pages import GENERATED_ROOTS, Page
-from dateline.writer import DuplicateOutputError, sync
+from dateline.writer import DuplicateOutputError, atomic_write, sync
 
 
 def test_unchanged_files_are_not_rewritten_and_stale_ones_removed(tmp_path: Path) -> None:
@@ -49,3 +51,21 @@ def test_two_pages_on_one_path_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DuplicateOutputError):
         sync(tmp_path, [Page("index.md", "a"), Page("index.md", "b")], GENERATED_ROOTS)
     assert not (tmp_path / "index.md").exists()
+
+
+def test_a_file_written_keeps_its_permissions_or_gets_a_new_files(tmp_path: Path) -> None:
+    # Not the temporary file's 0600: a web server must read the site, and an article
+    # rewritten by `dateline annotate` keeps what its owner gave it.
+    previous = os.umask(0o022)
+    writer_module._umask.cache_clear()
+    try:
+        atomic_write(tmp_path / "new.xml", b"<x/>")
+        assert stat.S_IMODE((tmp_path / "new.xml").stat().st_mode) == 0o644
+        article = tmp_path / "article.md"
+        article.write_bytes(b"old")
+        article.chmod(0o640)
+        atomic_write(article, b"new")
+        assert stat.S_IMODE(article.stat().st_mode) == 0o640 and article.read_bytes() == b"new"
+    finally:
+        os.umask(previous)
+        writer_module._umask.cache_clear()
