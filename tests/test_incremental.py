@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import dateline.build
+import dateline.search
 from dateline.build import _shares, build
 from dateline.config import load_settings
 from dateline.demo import write_demo
@@ -77,13 +79,19 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize("large", [False, True], ids=["search from the check", "search beside MkDocs"])
+@pytest.mark.parametrize("large", ["", "early", "held", "first"],
+                         ids=["search from the check", "a large archive's, from the check",
+                              "a large archive's, held until MkDocs", "a large archive's, before MkDocs"])
 def test_edit_add_and_delete_give_the_site_a_clean_build_gives(demo: Project, tmp_path_factory:
                                                                 pytest.TempPathFactory,
                                                                 monkeypatch: pytest.MonkeyPatch,
-                                                                large: bool) -> None:
+                                                                large: str) -> None:
     if large:  # as for an archive too large to index search beside its check and pages
         monkeypatch.setattr("dateline.build.SEARCH_BESIDE_ARTICLES", 0)
+    if large in ("held", "first"):  # more to index again than Pagefind starts on at once
+        monkeypatch.setattr("dateline.build.SEARCH_EARLY_ARTICLES", 0)
+    if large == "first":  # and MkDocs renders too much to index beside it
+        monkeypatch.setattr("dateline.build.SEARCH_BESIDE_CHANGED", 0)
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
     files[1].write_text(files[1].read_text(encoding="utf-8") + "\nA new closing paragraph.\n",
@@ -96,6 +104,36 @@ def test_edit_add_and_delete_give_the_site_a_clean_build_gives(demo: Project, tm
     assert result.rendered is not None and 0 < result.rendered < 40
     assert result.search is not None and result.search.indexed >= 1
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+@pytest.mark.parametrize("early", [True, False], ids=["little to index", "much to index"])
+def test_a_large_archive_starts_pagefind_while_the_pages_are_made_when_it_has_little_to_index(
+        demo: Project, monkeypatch: pytest.MonkeyPatch, early: bool) -> None:
+    monkeypatch.setattr("dateline.build.SEARCH_BESIDE_ARTICLES", 0)
+    if not early:
+        monkeypatch.setattr("dateline.build.SEARCH_EARLY_ARTICLES", 0)
+    indexing = threading.Event()
+    run_pagefind = dateline.search.run_pagefind
+
+    def noted_run(*args: Any) -> None:
+        indexing.set()
+        run_pagefind(*args)
+
+    write_docs = dateline.build.write_docs
+    seen: list[bool] = []
+
+    def pages_then_look(*args: Any) -> Any:
+        made = write_docs(*args)
+        # Early, Pagefind starts while the pages are made; held, not before MkDocs.
+        seen.append(indexing.wait(20 if early else 1))
+        return made
+
+    monkeypatch.setattr(dateline.search, "run_pagefind", noted_run)
+    monkeypatch.setattr(dateline.build, "write_docs", pages_then_look)
+    demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02", cities="[Herat]"))
+    result = build(demo.settings)
+    assert seen == [early]
+    assert result.search is not None and result.search.indexed == 1
 
 
 def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_processes(

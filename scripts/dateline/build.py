@@ -421,13 +421,13 @@ articles beside the build's own memory, which grows with the archive (a clean bu
 keeping 50,000 articles within 2 GB."""
 
 SEARCH_BESIDE_CHANGED = 2_000
-"""In a build after a change of a larger archive, Pagefind still indexes beside MkDocs,
-one period at a time, when MkDocs renders at most this many pages: MkDocs then holds
-little. At 50,000 articles, taking turns with indexing after MkDocs (search started as
-soon as the articles were checked): after one edit 12.6–13.6 s instead of 16.0 s, peaking
-at 1.50 GB instead of 1.40 GB; after one addition 12.0–12.8 s instead of 14.4–14.7 s. The
-build benchmark, on this code: 13.1 s after one edit, peaking at 1.50 GB; 11.9 s after one
-addition, at 1.18 GB."""
+"""In a build after a change of a larger archive, Pagefind still indexes beside MkDocs, one
+period at a time, when MkDocs renders at most this many pages: MkDocs then holds little
+(with more, Pagefind indexes before MkDocs). At 50,000 articles, taking turns with
+indexing after MkDocs (search started as soon as the articles were checked): after one
+edit 12.6–13.6 s instead of 16.0 s, peaking at 1.50 GB instead of 1.40 GB; after one
+addition 12.0–12.8 s instead of 14.4–14.7 s. The build benchmark, on this code: 13.1 s
+after one edit, peaking at 1.50 GB; 11.9 s after one addition, at 1.18 GB."""
 
 
 def _render_all_instead(changed: int) -> bool:
@@ -462,29 +462,65 @@ def _search_from(site: Path, searching: Path) -> None:
 
 
 def _index_from(site: Path, archive: Archive, folder: Path, cap: int | None, workers: int | None,
-                cancel: threading.Event | None = None) -> SearchReport:
+                cancel: threading.Event | None = None, gate: _Gate | None = None) -> SearchReport:
     _search_from(site, folder)
-    return index_site(archive, folder, cap, workers, cancel=cancel)
+    return index_site(archive, folder, cap, workers, cancel=cancel,
+                      hold=gate.hold if gate is not None else None)
+
+
+SEARCH_EARLY_ARTICLES = 2_000
+"""In a build after a change of a larger archive, Pagefind starts as soon as the articles
+are checked, beside the pages, when the periods to index again hold at most this many
+articles (at most one period: up to 0.85 GB of Pagefind beside the build's own memory;
+most often the newest month, far less). With more to index, it waits for the build to
+know how much MkDocs will render (see :data:`SEARCH_BESIDE_CHANGED`). At 50,000 articles,
+taking turns with starting Pagefind once the pages were made, five of each, in a loaded
+hour: after one edit 18.7 s against 20.2 s (medians; paired differences' median −1.6 s,
+all five quicker), after one addition 23.7 s against 24.8 s (−0.7 s, four of five
+quicker); peaking at 1.23–1.27 GB against 1.15–1.18 GB."""
+
+
+class _Gate:
+    """When a larger archive's search, started as soon as the articles are checked, may
+    run Pagefind: at once with little to index (:data:`SEARCH_EARLY_ARTICLES`), else once
+    the build opens the gate."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+
+    def hold(self, stale: int) -> None:
+        if stale > SEARCH_EARLY_ARTICLES:
+            self.open.wait()
 
 
 @contextmanager
 def _indexing(site: Path, archive: Archive, folder: Path, cap: int | None, beside: bool,
-              workers: int | None = None) -> Iterator[Callable[[], SearchReport]]:
+              workers: int | None = None, gate: _Gate | None = None) -> Iterator[Callable[[], SearchReport]]:
     """Index ``archive`` into ``folder``, starting from ``site``'s bundle (:func:`_search_from`),
     while the ``with`` block runs (``beside``), or when it is asked for; ``workers``
-    periods at once (:func:`index_site`). The block's failure stops the indexing before
-    its next shard and waits for it, so nothing writes into ``folder`` afterwards."""
+    periods at once (:func:`index_site`), Pagefind held by ``gate`` if given (asking for
+    the result opens it). The block's failure stops the indexing before its next shard
+    and waits for it, so nothing writes into ``folder`` afterwards."""
     if not beside:
         yield lambda: _index_from(site, archive, folder, cap, workers)
         return
     cancel = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
-        job = pool.submit(_index_from, site, archive, folder, cap, workers, cancel=cancel)
+        job = pool.submit(_index_from, site, archive, folder, cap, workers, cancel=cancel, gate=gate)
+
+        def result() -> SearchReport:
+            if gate is not None:
+                gate.open.set()
+            return job.result()
+
         try:
-            yield job.result
+            yield result
         except BaseException:
             cancel.set()
             raise
+        finally:
+            if gate is not None:
+                gate.open.set()  # a search still held must not keep the pool from closing
 
 
 def _build_locked(settings: Settings, started: float, progress: Callable[[str], None]) -> BuildResult:
@@ -522,9 +558,13 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             archive, warnings = check(settings)
             articles = plural(len(archive.articles), "article")
             small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
-            if reason is None and small:
-                # Search needs only the checked articles.
-                searched = stack.enter_context(_indexing(site, archive, searching, cap, beside=True))
+            gate = None
+            if reason is None:
+                # Search needs only the checked articles. A larger archive's Pagefind runs
+                # one period at a time, and waits unless it has little to index again.
+                gate = None if small else _Gate()
+                searched = stack.enter_context(_indexing(site, archive, searching, cap, beside=True,
+                                                         workers=None if small else 1, gate=gate))
             page_count, report = write_docs(settings, archive)
             _give_back_memory()
             sources = snapshot(settings.docs_dir, state.sources if state else {})
@@ -541,15 +581,23 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                     changed = None
             # A larger archive's build after a change that MkDocs renders little of.
             few = not small and changed is not None and len(changed) <= SEARCH_BESIDE_CHANGED
-            beside = searched is not None or small or few
+            beside = small or few
             if searched is None:
                 searched = stack.enter_context(_indexing(site, archive, searching, cap, beside,
                                                          1 if few else None))
+            elif gate is not None and few:
+                gate.open.set()
+            search = None
             changes: SiteChanges | None = SiteChanges([], [])
             if changed == []:
                 # Nothing under docs/ changed: MkDocs would write every page as it is.
                 progress(f"Indexing {articles} for search")
             else:
+                if gate is not None and not beside:
+                    # MkDocs renders much of a large archive: Pagefind indexes first, not
+                    # beside it, so that their memory does not add up.
+                    progress(f"Indexing {articles} for search")
+                    search = searched()
                 rendering = (f"Rendering {plural(len(pages), 'page')} with MkDocs" if changed is None
                              else f"Rendering {plural(len(changed), 'changed file')} with MkDocs")
                 progress(f"{rendering} and indexing {articles} for search" if beside else rendering)
@@ -560,9 +608,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                                                  page_dates(archive) if settings.site_url else {})
                 if changes is not None:
                     changes = SiteChanges(changes.written + mapped, changes.removed + unmapped)
-                if not beside:
+                if search is None and not beside:
                     progress(f"Indexing {articles} for search")
-            search = searched()
+            search = search or searched()
         if changed == [] and search.indexed == 0 and _same_bytes(searching / BUNDLE / MANIFEST,
                                                                   site / BUNDLE / MANIFEST):
             # Neither the pages nor the search index changed: site/ is already this build's,

@@ -41,7 +41,7 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -441,7 +441,8 @@ _UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "
 
 
 def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
-               workers: int | None = None, cancel: threading.Event | None = None) -> SearchReport:
+               workers: int | None = None, cancel: threading.Event | None = None,
+               hold: Callable[[int], None] | None = None) -> SearchReport:
     """Write the search bundle for ``archive`` into ``site_dir/pagefind``: one Pagefind
     bundle per shard (see :func:`plan_shards`; ``cap`` defaults to :data:`SHARD_CAP`)
     and ``manifest.json`` listing them.
@@ -453,7 +454,8 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
     ``workers`` shards at once (by default as many as :data:`SEARCH_WORKERS`, the cores
     and :data:`SEARCH_ARTICLES_AT_ONCE` allow), so its memory is bounded by ``cap`` and
     ``workers``, not by the archive. Once ``cancel`` is set, no further shard starts and
-    the call fails.
+    the call fails. ``hold``, when given, is told how many articles the shards to index
+    again hold before Pagefind starts, and may wait (see :func:`dateline.build._indexing`).
     """
     started = time.perf_counter()
     # Absolute, because Pagefind runs in a folder of its own and would resolve a relative
@@ -493,6 +495,8 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
     stale = {shard.folder: len(shard.articles) for shard, source in zip(shards, sources, strict=True)
              if (known := previous.get(shard.folder)) is None or known[1] != source
              or not (bundle / shard.folder).is_dir()}
+    if hold is not None:
+        hold(sum(stale.values()))
     if workers is None:
         largest = max(stale.values(), default=0)
         workers = max(1, min(SEARCH_WORKERS, os.cpu_count() or 1,
