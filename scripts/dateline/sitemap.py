@@ -95,36 +95,46 @@ def _urlset(entries: Iterable[tuple[str, dt.date | None]]) -> str:
     return "\n".join(lines)
 
 
-def write_sitemap(site: Path, site_url: str, pages: Iterable[str],
-                  dates: dict[str, dt.date]) -> tuple[list[Path], list[str]]:
-    """Write ``site/sitemap.xml`` (and its parts, when there are many pages) for the
-    ``docs/`` pages ``pages``; return the files written and the names of parts removed.
-
-    Every file is written anew (never into the old one: the live site may share it).
-    """
+def sitemap_files(site_url: str, pages: Iterable[str], dates: dict[str, dt.date]) -> dict[str, bytes]:
+    """The sitemap of the ``docs/`` pages ``pages``: ``sitemap.xml``, and its parts when
+    there are many pages, by file name."""
     base = site_url if site_url.endswith("/") else f"{site_url}/"
     entries = sorted((base + quote(page_url(page), safe="/"), dates.get(page))
                      for page in pages) if site_url else []
     parts = [entries[at:at + URLS_PER_FILE] for at in range(0, len(entries), URLS_PER_FILE)]
-    written = []
     if len(parts) <= 1:
-        atomic_write(site / SITEMAP, _urlset(entries).encode("utf-8"))
-        names: list[str] = []
-    else:
-        names = [f"sitemap-{number}.xml" for number in range(1, len(parts) + 1)]
-        lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{_NAMESPACE}">']
-        for name, part in zip(names, parts, strict=True):
-            atomic_write(site / name, _urlset(part).encode("utf-8"))
-            written.append(site / name)
-            days = [day for _location, day in part if day]
-            lastmod = f"<lastmod>{max(days).isoformat()}</lastmod>" if days else ""
-            lines.append(f"<sitemap><loc>{escape(base + name)}</loc>{lastmod}</sitemap>")
-        lines.append("</sitemapindex>\n")
-        atomic_write(site / SITEMAP, "\n".join(lines).encode("utf-8"))
-    written.append(site / SITEMAP)
+        return {SITEMAP: _urlset(entries).encode("utf-8")}
+    files = {}
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{_NAMESPACE}">']
+    for number, part in enumerate(parts, start=1):
+        name = f"sitemap-{number}.xml"
+        files[name] = _urlset(part).encode("utf-8")
+        days = [day for _location, day in part if day]
+        lastmod = f"<lastmod>{max(days).isoformat()}</lastmod>" if days else ""
+        lines.append(f"<sitemap><loc>{escape(base + name)}</loc>{lastmod}</sitemap>")
+    lines.append("</sitemapindex>\n")
+    files[SITEMAP] = "\n".join(lines).encode("utf-8")
+    return files
+
+
+def write_sitemap_files(site: Path, files: dict[str, bytes]) -> tuple[list[Path], list[str]]:
+    """Write :func:`sitemap_files`' files into ``site``; return the files written and the
+    names of parts removed. Every file is written anew (never into the old one: the live
+    site may share it)."""
+    written = []
+    for name, data in files.items():
+        atomic_write(site / name, data)
+        written.append(site / name)
     removed = []
     for old in sorted(site.glob("sitemap-*.xml")):
-        if _PART.fullmatch(old.name) and old.name not in names:
+        if _PART.fullmatch(old.name) and old.name not in files:
             old.unlink()
             removed.append(old.name)
     return written, removed
+
+
+def write_sitemap(site: Path, site_url: str, pages: Iterable[str],
+                  dates: dict[str, dt.date]) -> tuple[list[Path], list[str]]:
+    """Write ``site/sitemap.xml`` (and its parts, when there are many pages) for the
+    ``docs/`` pages ``pages``; return the files written and the names of parts removed."""
+    return write_sitemap_files(site, sitemap_files(site_url, pages, dates))
