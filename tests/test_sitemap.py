@@ -12,10 +12,15 @@ import pytest
 from dateline import audit as audit_module
 from dateline import sitemap as sitemap_module
 from dateline.audit import check_sitemap
-from dateline.sitemap import page_url, write_sitemap
+from dateline.sitemap import page_url, sitemap_files, write_sitemap_files
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://example.org/archive/"
+
+
+def write_sitemap(site: Path, site_url: str, pages: list[str],
+                  dates: dict[str, dt.date]) -> tuple[list[Path], list[str]]:
+    return write_sitemap_files(site, sitemap_files(site_url, pages, dates))
 
 
 def entries(file: Path) -> list[tuple[str | None, str | None]]:

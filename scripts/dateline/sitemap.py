@@ -131,10 +131,3 @@ def write_sitemap_files(site: Path, files: dict[str, bytes]) -> tuple[list[Path]
             old.unlink()
             removed.append(old.name)
     return written, removed
-
-
-def write_sitemap(site: Path, site_url: str, pages: Iterable[str],
-                  dates: dict[str, dt.date]) -> tuple[list[Path], list[str]]:
-    """Write ``site/sitemap.xml`` (and its parts, when there are many pages) for the
-    ``docs/`` pages ``pages``; return the files written and the names of parts removed."""
-    return write_sitemap_files(site, sitemap_files(site_url, pages, dates))
