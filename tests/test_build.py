@@ -410,8 +410,11 @@ def test_pages_carry_the_theme_light(site: Project) -> None:
 def test_the_site_leaves_out_material_search_files_when_its_plugin_is_off(site: Project) -> None:
     scripts = site.site / "assets" / "javascripts"
     assert list(scripts.glob("bundle.*.min.js")), "Material's own script stays"
+    assert list((site.site / "assets" / "stylesheets").glob("main.*.min.css"))
     assert not (scripts / "lunr").exists()
     assert not list(scripts.glob("workers/search.*"))
+    # Nor the theme's source maps, which only developer tools ask for.
+    assert not list(site.site.rglob("*.map"))
 
 
 @pytest.mark.slow
@@ -423,6 +426,7 @@ def test_material_search_keeps_its_files(project: Project) -> None:
     scripts = project.site / "assets" / "javascripts"
     assert list((scripts / "workers").glob("search.*.min.js"))
     assert (scripts / "lunr" / "min" / "lunr.fr.min.js").is_file()
+    assert not list(project.site.rglob("*.map"))
 
 
 def test_only_pages_with_headings_have_a_table_of_contents(site: Project) -> None:
