@@ -153,9 +153,8 @@ def timed(command: list[str], cwd: Path) -> Run:
 
 
 def dateline_project(root: Path, articles: Path) -> None:
-    Project(root)  # the repository's mkdocs.yml, overrides and hand-written docs
-    config = root / "mkdocs.yml"
-    config.write_text(f"site_url: {SITE_URL}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    # The repository's mkdocs.yml, overrides and hand-written docs.
+    Project(root).publish_at(SITE_URL)
     shutil.copytree(articles, root / "articles", dirs_exist_ok=True)
 
 

@@ -12,6 +12,8 @@ from dateline.config import Settings, load_settings
 from dateline.pages import GENERATED_ROOTS
 
 REPO = Path(__file__).resolve().parent.parent
+PUBLISHED_URL = "https://example.org/archive/"
+"""A project's address on GitHub Pages, under a path, as the tests publish a site."""
 
 
 def article(title: str = "A title", date: str = "2021-08-13", cities: str = "[Kabul]",
@@ -44,6 +46,12 @@ class Project:
         else:
             path.write_text(text, encoding="utf-8")
         return path
+
+    def publish_at(self, site_url: str = PUBLISHED_URL) -> None:
+        """Give mkdocs.yml a ``site_url``: the site as published (canonical links, the
+        sitemap's addresses, and a 404 page whose links start with the address's path)."""
+        config = self.root / "mkdocs.yml"
+        config.write_text(f"site_url: {site_url}\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
 
     @property
     def settings(self) -> Settings:

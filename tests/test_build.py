@@ -488,9 +488,7 @@ def test_built_pages_carry_no_indentation_between_tags(project: Project) -> None
 
 def test_a_site_published_under_a_project_path_builds_with_its_sitemap(project: Project) -> None:
     # The README's deployment: site_url is the GitHub Pages address of a project.
-    config = project.root / "mkdocs.yml"
-    config.write_text("site_url: https://example.org/archive/\n" + config.read_text(encoding="utf-8"),
-                      encoding="utf-8")
+    project.publish_at()
     write_fixture_articles(project)
     result = project.run("build")
     assert result.returncode == 0, result.stderr

@@ -64,9 +64,7 @@ def clean_build_of(project: Project, where: Path) -> Path:
 def demo(project: Project) -> Project:
     # Published under a project's path, as on GitHub Pages: the sitemap lists every page
     # with its date, and the 404 page's links start with /archive/.
-    config = project.root / "mkdocs.yml"
-    config.write_text("site_url: https://example.org/archive/\n" + config.read_text(encoding="utf-8"),
-                      encoding="utf-8")
+    project.publish_at()
     write_demo(project.root / "articles", 40, seed=3)
     first = build(project.settings)
     assert first.rendered is None  # nothing to start from: every page

@@ -156,9 +156,7 @@ def built_sites(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Pat
             root = tmp_path_factory.mktemp(name)
             if name == "published":  # at https://example.org/archive/, served under /archive/
                 project = fixture_project(root)
-                config = project.root / "mkdocs.yml"
-                config.write_text("site_url: https://example.org/archive/\n"
-                                  + config.read_text(encoding="utf-8"), encoding="utf-8")
+                project.publish_at()
             elif name == "sample":
                 project = Project(root)
                 repo_articles = Path(__file__).resolve().parents[2] / "articles"
