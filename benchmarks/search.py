@@ -81,8 +81,11 @@ def themed_page(markdown: str, assets: dict[str, bytes], top: Path) -> None:
         shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
         shutil.copytree(REPO / "overrides", project / "overrides")
         shutil.copytree(REPO / "docs" / "stylesheets", project / "docs" / "stylesheets")
-        (project / "docs" / "assets" / "search").mkdir(parents=True)
-        shutil.copy(REPO / "docs" / "assets" / "palette.js", project / "docs" / "assets")
+        # The theme's scripts (assets/scope.js, assets/palette.js); the search assets are
+        # the ones given.
+        shutil.copytree(REPO / "docs" / "assets", project / "docs" / "assets",
+                        ignore=shutil.ignore_patterns("search"))
+        (project / "docs" / "assets" / "search").mkdir()
         for name, data in assets.items():
             (project / "docs" / "assets" / "search" / name).write_bytes(data)
         (project / "docs" / "search.md").write_text(markdown, encoding="utf-8")

@@ -1,12 +1,17 @@
 """The theme's chrome, slimmed for weight, still works in Chromium: the header's icons are
-drawn (by the stylesheet, not inline), and a reader's colour scheme follows them from page
-to page (applied by assets/palette.js before Material's script runs)."""
+drawn (by the stylesheet, not inline), a reader's colour scheme follows them from page to
+page (applied by assets/palette.js before Material's script runs)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+
+from dateline.build import build
+from tests.browser.conftest import serve
+from tests.projects import Project, article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,6 +62,18 @@ def test_colour_scheme_choice_follows_the_reader(page: Any, sample_url: str) -> 
     page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
 
 
+def test_choices_are_stored_under_the_sites_path(page: Any, published_url: str) -> None:
+    # Material's helpers (assets/scope.js) keep the site's path as Material's inline
+    # script did, on every page and on the 404 page, so no stored choice is lost.
+    for address in ("", "dates/2021/08/14/", "articles/no-such-page/"):
+        page.goto(published_url + address)
+        assert page.evaluate("__md_scope.pathname") == "/archive/", address
+    page.goto(published_url + "cities/")
+    page.click("label[title='Switch to dark mode']")
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    assert "/archive/.__palette" in page.evaluate("Object.keys(localStorage)")
+
+
 def test_a_missing_address_under_the_project_path_shows_the_styled_404_page(page: Any,
                                                                           published_url: str) -> None:
     # GitHub Pages answers any missing address with the project's 404.html, wherever it is.
@@ -70,3 +87,59 @@ def test_a_missing_address_under_the_project_path_shows_the_styled_404_page(page
     page.locator(".md-tabs__link", has_text="Dates").click()
     page.wait_for_url(f"{published_url}dates/")
     assert page.locator("h1").inner_text().startswith("Dates")
+
+
+RICH_BODY = """\
+The lede, with `inline code`, a [link](https://example.org/) and a footnote.[^1]
+
+## Background
+
+- First point
+- Second point, with **bold** and *italic* text
+    1. nested
+    2. list
+
+> A quotation
+> over two lines.
+
+| City | Province |
+|------|----------|
+| Kandahar | Kandahar |
+| Herat | Herat |
+
+```
+code block
+    indented
+```
+
+<details markdown="1">
+<summary>More</summary>
+
+Hidden paragraph.
+</details>
+
+Closing paragraph.
+
+[^1]: The footnote.
+"""
+
+
+@pytest.fixture(scope="module")
+def rich_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = Project(tmp_path_factory.mktemp("rich"))
+    project.write("rich.md", article(title="A rich article", cities="[Kandahar, Herat]",
+                                     source="Wire One", tags="[test, long]", body=RICH_BODY))
+    project.write("plain.md", article(title="A plain article", cities="[Kabul]"))
+    build(project.settings)
+    with serve(project.site) as url:
+        yield url
+
+
+def test_pages_with_code_keep_materials_clipboard_messages(page: Any, rich_url: str) -> None:
+    # Material's copy button for code blocks titles itself from the page's settings; pages
+    # without code are written without those messages.
+    config = "JSON.parse(document.getElementById('__config').textContent).translations"
+    page.goto(rich_url + "articles/2021/08/13/rich/")
+    assert page.evaluate(config)["clipboard.copy"] == "Copy to clipboard"
+    page.goto(rich_url + "articles/2021/08/13/plain/")
+    assert page.evaluate(config) == {}
