@@ -390,7 +390,7 @@ def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Proje
 def test_pages_carry_no_indentation_between_tags(site: Project) -> None:
     page = next((site.site / "articles").rglob("index.html")).read_text(encoding="utf-8")
     assert re.search(r"\n[ \t]+<", page) is None and "\n\n" not in page
-    assert page.rstrip().endswith("</body>\n</html>")
+    assert page.rstrip().endswith("</body></html>")
 
 
 def test_pages_carry_the_theme_light(site: Project) -> None:

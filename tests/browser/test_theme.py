@@ -1,15 +1,18 @@
 """The theme's chrome, slimmed for weight, still works in Chromium: the header's icons are
 drawn (by the stylesheet, not inline), a reader's colour scheme follows them from page to
-page (applied by assets/palette.js before Material's script runs)."""
+page (applied by assets/palette.js before Material's script runs), and the line breaks
+taken out of the pages change nothing on screen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from dateline.build import build
+from dateline.minify import VERBATIM, squeeze
 from tests.browser.conftest import serve
 from tests.projects import Project, article
 
@@ -133,6 +136,40 @@ def rich_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     build(project.settings)
     with serve(project.site) as url:
         yield url
+
+
+def _with_line_breaks(html: str) -> str:
+    """``html`` with a line break between every two tags, outside verbatim elements."""
+    parts = re.split(rf"(<(?:{'|'.join(VERBATIM)})\b.*?</(?:{'|'.join(VERBATIM)})\s*>)", html,
+                     flags=re.DOTALL | re.IGNORECASE)
+    return "".join(part if index % 2 else part.replace("><", ">\n<")
+                   for index, part in enumerate(parts))
+
+
+def _answer(html: str) -> Callable[[Any], None]:
+    return lambda route: route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+
+
+@pytest.mark.parametrize("width", [1300, 400])
+def test_line_breaks_taken_out_change_nothing_on_screen(page: Any, rich_url: str, width: int) -> None:
+    # Every page kind, each shown twice from the same address: with a line break between
+    # every two tags, and squeezed (dateline.minify), which takes out those beside blocks.
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(reduced_motion="reduce")
+    for address in ("", "articles/2021/08/13/rich/", "dates/2021/08/13/", "dates/2021/08/",
+                    "cities/kandahar/", "cities/", "countries/afghanistan/", "search/",
+                    "no-such-page/"):
+        url = rich_url + address
+        built = page.request.get(url).text()
+        shots = []
+        for html in (_with_line_breaks(built), squeeze(_with_line_breaks(built))):
+            page.route(url, _answer(html))
+            page.goto(url, wait_until="networkidle")
+            page.wait_for_timeout(100)
+            shots.append(page.screenshot(full_page=True))
+            page.unroute(url)
+        assert len(squeeze(_with_line_breaks(built))) < len(_with_line_breaks(built)), address
+        assert shots[0] == shots[1], f"{address or 'home'} at {width} px looks different squeezed"
 
 
 def test_pages_with_code_keep_materials_clipboard_messages(page: Any, rich_url: str) -> None:
