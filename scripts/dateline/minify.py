@@ -57,7 +57,8 @@ _BESIDE_BLOCK = re.compile(rf"({_BLOCK}[^<>]*>)\n(?=<)|(?<=>)\n(?={_BLOCK})", re
 
 
 def squeeze(html: str) -> str:
-    """``html`` without the indentation and blank lines between its tags."""
+    """``html`` without the indentation and blank lines between its tags, nor the line
+    breaks beside blocks' tags."""
     parts = _VERBATIM.split(html)  # text, verbatim element, its name, text, …
     out = []
     for index in range(0, len(parts), 3):
