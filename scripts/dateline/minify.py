@@ -51,9 +51,10 @@ _VERBATIM = re.compile(rf"(<({'|'.join(VERBATIM)})\b.*?</\2\s*>)", re.DOTALL | r
 _AFTER_TAG = re.compile(r">[ \t\r\f]*\n[ \t\n\r\f]*")
 _BEFORE_TAG = re.compile(r"[ \t\r\f]*\n[ \t\n\r\f]*<")
 _BLOCK = rf"</?(?:{'|'.join(BLOCKS)})(?=[\s/>])"
-# A line break between two tags, one of them a block's: after the block's tag (kept by
-# the group), or before it.
-_BESIDE_BLOCK = re.compile(rf"({_BLOCK}[^<>]*>)\n(?=<)|(?<=>)\n(?={_BLOCK})", re.IGNORECASE)
+# A line break between two tags, one of them a block's: after the block's tag, or before
+# it. Two patterns, each starting with a fixed character, are quicker than one.
+_AFTER_BLOCK = re.compile(rf"({_BLOCK}[^<>]*>)\n(?=<)", re.IGNORECASE)
+_BEFORE_BLOCK = re.compile(rf">\n(?={_BLOCK})", re.IGNORECASE)
 
 
 def squeeze(html: str) -> str:
@@ -66,7 +67,7 @@ def squeeze(html: str) -> str:
         before = ">" if index else ""
         after = "<" if index + 1 < len(parts) else ""
         text = _BEFORE_TAG.sub("\n<", _AFTER_TAG.sub(">\n", before + parts[index] + after))
-        text = _BESIDE_BLOCK.sub(lambda match: match.group(1) or "", text)
+        text = _BEFORE_BLOCK.sub(">", _AFTER_BLOCK.sub(r"\1", text))
         out.append(text[len(before):len(text) - len(after)])
         if after:
             out.append(parts[index + 1])
