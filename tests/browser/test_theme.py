@@ -6,7 +6,7 @@ taken out of the pages change nothing on screen."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -146,8 +146,15 @@ def _with_line_breaks(html: str) -> str:
                    for index, part in enumerate(parts))
 
 
-def _answer(html: str) -> Callable[[Any], None]:
-    return lambda route: route.fulfill(status=200, body=html, content_type="text/html; charset=utf-8")
+def _screenshot(page: Any, url: str, html: str) -> bytes:
+    """The whole page at ``url``, served as ``html``."""
+    page.route(url, lambda route: route.fulfill(status=200, body=html,
+                                                content_type="text/html; charset=utf-8"))
+    page.goto(url, wait_until="networkidle")
+    page.wait_for_timeout(100)
+    shot: bytes = page.screenshot(full_page=True)
+    page.unroute(url)
+    return shot
 
 
 @pytest.mark.parametrize("width", [1300, 400])
@@ -160,16 +167,17 @@ def test_line_breaks_taken_out_change_nothing_on_screen(page: Any, rich_url: str
                     "cities/kandahar/", "cities/", "countries/afghanistan/", "search/",
                     "no-such-page/"):
         url = rich_url + address
-        built = page.request.get(url).text()
-        shots = []
-        for html in (_with_line_breaks(built), squeeze(_with_line_breaks(built))):
-            page.route(url, _answer(html))
-            page.goto(url, wait_until="networkidle")
-            page.wait_for_timeout(100)
-            shots.append(page.screenshot(full_page=True))
-            page.unroute(url)
-        assert len(squeeze(_with_line_breaks(built))) < len(_with_line_breaks(built)), address
-        assert shots[0] == shots[1], f"{address or 'home'} at {width} px looks different squeezed"
+        loose = _with_line_breaks(page.request.get(url).text())
+        squeezed = squeeze(loose)
+        assert len(squeezed) < len(loose), address
+        # Chromium now and then draws a rounded corner's edge pixels a shade apart (seen on
+        # one or two pixels in about one run in ten, both versions alike): a page is shown
+        # again, up to three times, until both look exactly the same.
+        for _attempt in range(3):
+            if _screenshot(page, url, loose) == _screenshot(page, url, squeezed):
+                break
+        else:
+            pytest.fail(f"{address or 'home'} at {width} px looks different squeezed")
 
 
 def test_pages_with_code_keep_materials_clipboard_messages(page: Any, rich_url: str) -> None:
