@@ -3,6 +3,7 @@ site it produces is the one a clean build would, file for file."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -206,6 +207,26 @@ def test_pages_written_after_mkdocs_listed_docs_early_are_built_as_in_a_clean_bu
     assert listed.exists(), "the build did not start MkDocs early"
     assert result.rendered is not None and 0 < result.rendered < 40
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+def test_pages_named_in_the_nav_keep_its_titles_in_a_build_after_a_change(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The MkDocs process started early makes the pages of files kept out of the nav before
+    # it is told to build; a generated page the nav names must still get the nav's title.
+    edit(demo.root / "mkdocs.yml", "  - Cities: cities/index.md", "  - All the places: cities/index.md")
+    assert build(demo.settings).rendered is None  # mkdocs.yml changed: every page
+    demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02", cities="[Herat]"))
+
+    result = build(demo.settings)
+
+    assert result.rendered is not None and "cities/index.md" in _rendered_sources(demo)
+    assert "All the places" in (demo.site / "cities" / "index.html").read_text(encoding="utf-8")
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
+def _rendered_sources(project: Project) -> list[str]:
+    listing = project.root / ".dateline" / "changed-sources.json"
+    return json.loads(listing.read_text(encoding="utf-8"))
 
 
 @pytest.fixture

@@ -53,8 +53,9 @@ import contextlib
 import json
 import logging
 import os
+import posixpath
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -202,13 +203,44 @@ def _files_made_early(told: Callable[[], bool], changed: set[str], listing: Path
             module.File = make  # type: ignore[misc]
 
     def files_once_told(config: Any) -> Any:
-        listed_with(recorded, config)  # docs/ as it is now
+        _pages_made_early(listed_with(recorded, config), config)  # docs/ as it is now
         if not told():
             raise SystemExit(0)  # the build did not need this process
         changed.update(_read_changed(listing))
         return listed_with(reused, config)
 
     build.get_files = files_once_told  # type: ignore[attr-defined]
+
+
+def _nav_paths(item: Any) -> Iterator[str]:
+    """Every path or address named in mkdocs.yml's ``nav`` (its strings, at any depth)."""
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, dict):
+        for value in item.values():
+            yield from _nav_paths(value)
+    elif isinstance(item, list):
+        for value in item:
+            yield from _nav_paths(value)
+
+
+def _pages_made_early(files: Any, config: Any) -> None:
+    """Make, in the early list, the page of each file kept out of the navigation, as
+    MkDocs' navigation does once told to build (0.25 s at 10,000 articles, most of it
+    joining each page's address to ``site_url``), and the path each page is written to.
+
+    A page depends on its file's path and on the configuration alone, so an entry reused
+    once told carries a page equal to the one MkDocs would make. Pages named in ``nav``
+    are left to MkDocs: it makes theirs with the title ``nav`` gives them, and a page
+    already made would keep none.
+    """
+    from mkdocs.structure.pages import Page
+
+    named = {posixpath.normpath(path).lstrip("/") for path in _nav_paths(config["nav"])}
+    for file in files.documentation_pages():
+        if file.inclusion.is_not_in_nav() and file.src_uri not in named:
+            Page(None, file, config)
+        file.abs_dest_path  # noqa: B018 - cached on the entry, asked for every page once told
 
 
 def _build_only(changed_file: Path, keep: str, written: Path | None,
