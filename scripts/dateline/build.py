@@ -100,13 +100,17 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
     return archive, problems
 
 
-def write_docs(settings: Settings, archive: Archive) -> tuple[int, SyncReport]:
+def write_docs(settings: Settings, archive: Archive,
+               kept_stats: dict[str, os.stat_result] | None = None) -> tuple[int, SyncReport]:
     """Bring the generated part of ``docs/`` up to date; how many pages it holds. Pages
-    the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`)."""
+    the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`), nor
+    written: ``kept_stats``, if given, receives their status (for :func:`snapshot`)."""
     memo = PageMemo(settings)
     pages, kept = render_reusing(archive, settings.latest, memo.reuse)
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept)
     memo.save()
+    if kept_stats is not None:
+        kept_stats.update(memo.kept_stats)
     return len(pages) + len(kept), report
 
 
@@ -569,9 +573,11 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 gate = None if small else _Gate()
                 searched = stack.enter_context(_indexing(site, archive, searching, cap, beside=True,
                                                          workers=None if small else 1, gate=gate))
-            page_count, report = write_docs(settings, archive)
+            kept_stats: dict[str, os.stat_result] = {}
+            page_count, report = write_docs(settings, archive, kept_stats)
             _give_back_memory()
-            sources = snapshot(settings.docs_dir, state.sources if state else {})
+            sources = snapshot(settings.docs_dir, state.sources if state else {}, kept_stats)
+            del kept_stats
             pages = [path for path in sources if path.endswith(".md")]
             changed: list[str] | None = None
             why = reason or "only what changed"

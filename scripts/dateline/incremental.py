@@ -144,7 +144,7 @@ def fingerprint(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+def _entries(folder: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Every file under ``folder`` (not through links to folders), by its posix path
     relative to it. Paths stay text: at 12,000 files, Path objects took two thirds of
     :func:`snapshot`'s time."""
@@ -157,7 +157,13 @@ def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
                     if not entry.is_symlink():
                         pending.append((f"{prefix}{entry.name}/", entry.path))
                     continue
-                yield f"{prefix}{entry.name}", entry.stat()
+                yield f"{prefix}{entry.name}", entry
+
+
+def _files(folder: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """:func:`_entries` with each file's status."""
+    for relative, entry in _entries(folder):
+        yield relative, entry.stat()
 
 
 def folder_bytes(folder: Path) -> int:
@@ -165,10 +171,17 @@ def folder_bytes(folder: Path) -> int:
     return sum(stat.st_size for _, stat in _files(folder))
 
 
-def snapshot(docs_dir: Path, previous: Mapping[str, Source]) -> dict[str, Source]:
-    """Every file under ``docs_dir`` with its content hash (reused when size and time match)."""
+def snapshot(docs_dir: Path, previous: Mapping[str, Source],
+             stats: Mapping[str, os.stat_result] | None = None) -> dict[str, Source]:
+    """Every file under ``docs_dir`` with its content hash (reused when size and time match).
+
+    ``stats`` gives the status of files already asked for since they were last written
+    (the pages the page memo vouched for, :attr:`dateline.pagememo.PageMemo.kept_stats`):
+    asking again for each of 12,000 files cost 0.1–0.17 s of every build."""
     sources = {}
-    for relative, stat in _files(docs_dir):
+    told = stats or {}
+    for relative, entry in _entries(docs_dir):
+        stat = told.get(relative) or entry.stat()
         known = previous.get(relative)
         if known is not None and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
             sources[relative] = known

@@ -36,6 +36,8 @@ class PageMemo:
         self._entries: dict[str, tuple[str, Key]] = {}
         self._keys: dict[str, str] = {}
         self._reused: set[str] = set()
+        self.kept_stats: dict[str, os.stat_result] = {}
+        """The status of each file :meth:`reuse` vouched for, by its path, as it saw it."""
         try:
             stored = json.loads(self._file.read_bytes())
             if stored["salt"] == self._salt:
@@ -52,11 +54,13 @@ class PageMemo:
         if entry is None or entry[0] != key:
             return False
         try:
-            same = file_key(os.stat(os.path.join(self._docs, path))) == entry[1]
+            stat = os.stat(os.path.join(self._docs, path))
         except OSError:
             return False
+        same = file_key(stat) == entry[1]
         if same:
             self._reused.add(path)
+            self.kept_stats[path] = stat
         return same
 
     def save(self) -> None:
