@@ -94,7 +94,6 @@ def test_index_site_writes_a_bundle_of_articles_only(tmp_path: Path, monkeypatch
     report = index_site(archive, tmp_path)
     bundle = tmp_path / "pagefind"
     assert (report.records, report.indexed, report.reused) == (2, 2, 0)
-    assert report.bytes == sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file())
     assert shard_entries(bundle) == {"2020": 1, "2021": 1}
     assert (bundle / "pagefind.js").is_file() and (bundle / "wasm.en.pagefind").is_file()
     assert list((bundle / "2021" / "fragment").iterdir())

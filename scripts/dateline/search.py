@@ -92,8 +92,6 @@ def facet_word(key: str, value: str) -> str:
 @dataclass(frozen=True)
 class SearchReport:
     records: int
-    bytes: int
-    """Size of the whole bundle on disk."""
     seconds: float
     indexed: int = 0
     """Shards indexed by Pagefind in this run."""
@@ -530,8 +528,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
             _remove(path)
     manifest = {"format": MANIFEST_FORMAT, "language": language, "shards": listed}
     _replace_file(bundle / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
-    size = sum(path.stat().st_size for path in bundle.rglob("*") if path.is_file())
-    return SearchReport(count, size, time.perf_counter() - started, indexed, len(shards) - indexed)
+    return SearchReport(count, time.perf_counter() - started, indexed, len(shards) - indexed)
 
 
 def _shared_files_only(bundle: Path) -> None:
