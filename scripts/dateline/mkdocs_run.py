@@ -204,12 +204,37 @@ def _files_made_early(told: Callable[[], bool], changed: set[str], listing: Path
 
     def files_once_told(config: Any) -> Any:
         _pages_made_early(listed_with(recorded, config), config)  # docs/ as it is now
+        _theme_files_found_early(config)
         if not told():
             raise SystemExit(0)  # the build did not need this process
         changed.update(_read_changed(listing))
         return listed_with(reused, config)
 
     build.get_files = files_once_told  # type: ignore[attr-defined]
+
+
+def _theme_files_found_early(config: Any) -> None:
+    """Find the theme's files to copy into the site before being told to build, and have
+    the build add those ``docs/`` has no file of the same path.
+
+    MkDocs lists the theme's folders, leaves out templates and the like by name, and looks
+    for each file in the theme's folders in turn: 0.07 s of a build after a change. The
+    theme's folders do not change during a build (one that changes them is a clean
+    build), while ``docs/`` may, so which files ``docs/`` overrides is still decided once
+    told, as MkDocs decides it.
+    """
+    from mkdocs.structure.files import Files
+
+    found = Files([])
+    Files.add_files_from_theme(found, config.theme.get_env(), config)  # as the build would
+    theme_files = list(found)
+
+    def add_files_found_early(self: Files, env: Any, config: Any) -> None:
+        for file in theme_files:
+            if self.get_file_from_path(file.src_uri) is None:
+                self.append(file)
+
+    Files.add_files_from_theme = add_files_found_early  # type: ignore[method-assign]
 
 
 def _nav_paths(item: Any) -> Iterator[str]:
