@@ -28,9 +28,8 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def leftovers(project: Project) -> list[str]:
-    """Unfinished sites and search indexes; the site before the last build and its search
-    bundle are kept on purpose."""
-    return sorted(p.name for p in project.root.glob(".site.*") if p.name not in (".site.spare", ".site.spare-search"))
+    """Unfinished sites and search indexes; the site before the last build is kept on purpose."""
+    return sorted(p.name for p in project.root.glob(".site.*") if p.name != ".site.spare")
 
 
 def write_archive(project: Project, headline: str) -> None:

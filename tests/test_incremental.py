@@ -272,43 +272,6 @@ def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clea
         assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
-def test_the_search_bundle_starts_from_the_one_before_the_last_build(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    whole: list[Path] = []
-    real_copy = dateline.build.hard_link_copy
-
-    def counted_copy(source: Path, *arguments: Any) -> bool:
-        if source == demo.site / "pagefind":
-            whole.append(source)
-        return real_copy(source, *arguments)
-
-    monkeypatch.setattr(dateline.build, "hard_link_copy", counted_copy)
-    spare = demo.root / ".site.spare-search"
-    files = sorted((demo.root / "articles").rglob("*.md"))
-
-    def tamper() -> None:
-        next(spare.rglob("*.pf_fragment")).unlink()
-        (spare / "stray.tmp").write_text("left by hand")
-        (spare / "1999").mkdir()
-
-    steps = [
-        # The first build after a clean one has no bundle kept from before: it links every file.
-        ("edit", lambda: edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — "), 1),
-        ("add", lambda: demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02",
-                                                                  cities="[Herat]")), 0),
-        ("nothing", lambda: None, 0),
-        ("tampered with", lambda: (tamper(), edit(files[5], "\ntitle: \"", "\ntitle: \"Again — ")), 0),
-        ("removed by hand", lambda: (shutil.rmtree(spare), edit(files[7], "\ntitle: \"", "\ntitle: \"Last — ")), 1),
-    ]
-    for name, change, copies in steps:
-        whole.clear()
-        change()
-        assert build(demo.settings).rendered is not None, name
-        assert len(whole) == copies, name
-        assert spare.is_dir(), name
-        assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
-
-
 def test_nothing_changed_renders_nothing_and_keeps_every_file(demo: Project) -> None:
     before = {path: path.stat().st_ino for path in demo.site.rglob("*") if path.is_file()}
     folder = demo.site.stat().st_ino
@@ -550,40 +513,6 @@ def test_a_hard_link_copy_can_leave_out_top_level_folders(tmp_path: Path) -> Non
     assert (tmp_path / "copy/index.html").stat().st_ino == (source / "index.html").stat().st_ino
     assert not hard_link_copy(tmp_path / "missing", tmp_path / "other")
     assert not (tmp_path / "other").exists()
-
-
-def test_linking_a_folder_like_another_changes_only_what_differs(tmp_path: Path) -> None:
-    from dateline.incremental import link_like
-
-    live, old = tmp_path / "live", tmp_path / "old"
-    for name in ("manifest.json", "2021/entry.json", "2021/fragment/a", "2022/entry.json", "2022/fragment/b"):
-        (live / name).parent.mkdir(parents=True, exist_ok=True)
-        (live / name).write_text(f"live {name}")
-    # The old folder: 2021 as hard links of the live one, 2022 and the manifest older
-    # versions (hard links of a third copy that must not change), a shard and a file gone
-    # since, and a file where the live folder has a folder.
-    for name in ("2021/entry.json", "2021/fragment/a"):
-        (old / name).parent.mkdir(parents=True, exist_ok=True)
-        os.link(live / name, old / name)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    for name in ("manifest.json", "2022"):
-        (elsewhere / name).write_text(f"older {name}")
-        os.link(elsewhere / name, old / name)
-    for name in ("2019/entry.json", "stray.tmp", "2021/fragment/gone"):
-        (old / name).parent.mkdir(parents=True, exist_ok=True)
-        (old / name).write_text("gone")
-
-    changed = link_like(live, old)
-
-    def files(folder: Path) -> dict[str, int]:
-        return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
-
-    assert files(old) == files(live)  # every file, each a hard link of the live one
-    assert changed == 8  # removed: 2019, stray.tmp, 2021/fragment/gone, the old manifest and 2022; 3 linked
-    assert {p.name: p.read_text() for p in elsewhere.iterdir()} == {
-        "manifest.json": "older manifest.json", "2022": "older 2022"}
-    assert link_like(live, old) == 0
 
 
 def test_installing_the_test_tools_does_not_render_every_page_again() -> None:

@@ -40,9 +40,7 @@ from dateline.incremental import (
     fingerprint,
     folder_bytes,
     hard_link_copy,
-    link_like,
     rewritten,
-    search_spare_folder,
     site_identity,
     snapshot,
     spare_folder,
@@ -341,8 +339,7 @@ def _discard(folder: Path, trash: Path | None) -> None:
 
 def _swap_in(new: Path, target: Path, trash: Path | None = None, keep: Path | None = None) -> None:
     """Make ``new`` the site at ``target``; the previous site is discarded, or kept as
-    ``keep`` and its search bundle beside it (see :class:`~dateline.incremental.Spare`
-    and :func:`_search_from`)."""
+    ``keep`` without its search bundle (see :class:`~dateline.incremental.Spare`)."""
     if target.is_dir() and _exchange(new, target):
         old = new  # now holds the previous site
     else:
@@ -353,7 +350,7 @@ def _swap_in(new: Path, target: Path, trash: Path | None = None, keep: Path | No
             target.rename(old)
         new.rename(target)
     if keep is not None and old.is_dir():
-        _keep_search_spare(old / BUNDLE, target, trash)
+        _discard(old / BUNDLE, trash)
         _discard(keep, trash)
         with contextlib.suppress(OSError):
             old.rename(keep)
@@ -364,8 +361,8 @@ def _recover(target: Path, trash: Path | None = None) -> None:
     """Tidy what a killed build left: restore a site moved aside, drop unfinished ones
     (without waiting, with ``trash``: a killed build's new site may be a whole site)."""
     for leftover in target.parent.glob(f".{target.name}.*"):
-        if leftover in (spare_folder(target), search_spare_folder(target)):
-            continue  # the site before the last build and its search bundle, kept on purpose
+        if leftover == spare_folder(target):
+            continue  # the site before the last build, kept on purpose
         if ".old-" in leftover.name and not target.exists():
             leftover.rename(target)
         else:
@@ -460,39 +457,12 @@ def _search_from(site: Path, searching: Path) -> None:
     """Start ``searching/pagefind`` as a hard-linked copy of the live site's search bundle,
     so that the shards whose articles did not change are kept (see :func:`index_site`).
 
-    The copy is the bundle of the site before the last build (:func:`search_spare_folder`)
-    with the files the last build wrote linked again (:func:`link_like`): at 10,000
-    articles, a few hundred operations where linking every file of the bundle was 11,000,
-    and 11,000 more to delete the old bundle afterwards. Without it, every file is linked.
-
     The bundle depends on the articles alone, never on mkdocs.yml or the theme, so even a
     build that renders every page again reuses it.
     """
     searching.mkdir()
-    live, spare, copy = site / BUNDLE, search_spare_folder(site), searching / BUNDLE
-    if not live.is_dir():
-        return
-    if spare.is_dir():
-        try:
-            spare.rename(copy)
-            link_like(live, copy)
-            return
-        except OSError:
-            shutil.rmtree(copy, ignore_errors=True)
-    hard_link_copy(live, copy)  # on failure: index from nothing
-
-
-def _keep_search_spare(bundle: Path, site: Path, trash: Path | None) -> None:
-    """Keep ``bundle``, the search bundle of a site just replaced or of this build, as the
-    next build's start (:func:`_search_from`); without it, that build links every file."""
-    if not bundle.is_dir():
-        return
-    spare = search_spare_folder(site)
-    _discard(spare, trash)
-    try:
-        bundle.rename(spare)
-    except OSError:
-        _discard(bundle, trash)
+    if (site / BUNDLE).is_dir():
+        hard_link_copy(site / BUNDLE, searching / BUNDLE)  # on failure: index from nothing
 
 
 def _index_from(site: Path, archive: Archive, folder: Path, cap: int | None, workers: int | None,
@@ -658,9 +628,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         if changed == [] and search.indexed == 0 and _same_bytes(searching / BUNDLE / MANIFEST,
                                                                   site / BUNDLE / MANIFEST):
             # Neither the pages nor the search index changed: site/ is already this build's,
-            # and its copy is kept for the next build, search bundle and all.
+            # and its copy is kept for the next build.
             BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site)).save(settings)
-            _keep_search_spare(searching / BUNDLE, site, trash)
             return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
                                0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could

@@ -284,53 +284,6 @@ def hard_link_copy(source: Path, target: Path, skip: Collection[str] = ()) -> bo
     return True
 
 
-def link_like(source: Path, target: Path) -> int:
-    """Make the folder ``target`` hold exactly ``source``'s files, each a hard link of
-    ``source``'s, by changing only what is not so already: files are linked again (never
-    written into), folders and files ``source`` lacks are removed. How many files it
-    linked, and files and folders it removed.
-
-    Which files already are ``source``'s is told by the folder listings' inode numbers,
-    without asking each file for its status.
-    """
-    changed = 0
-    with os.scandir(source) as listing:
-        wanted = {entry.name: entry for entry in listing}
-    kept = set()
-    with os.scandir(target) as listing:
-        for entry in listing:
-            model = wanted.get(entry.name)
-            if entry.is_dir(follow_symlinks=False):
-                if model is not None and model.is_dir(follow_symlinks=False):
-                    kept.add(entry.name)
-                else:
-                    shutil.rmtree(entry.path)
-                    changed += 1
-            elif (model is not None and not model.is_dir(follow_symlinks=False)
-                  and model.inode() == entry.inode()):
-                kept.add(entry.name)
-            else:
-                os.unlink(entry.path)
-                changed += 1
-    for name, model in wanted.items():
-        there = os.path.join(target, name)
-        if model.is_dir(follow_symlinks=False):
-            if name not in kept:
-                os.mkdir(there)
-            changed += link_like(Path(model.path), Path(there))
-        elif name not in kept:
-            os.link(model.path, there, follow_symlinks=False)
-            changed += 1
-    return changed
-
-
-def search_spare_folder(site: Path) -> Path:
-    """Where the search bundle of the site before the last build is kept, beside ``site``:
-    most of its files are hard links of the live bundle's, so the next build's bundle
-    starts from it (:func:`link_like`) rather than linking every file again."""
-    return site.with_name(f".{site.name}.spare-search")
-
-
 def spare_folder(site: Path) -> Path:
     """Where the site before the last build is kept (:class:`Spare`), beside ``site``: on
     the same disk, so that moving it is a rename."""
