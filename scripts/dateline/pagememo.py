@@ -35,7 +35,6 @@ class PageMemo:
         self._salt = f"{_FORMAT}\0{package_digest()}"
         self._entries: dict[str, tuple[str, Key]] = {}
         self._keys: dict[str, str] = {}
-        self._reused: set[str] = set()
         self.kept_stats: dict[str, os.stat_result] = {}
         """The status of each file :meth:`reuse` vouched for, by its path, as it saw it."""
         try:
@@ -59,7 +58,6 @@ class PageMemo:
             return False
         same = file_key(stat) == entry[1]
         if same:
-            self._reused.add(path)
             self.kept_stats[path] = stat
         return same
 
@@ -67,7 +65,7 @@ class PageMemo:
         """Remember the pages asked about since loading, as they are now in ``docs/``."""
         pages: dict[str, tuple[str, Key]] = {}
         for path, key in self._keys.items():
-            if path in self._reused:
+            if path in self.kept_stats:
                 pages[path] = self._entries[path]
                 continue
             with contextlib.suppress(OSError):
