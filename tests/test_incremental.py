@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 import dateline.build
 import dateline.search
-from dateline.build import _shares, build
+from dateline.build import _changed_listing, _shares, build
 from dateline.config import load_settings
 from dateline.demo import write_demo
 from dateline.errors import BuildError, ValidationFailed
@@ -225,7 +225,7 @@ def test_pages_named_in_the_nav_keep_its_titles_in_a_build_after_a_change(
 
 
 def _rendered_sources(project: Project) -> list[str]:
-    listing = project.root / ".dateline" / "changed-sources.json"
+    listing, _written = _changed_listing(project.settings)
     return json.loads(listing.read_text(encoding="utf-8"))
 
 
