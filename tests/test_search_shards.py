@@ -211,6 +211,12 @@ def test_incremental_index_of_a_hard_link_copy_equals_a_cold_index(tmp_path: Pat
     kept = inodes(staging / "pagefind")
     shared = {name for name in kept if live_inodes.get(name) == kept[name]}
     assert any(name.endswith(".pf_fragment") for name in shared)
+    # The edited article's shard, indexed again, still shares the fragments of the
+    # articles not edited: only files whose bytes changed were written.
+    edited_shard = next(s.folder for s in plan_after if edited in s.articles)
+    fragments = [name for name in kept if name.startswith(f"{edited_shard}/fragment/")]
+    assert len(fragments) > 1
+    assert len([name for name in fragments if name in shared]) == len(fragments) - 1
     assert (live / "pagefind" / MANIFEST).stat().st_ino != (staging / "pagefind" / MANIFEST).stat().st_ino
 
     # Nothing changed: nothing is indexed, and not a byte moves.

@@ -417,22 +417,53 @@ def _write_pages(folder: Path, shard_records: Iterable[dict[str, Any]]) -> None:
 
 
 def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]]) -> None:
+    """Index one shard into ``bundle/folder``.
+
+    A shard indexed again (its folder already there, hard-linked from the live site) is
+    indexed into a scratch folder first, in memory where there is one, and only the
+    files whose bytes differ are then put in its folder (:func:`_sync_folder`): after an
+    edit, a dozen of a period's thousand-odd files. Pagefind writing a period of 1,025
+    articles straight to the disk took 2.6–2.8 s here, into memory 2.0–2.1 s, most of the
+    difference its threads waiting on each other to create files in one folder.
+    """
     output = bundle / folder
-    _remove(output)
+    again = output.is_dir() and not output.is_symlink()
+    if not again:
+        _remove(output)
     prefix = f"{_PAGES_PREFIX}{os.getpid()}-"
     with tempfile.TemporaryDirectory(prefix=prefix, dir=_pages_parent(bundle)) as scratch:
-        _write_pages(Path(scratch), shard_records)
-        run_pagefind(Path(scratch), output)
-    canonicalize_bundle(output, _WASM_PREFIX)
-    # What every shard writes alike lives once at the top (the search page imports
-    # pagefind.js from there, and the entry now points there for the WebAssembly);
-    # Pagefind's ready-made UIs would each see one shard only, so they go.
-    for path in sorted(output.iterdir()):
-        if _shared(path):
-            _replace_file(bundle / path.name, path.read_bytes())
-            path.unlink()
-        elif path.name.startswith(_UI_FILES):
-            path.unlink()
+        pages = Path(scratch) / "pages"
+        written = Path(scratch) / "bundle" if again else output
+        _write_pages(pages, shard_records)
+        run_pagefind(pages, written)
+        canonicalize_bundle(written, _WASM_PREFIX)
+        # What every shard writes alike lives once at the top (the search page imports
+        # pagefind.js from there, and the entry now points there for the WebAssembly);
+        # Pagefind's ready-made UIs would each see one shard only, so they go.
+        for path in sorted(written.iterdir()):
+            if _shared(path):
+                _replace_file(bundle / path.name, path.read_bytes())
+                path.unlink()
+            elif path.name.startswith(_UI_FILES):
+                path.unlink()
+        if again:
+            _sync_folder(written, output)
+
+
+def _sync_folder(new: Path, old: Path) -> None:
+    """Make the folder ``old`` hold exactly what ``new`` holds, writing only the files
+    whose bytes differ, each as a new file (:func:`_replace_file`), and removing what
+    ``new`` lacks."""
+    wanted = {entry.name: entry.is_dir(follow_symlinks=False) for entry in os.scandir(new)}
+    for entry in os.scandir(old):
+        if wanted.get(entry.name) != entry.is_dir(follow_symlinks=False) or entry.is_symlink():
+            _remove(Path(entry.path))
+    for name, is_folder in sorted(wanted.items()):
+        if is_folder:
+            (old / name).mkdir(exist_ok=True)
+            _sync_folder(new / name, old / name)
+        else:
+            _replace_file(old / name, (new / name).read_bytes())
 
 
 _UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
