@@ -148,18 +148,20 @@ def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_proces
 
 
 def test_a_build_failed_on_an_article_keeps_the_spare_for_the_build_after_the_fix(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path]) -> None:
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path],
+        bundle_copies: list[Path]) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
     build(demo.settings)  # links every file, and keeps the site before it
     good = files[2].read_text(encoding="utf-8")
     edit(files[2], "\ndate: ", "\ndate: 13/08/2021\nold_date: ")
     full_copies.clear()
+    bundle_copies.clear()
     with pytest.raises(ValidationFailed):
         build(demo.settings)
     files[2].write_text(good + "\nFixed.\n", encoding="utf-8")
     assert build(demo.settings).rendered is not None
-    assert full_copies == []
+    assert full_copies == [] and bundle_copies == []
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
@@ -244,8 +246,25 @@ def full_copies(demo: Project, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     return found
 
 
+@pytest.fixture
+def bundle_copies(demo: Project, full_copies: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Appended to whenever a build's search starts from a copy of every file of the live
+    search bundle, rather than from the one kept with the site before the last build."""
+    found: list[Path] = []
+    counted = dateline.build.hard_link_copy
+
+    def counted_copy(source: Path, *arguments: Any) -> bool:
+        if source == demo.site / "pagefind":
+            found.append(source)
+        return counted(source, *arguments)
+
+    monkeypatch.setattr(dateline.build, "hard_link_copy", counted_copy)
+    return found
+
+
 def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clean_builds(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path]) -> None:
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path],
+        bundle_copies: list[Path]) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     added = demo.root / "articles" / "2024" / "01" / "new-one.md"
     steps = [
@@ -261,13 +280,19 @@ def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clea
         # A kept site removed by hand: the next build links every file again.
         ("spare removed", lambda: (shutil.rmtree(demo.root / ".site.spare"),
                                    edit(files[8], "\ntitle: \"", "\ntitle: \"Last — ")), 1),
+        # Its search bundle removed by hand: the same.
+        ("spare's search bundle removed", lambda: (shutil.rmtree(demo.root / ".site.spare" / "pagefind"),
+                                                   edit(files[9], "\ntitle: \"", "\ntitle: \"Later — ")), 1),
     ]
     for name, change, copies in steps:
         full_copies.clear()
+        bundle_copies.clear()
         change()
         result = build(demo.settings)
         assert result.rendered is not None, name
         assert len(full_copies) == copies, name
+        # The search bundle comes with the kept site, its changed files linked again.
+        assert len(bundle_copies) == copies, name
         assert (demo.root / ".site.spare").is_dir(), name
         assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 

@@ -37,10 +37,10 @@ from dateline.incremental import (
     changed_sources,
     clean_build_reason,
     copy_from_spare,
+    differences,
     fingerprint,
     folder_bytes,
     hard_link_copy,
-    rewritten,
     site_identity,
     snapshot,
     spare_folder,
@@ -339,7 +339,7 @@ def _discard(folder: Path, trash: Path | None) -> None:
 
 def _swap_in(new: Path, target: Path, trash: Path | None = None, keep: Path | None = None) -> None:
     """Make ``new`` the site at ``target``; the previous site is discarded, or kept as
-    ``keep`` without its search bundle (see :class:`~dateline.incremental.Spare`)."""
+    ``keep``, its search bundle included (see :class:`~dateline.incremental.Spare`)."""
     if target.is_dir() and _exchange(new, target):
         old = new  # now holds the previous site
     else:
@@ -350,7 +350,6 @@ def _swap_in(new: Path, target: Path, trash: Path | None = None, keep: Path | No
             target.rename(old)
         new.rename(target)
     if keep is not None and old.is_dir():
-        _discard(old / BUNDLE, trash)
         _discard(keep, trash)
         with contextlib.suppress(OSError):
             old.rename(keep)
@@ -370,8 +369,11 @@ def _recover(target: Path, trash: Path | None = None) -> None:
 
 
 def _copy_of_site(spare: Spare | None, site: Path, staging: Path, trash: Path) -> bool:
-    """Start the new site as a hard-linked copy of the live one, its search bundle aside:
-    from the site before the last build when it was kept, else by linking every file."""
+    """Start the new site as a hard-linked copy of the live one: from the site before the
+    last build when it was kept (its search bundle too, for search to take), else by
+    linking every file but the search bundle's."""
+    if spare is not None and spare.bundle and not (spare_folder(site) / BUNDLE).is_dir():
+        spare = None  # its search bundle was removed by hand: not a copy of the site any more
     if copy_from_spare(spare, site, staging):
         return True
     _discard(staging, trash)
@@ -380,19 +382,25 @@ def _copy_of_site(spare: Spare | None, site: Path, staging: Path, trash: Path) -
 
 
 def _kept_as_spare(staging: Path, site: Path) -> Spare | None:
-    """Keep ``staging``, a copy of ``site`` as it is (search bundle aside), for the next build."""
+    """Keep ``staging``, a copy of ``site`` as it is, for the next build. Its search bundle,
+    when it has one, is a copy of the live one (the spare's, or search's unchanged)."""
     try:
         staging.rename(spare_folder(site))
-        return Spare(spare_folder(site).stat().st_ino, ())
+        return Spare(spare_folder(site).stat().st_ino, (), (spare_folder(site) / BUNDLE).is_dir())
     except OSError:
         return None
 
 
-def _spare_changes(staging: Path, changes: SiteChanges) -> tuple[str, ...]:
-    """Where the site before this build differs from this build's, search aside."""
+def _spare_changes(staging: Path, changes: SiteChanges, bundle_written: list[Path],
+                   bundle_removed: list[str]) -> tuple[str, ...]:
+    """Where the site before this build differs from this build's: the files MkDocs wrote
+    or removed, and those of the search bundle (``bundle_removed`` relative to it)."""
     written = (path.relative_to(staging).as_posix() for path in changes.written)
-    return tuple(sorted({path for path in (*written, *changes.removed)
-                         if path != BUNDLE and not path.startswith(f"{BUNDLE}/")}))
+    pages = {path for path in (*written, *changes.removed)
+             if path != BUNDLE and not path.startswith(f"{BUNDLE}/")}
+    bundle = {*(path.relative_to(staging).as_posix() for path in bundle_written),
+              *(f"{BUNDLE}/{path}" for path in bundle_removed)}
+    return tuple(sorted(pages | bundle))
 
 
 @contextmanager
@@ -453,21 +461,27 @@ def _same_bytes(first: Path, second: Path) -> bool:
         return False
 
 
-def _search_from(site: Path, searching: Path) -> None:
+def _search_from(site: Path, searching: Path, staged: Path | None = None) -> None:
     """Start ``searching/pagefind`` as a hard-linked copy of the live site's search bundle,
-    so that the shards whose articles did not change are kept (see :func:`index_site`).
+    so that the shards whose articles did not change are kept (see :func:`index_site`):
+    ``staged``, the new site's copy of it brought up to date from the spare, when there is
+    one (a rename), else a copy of every file (at 10,000 articles, 11,000 links made, and
+    as many deleted in the background once the bundle is replaced).
 
     The bundle depends on the articles alone, never on mkdocs.yml or the theme, so even a
     build that renders every page again reuses it.
     """
     searching.mkdir()
-    if (site / BUNDLE).is_dir():
+    if staged is not None and staged.is_dir():
+        staged.rename(searching / BUNDLE)
+    elif (site / BUNDLE).is_dir():
         hard_link_copy(site / BUNDLE, searching / BUNDLE)  # on failure: index from nothing
 
 
-def _index_from(site: Path, archive: Archive, folder: Path, cap: int | None, workers: int | None,
-                cancel: threading.Event | None = None, gate: _Gate | None = None) -> SearchReport:
-    _search_from(site, folder)
+def _index_from(start: Callable[[Path], None], archive: Archive, folder: Path, cap: int | None,
+                workers: int | None, cancel: threading.Event | None = None,
+                gate: _Gate | None = None) -> SearchReport:
+    start(folder)
     return index_site(archive, folder, cap, workers, cancel=cancel,
                       hold=gate.hold if gate is not None else None)
 
@@ -498,19 +512,20 @@ class _Gate:
 
 
 @contextmanager
-def _indexing(site: Path, archive: Archive, folder: Path, cap: int | None, beside: bool,
-              workers: int | None = None, gate: _Gate | None = None) -> Iterator[Callable[[], SearchReport]]:
-    """Index ``archive`` into ``folder``, starting from ``site``'s bundle (:func:`_search_from`),
+def _indexing(start: Callable[[Path], None], archive: Archive, folder: Path, cap: int | None,
+              beside: bool, workers: int | None = None,
+              gate: _Gate | None = None) -> Iterator[Callable[[], SearchReport]]:
+    """Index ``archive`` into ``folder``, starting from the bundle ``start`` puts there,
     while the ``with`` block runs (``beside``), or when it is asked for; ``workers``
     periods at once (:func:`index_site`), Pagefind held by ``gate`` if given (asking for
     the result opens it). The block's failure stops the indexing before its next shard
     and waits for it, so nothing writes into ``folder`` afterwards."""
     if not beside:
-        yield lambda: _index_from(site, archive, folder, cap, workers)
+        yield lambda: _index_from(start, archive, folder, cap, workers)
         return
     cancel = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
-        job = pool.submit(_index_from, site, archive, folder, cap, workers, cancel=cancel, gate=gate)
+        job = pool.submit(_index_from, start, archive, folder, cap, workers, cancel=cancel, gate=gate)
 
         def result() -> SearchReport:
             if gate is not None:
@@ -542,6 +557,12 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     searching = site.with_name(f".{site.name}.search-{os.getpid()}")
     cap = settings.search_period_articles
     copying: concurrent.futures.Future[bool] | None = None
+    spare = state.spare if state is not None else None
+
+    def search_start(folder: Path) -> None:
+        bundled = copying is not None and spare is not None and spare.bundle and copying.result()
+        _search_from(site, folder, staging / BUNDLE if bundled else None)
+
     untouched = True
     """Whether the new site is still an exact copy of the live one (MkDocs not yet run)."""
     try:
@@ -558,7 +579,6 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 # while the articles are checked and the pages made; a build whose articles
                 # fail the check discards it.
                 background = stack.enter_context(concurrent.futures.ThreadPoolExecutor(1))
-                spare = state.spare if state is not None else None
                 copying = background.submit(_copy_of_site, spare, site, staging, trash)
                 prestarted = stack.enter_context(prestart_mkdocs(settings, staging))
             else:
@@ -571,7 +591,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 # Search needs only the checked articles. A larger archive's Pagefind runs
                 # one period at a time, and waits unless it has little to index again.
                 gate = None if small else _Gate()
-                searched = stack.enter_context(_indexing(site, archive, searching, cap, beside=True,
+                searched = stack.enter_context(_indexing(search_start, archive, searching, cap, beside=True,
                                                          workers=None if small else 1, gate=gate))
             kept_stats: dict[str, os.stat_result] = {}
             page_count, report = write_docs(settings, archive, kept_stats)
@@ -593,7 +613,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             few = not small and changed is not None and len(changed) <= SEARCH_BESIDE_CHANGED
             beside = small or few
             if searched is None:
-                searched = stack.enter_context(_indexing(site, archive, searching, cap, beside,
+                searched = stack.enter_context(_indexing(search_start, archive, searching, cap, beside,
                                                          1 if few else None))
             elif gate is not None and few:
                 gate.open.set()
@@ -628,7 +648,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         if changed == [] and search.indexed == 0 and _same_bytes(searching / BUNDLE / MANIFEST,
                                                                   site / BUNDLE / MANIFEST):
             # Neither the pages nor the search index changed: site/ is already this build's,
-            # and its copy is kept for the next build.
+            # and its copy (search's bundle back in it) is kept for the next build.
+            if (searching / BUNDLE).is_dir() and not (staging / BUNDLE).exists():
+                (searching / BUNDLE).rename(staging / BUNDLE)
             BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site)).save(settings)
             return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
                                0, why, search)
@@ -639,8 +661,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         written = None
         spare_changes: tuple[str, ...] = ()
         if changes is not None:
-            written = changes.written + rewritten(staging / BUNDLE, site / BUNDLE)
-            spare_changes = _spare_changes(staging, changes)
+            bundle_written, bundle_removed = differences(staging / BUNDLE, site / BUNDLE)
+            written = changes.written + bundle_written
+            spare_changes = _spare_changes(staging, changes, bundle_written, bundle_removed)
         progress("Auditing the new site")
         require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles},
                       only=written, site_path=settings.site_path)
@@ -649,11 +672,11 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         # previous site, which differs from the new one in those alone, is kept for the next.
         keep = spare_folder(site) if changes is not None else None
         _swap_in(staging, site, trash, keep)
-        spare = None
+        kept_spare = None
         if keep is not None:
             with contextlib.suppress(OSError):
-                spare = Spare(keep.stat().st_ino, spare_changes)
-        BuildState(shared, site_identity(site), sources, spare).save(settings)
+                kept_spare = Spare(keep.stat().st_ino, spare_changes, (keep / BUNDLE).is_dir())
+        BuildState(shared, site_identity(site), sources, kept_spare).save(settings)
     except BaseException:
         if (untouched and state is not None and copying is not None and copying.done()
                 and copying.exception() is None and copying.result()):

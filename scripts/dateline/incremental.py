@@ -212,6 +212,10 @@ class Spare:
     folder: int
     """Inode of the spare folder: another folder of that name is not this one."""
     changed: tuple[str, ...]
+    bundle: bool = False
+    """Whether the spare holds the search bundle too, and ``changed`` the bundle's files the
+    last build wrote or removed: the next build's search then starts from it (its files
+    linked again like the pages'), not from a copy of the whole bundle."""
 
 
 @dataclass(frozen=True)
@@ -228,14 +232,16 @@ class BuildState:
             spare = raw.get("spare")
             return BuildState(raw["fingerprint"], raw["site"],
                               {path: Source(*entry) for path, entry in raw["sources"].items()},
-                              None if spare is None else Spare(int(spare[0]), tuple(map(str, spare[1]))))
+                              None if spare is None else Spare(int(spare[0]), tuple(map(str, spare[1])),
+                                                               bool(spare[2])))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
     def save(self, settings: Settings) -> None:
         raw = {"fingerprint": self.fingerprint, "site": self.site,
                "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()},
-               "spare": None if self.spare is None else [self.spare.folder, list(self.spare.changed)]}
+               "spare": None if self.spare is None else [self.spare.folder, list(self.spare.changed),
+                                                         self.spare.bundle]}
         atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
 
 
@@ -325,22 +331,35 @@ def copy_from_spare(spare: Spare | None, site: Path, target: Path) -> bool:
     return True
 
 
-def rewritten(new: Path, old: Path) -> list[Path]:
-    """Files of ``new`` that are not hard links of ``old``'s: what this build wrote."""
-    found: list[Path] = []
+def differences(new: Path, old: Path) -> tuple[list[Path], list[str]]:
+    """The files of ``new`` that are not hard links of ``old``'s (what this build wrote),
+    and the files of ``old`` that ``new`` lacks (as paths relative to ``old``)."""
+    written: list[Path] = []
+    removed: list[str] = []
 
-    def walk(new_dir: str, old_dir: str) -> None:
+    def walk(new_dir: str, old_dir: str, relative: str) -> None:
         try:
             with os.scandir(old_dir) as entries:
-                before = {entry.name: entry.inode() for entry in entries}
+                before = {entry.name: (entry.inode(), entry.is_dir(follow_symlinks=False))
+                          for entry in entries}
         except OSError:
             before = {}
         with os.scandir(new_dir) as entries:
             for entry in entries:
+                inode, was_folder = before.pop(entry.name, (None, None))
                 if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, os.path.join(old_dir, entry.name))
-                elif before.get(entry.name) != entry.inode():
-                    found.append(Path(entry.path))
+                    if was_folder is False:
+                        removed.append(relative + entry.name)
+                    walk(entry.path, os.path.join(old_dir, entry.name), f"{relative}{entry.name}/")
+                elif inode != entry.inode():
+                    written.append(Path(entry.path))
+        for name, (_inode, was_folder) in before.items():
+            if not was_folder:
+                removed.append(relative + name)
+                continue
+            for folder, _folders, files in os.walk(os.path.join(old_dir, name)):
+                inside = os.path.relpath(folder, old_dir).replace(os.sep, "/")
+                removed.extend(f"{relative}{inside}/{file}" for file in files)
 
-    walk(str(new), str(old))
-    return sorted(found)
+    walk(str(new), str(old), "")
+    return sorted(written), sorted(removed)
