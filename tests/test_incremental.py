@@ -148,20 +148,18 @@ def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_proces
 
 
 def test_a_build_failed_on_an_article_keeps_the_spare_for_the_build_after_the_fix(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path],
-        bundle_copies: list[Path]) -> None:
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path]) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
     build(demo.settings)  # links every file, and keeps the site before it
     good = files[2].read_text(encoding="utf-8")
     edit(files[2], "\ndate: ", "\ndate: 13/08/2021\nold_date: ")
     full_copies.clear()
-    bundle_copies.clear()
     with pytest.raises(ValidationFailed):
         build(demo.settings)
     files[2].write_text(good + "\nFixed.\n", encoding="utf-8")
     assert build(demo.settings).rendered is not None
-    assert full_copies == [] and bundle_copies == []
+    assert full_copies == []  # neither the site nor its search bundle
     assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
@@ -233,38 +231,22 @@ def _rendered_sources(project: Project) -> list[str]:
 
 @pytest.fixture
 def full_copies(demo: Project, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Appended to whenever a build links every file of the site for its new one."""
+    """The folders a build linked every file of for its new one: the site (``demo.site``),
+    or the search bundle its search starts from (``demo.site / "pagefind"``) rather than
+    the one kept with the site before the last build."""
     found: list[Path] = []
     real_copy = dateline.build.hard_link_copy
 
     def counted_copy(source: Path, *arguments: Any) -> bool:
-        if source == demo.site:  # not the search bundle's copy
-            found.append(source)
+        found.append(source)
         return real_copy(source, *arguments)
 
     monkeypatch.setattr(dateline.build, "hard_link_copy", counted_copy)
     return found
 
 
-@pytest.fixture
-def bundle_copies(demo: Project, full_copies: list[Path], monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """Appended to whenever a build's search starts from a copy of every file of the live
-    search bundle, rather than from the one kept with the site before the last build."""
-    found: list[Path] = []
-    counted = dateline.build.hard_link_copy
-
-    def counted_copy(source: Path, *arguments: Any) -> bool:
-        if source == demo.site / "pagefind":
-            found.append(source)
-        return counted(source, *arguments)
-
-    monkeypatch.setattr(dateline.build, "hard_link_copy", counted_copy)
-    return found
-
-
 def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clean_builds(
-        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path],
-        bundle_copies: list[Path]) -> None:
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, full_copies: list[Path]) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     added = demo.root / "articles" / "2024" / "01" / "new-one.md"
     steps = [
@@ -286,13 +268,12 @@ def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clea
     ]
     for name, change, copies in steps:
         full_copies.clear()
-        bundle_copies.clear()
         change()
         result = build(demo.settings)
         assert result.rendered is not None, name
-        assert len(full_copies) == copies, name
+        assert full_copies.count(demo.site) == copies, name
         # The search bundle comes with the kept site, its changed files linked again.
-        assert len(bundle_copies) == copies, name
+        assert full_copies.count(demo.site / "pagefind") == copies, name
         assert (demo.root / ".site.spare").is_dir(), name
         assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
@@ -538,6 +519,32 @@ def test_a_hard_link_copy_can_leave_out_top_level_folders(tmp_path: Path) -> Non
     assert (tmp_path / "copy/index.html").stat().st_ino == (source / "index.html").stat().st_ino
     assert not hard_link_copy(tmp_path / "missing", tmp_path / "other")
     assert not (tmp_path / "other").exists()
+
+
+def test_the_differences_of_a_new_bundle_are_what_it_wrote_and_what_it_lacks(tmp_path: Path) -> None:
+    from dateline.incremental import differences
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    for name in ("manifest.json", "2021/entry.json", "2021/fragment/a", "2021/fragment/gone",
+                 "2019/entry.json", "2019/fragment/b"):
+        (old / name).parent.mkdir(parents=True, exist_ok=True)
+        (old / name).write_text(f"old {name}")
+    subprocess.run(["cp", "-al", str(old), str(new)], check=True)
+    # The new bundle: a period rewritten in part, one gone, one added, the manifest new.
+    (new / "2021/fragment/gone").unlink()
+    (new / "2021/entry.json").unlink()
+    (new / "2021/entry.json").write_text("new entry")
+    shutil.rmtree(new / "2019")
+    (new / "2024").mkdir()
+    (new / "2024/entry.json").write_text("new period")
+    (new / "manifest.json").unlink()
+    (new / "manifest.json").write_text("new manifest")
+
+    written, removed = differences(new, old)
+    assert [path.relative_to(new).as_posix() for path in written] == [
+        "2021/entry.json", "2024/entry.json", "manifest.json"]
+    assert removed == ["2019/entry.json", "2019/fragment/b", "2021/fragment/gone"]
+    assert differences(old, old) == ([], [])
 
 
 def test_installing_the_test_tools_does_not_render_every_page_again() -> None:
