@@ -6,9 +6,11 @@ import dataclasses
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from dateline import archive as archive_module
 from dateline import readcache
 from dateline.archive import load_archive
 from dateline.model import read_digest
@@ -70,9 +72,9 @@ def test_a_recent_file_from_another_whole_cache_is_ignored(project: Project) -> 
     folder = project.root / ".dateline"
     whole = pickle.loads((folder / "read-cache.pickle").read_bytes())
     name = str(files[1])
-    key, (found, problems), _digest = whole["entries"][name]
+    key, (found, problems), _digest, content = whole["entries"][name]
     forged_article = dataclasses.replace(found, title="Forged")
-    forged = {name: (key, (forged_article, problems), read_digest(forged_article))}
+    forged = {name: (key, (forged_article, problems), read_digest(forged_article), content)}
 
     def recent(token: str) -> list[str]:
         (folder / "read-cache-recent.pickle").write_bytes(
@@ -101,3 +103,38 @@ def test_files_gone_are_dropped_once_they_pass_the_share(project: Project,
     assert cache_files(project)["read-cache.pickle"] != whole
     cache = readcache.ReadCache(project.settings)
     assert len(cache._entries) == 5
+
+
+def read_anew(project: Project, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the files one load of the archive parses (not taken from the cache)."""
+    read: list[str] = []
+    original = archive_module.read_all
+
+    def spy(files: list[Path], settings: Any) -> Any:
+        read.extend(file.name for file in files)
+        return original(files, settings)
+
+    monkeypatch.setattr(archive_module, "read_all", spy)
+    titles(project)
+    return sorted(read)
+
+
+def test_a_fresh_copy_of_the_files_is_not_parsed_again_unless_its_bytes_changed(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = [project.write(f"a{n}.md", article(f"Title {n}")) for n in range(4)]
+    assert read_anew(project, monkeypatch) == ["a0.md", "a1.md", "a2.md", "a3.md"]
+    assert read_anew(project, monkeypatch) == []
+    # A fresh checkout: every file written anew (new times, new inode), as git does.
+    # Only the file whose bytes changed, though its size did not, is parsed again.
+    for file in files:
+        data = file.read_bytes()
+        file.unlink()
+        file.write_bytes(data.replace(b"Title 2", b"Title X") if file.name == "a2.md" else data)
+    assert read_anew(project, monkeypatch) == ["a2.md"]
+    assert titles(project) == ["Title 0", "Title 1", "Title 3", "Title X"]
+    # The new times were remembered: the next load reads no file at all.
+    reads: list[Path] = []
+    original = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or original(self))
+    assert read_anew(project, monkeypatch) == []
+    assert not [file for file in reads if file.suffix == ".md"]

@@ -18,9 +18,9 @@ from pathlib import Path
 from dateline.cities import display_names, places_of, resolve_places
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
-from dateline.load import article_files, read_article
+from dateline.load import article_files, read_article_and_hash
 from dateline.model import Archive, Article, City
-from dateline.readcache import ReadCache
+from dateline.readcache import ReadCache, Result
 
 
 def url_collisions(articles: Iterable[Article]) -> list[Problem]:
@@ -68,8 +68,9 @@ PARALLEL_FROM = 2_000
 """Below this many files, starting worker processes costs more than it saves."""
 
 
-def read_all(files: list[Path], settings: Settings) -> Iterator[tuple[Article | None, list[Problem]]]:
-    """:func:`read_article` for every file, in order, on every core for large archives.
+def read_all(files: list[Path], settings: Settings) -> Iterator[tuple[Result, bytes | None]]:
+    """:func:`~dateline.load.read_article_and_hash` for every file, in order, on every
+    core for large archives.
 
     Reading is CPU-bound (YAML, validation, the render guard's scan): about 0.5 ms a file,
     so 10,000 files take five seconds on one core.
@@ -77,14 +78,14 @@ def read_all(files: list[Path], settings: Settings) -> Iterator[tuple[Article | 
     workers = min(os.cpu_count() or 1, 8)
     if workers < 2 or len(files) < PARALLEL_FROM:
         for file in files:
-            yield read_article(file, settings)
+            yield read_article_and_hash(file, settings)
         return
     # forkserver: the build may run threads (a test's web server, a progress display),
     # and forking a process with threads can deadlock on a lock held at that moment.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["dateline.load"])
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(read_article, files, itertools.repeat(settings),
+        yield from pool.map(read_article_and_hash, files, itertools.repeat(settings),
                             chunksize=max(64, len(files) // (workers * 8)))
 
 
@@ -99,8 +100,8 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         if remembered is not None:
             results[file] = remembered
     unread = [file for file in files if file not in results]
-    for file, result in zip(unread, read_all(unread, settings), strict=True):
-        cache.put(file, keys[file], result)
+    for file, (result, content) in zip(unread, read_all(unread, settings), strict=True):
+        cache.put(file, keys[file], result, content)
         results[file] = result
     cache.save()
     articles: list[Article] = []

@@ -23,6 +23,7 @@ from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import INVALID, Field, decode, parse
 from dateline.guard import scan_problems
 from dateline.model import Article, CityRef
+from dateline.readcache import content_hash
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
 TITLE_LIMIT = 300
@@ -268,19 +269,31 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
 
 def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[Problem]]:
     """Read, decode, parse and validate one file."""
+    return read_article_and_hash(file, settings)[0]
+
+
+def read_article_and_hash(file: Path, settings: Settings) -> tuple[tuple[Article | None, list[Problem]],
+                                                                   bytes | None]:
+    """:func:`read_article`, and the :func:`~dateline.readcache.content_hash` of the very
+    bytes it read (None when it read none: a file over the size limit)."""
     path = settings.display(file)
     size = file.stat().st_size
     if size > settings.max_article_bytes:
-        return None, [Problem(path, 0, "size", f"{size:,} bytes is over the limit of "
-                              f"{settings.max_article_bytes:,} (extra.dateline.max_article_bytes)")]
-    text, problems = decode(file.read_bytes(), path)
+        return (None, [Problem(path, 0, "size", f"{size:,} bytes is over the limit of "
+                               f"{settings.max_article_bytes:,} (extra.dateline.max_article_bytes)")]), None
+    data = file.read_bytes()
+    return _read_bytes(data, path, file.stem), content_hash(data)
+
+
+def _read_bytes(data: bytes, path: str, stem: str) -> tuple[Article | None, list[Problem]]:
+    text, problems = decode(data, path)
     if text is None:
         return None, problems
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parsed, problems = parse(text, path)
     if parsed is None:
         return None, problems
-    article, more = validate(path, parsed.fields, parsed.body, file.stem, body_line=parsed.body_line)
+    article, more = validate(path, parsed.fields, parsed.body, stem, body_line=parsed.body_line)
     return article, problems + more
 
 

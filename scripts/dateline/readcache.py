@@ -4,7 +4,11 @@ Reading (decoding, YAML, validation) costs about half a millisecond a file: five
 for 10,000 articles, on every build. The result of reading a file depends only on its
 bytes, Dateline's code, the YAML libraries and the size limit, so it is kept in
 ``.dateline/read-cache.pickle``, keyed by the file's size, times and inode, and salted
-with everything else. A file whose key changed (edited, touched, replaced) is read anew.
+with everything else. A file whose key changed (edited, touched, replaced) is read anew,
+unless its bytes are the ones read before: each entry keeps a hash of them, so a fresh
+checkout of the project (every file new to the disk, as in each run of a deployment
+workflow that keeps ``.dateline/`` between runs) costs reading the files, not parsing
+them: at 10,000 articles, 0.2 s instead of 5 s.
 
 The entries of files read since that file was written go to a small second file,
 ``read-cache-recent.pickle``, tied to it by a random token: at 10,000 articles the whole
@@ -32,8 +36,9 @@ from dateline.model import Article, read_digest
 from dateline.writer import atomic_write
 
 Result = tuple[Article | None, list[Problem]]
-Entry = tuple["Key", Result, bytes | None]
-"""A file's key, what reading it gave, and the article's :func:`~dateline.model.read_digest`."""
+Entry = tuple["Key", Result, bytes | None, bytes | None]
+"""A file's key, what reading it gave, the article's :func:`~dateline.model.read_digest`,
+and the :func:`content_hash` of the bytes it was read from."""
 
 _FILE = "read-cache.pickle"
 _RECENT = "read-cache-recent.pickle"
@@ -60,6 +65,11 @@ def _salt(settings: Settings) -> str:
 
 
 Key = tuple[int, int, int, int]
+
+
+def content_hash(data: bytes) -> bytes:
+    """What tells one version of an article file's bytes from another."""
+    return hashlib.sha256(data).digest()
 
 
 def file_key(stat: os.stat_result) -> Key:
@@ -90,7 +100,8 @@ class ReadCache:
                 self._entries.update(self._recent)
 
     def get(self, file: Path) -> tuple[Key | None, Result | None]:
-        """The file's key now, and the remembered result if the key is unchanged.
+        """The file's key now, and the remembered result if the key is unchanged, or if
+        the file's bytes are those it was read from (the entry then takes the new key).
 
         Take the key before reading the file and :meth:`put` it with the result: a file
         edited while it was being read then keeps an older key, and is read again.
@@ -102,12 +113,28 @@ class ReadCache:
         except OSError:
             return None, None
         entry = self._entries.get(name)
-        return key, entry[1] if entry is not None and entry[0] == key else None
+        if entry is None:
+            return key, None
+        if entry[0] == key:
+            return key, entry[1]
+        if entry[3] is None or entry[0][0] != key[0]:
+            return key, None  # bytes never read, or not as many as before
+        try:
+            same = content_hash(file.read_bytes()) == entry[3]
+        except OSError:
+            return key, None
+        if not same:
+            return key, None
+        self._entries[name] = self._recent[name] = (key, *entry[1:])
+        self._changed = True
+        return key, entry[1]
 
-    def put(self, file: Path, key: Key | None, result: Result) -> None:
+    def put(self, file: Path, key: Key | None, result: Result, content: bytes | None) -> None:
+        """Remember ``result``, read from bytes whose :func:`content_hash`
+        is ``content``, for the file as ``key`` found it."""
         if key is not None:
             digest = None if result[0] is None else read_digest(result[0])
-            self._entries[str(file)] = self._recent[str(file)] = (key, result, digest)
+            self._entries[str(file)] = self._recent[str(file)] = (key, result, digest, content)
             self._changed = True
 
     def read_digest(self, file: Path) -> bytes | None:
