@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +152,23 @@ def test_a_generated_page_changed_by_hand_is_written_again(project: Project, mon
     page.unlink()
     assert rendered_articles(project, monkeypatch) == ["Kept"]
     assert page.read_text(encoding="utf-8") == text
+
+
+def test_a_copy_of_docs_restored_by_a_deployment_cache_is_not_rendered_again(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write("kept.md", article("Kept", date="2021-08-13"))
+    project.write("other.md", article("Other", date="2021-08-14"))
+    generate(project.settings)
+    # Every file a new one (new inode and change time), with its bytes and times kept.
+    copy = project.root / "docs-copy"
+    shutil.copytree(project.docs, copy)
+    shutil.rmtree(project.docs)
+    copy.rename(project.docs)
+    page = project.docs / "articles/2021/08/14/other.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("Other", "Othxr"), encoding="utf-8")
+    assert rendered_articles(project, monkeypatch) == ["Other"]  # only the one changed since
+    assert_docs_as_rendered(project)
+    assert rendered_articles(project, monkeypatch) == []
 
 
 def test_a_memo_from_other_code_or_damaged_is_not_trusted(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -40,6 +40,7 @@ from dateline.incremental import (
     differences,
     fingerprint,
     folder_bytes,
+    folder_identity,
     hard_link_copy,
     site_identity,
     snapshot,
@@ -108,7 +109,7 @@ def write_docs(settings: Settings, archive: Archive,
     memo = PageMemo(settings)
     pages, kept = render_reusing(archive, settings.latest, memo.reuse)
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept)
-    memo.save()
+    memo.save(pages)
     if kept_stats is not None:
         kept_stats.update(memo.kept_stats)
     return len(pages) + len(kept), report
@@ -386,7 +387,7 @@ def _kept_as_spare(staging: Path, site: Path) -> Spare | None:
     when it has one, is a copy of the live one (the spare's, or search's unchanged)."""
     try:
         staging.rename(spare_folder(site))
-        return Spare(spare_folder(site).stat().st_ino, (), (spare_folder(site) / BUNDLE).is_dir())
+        return Spare(folder_identity(spare_folder(site)), (), (spare_folder(site) / BUNDLE).is_dir())
     except OSError:
         return None
 
@@ -675,7 +676,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         kept_spare = None
         if keep is not None:
             with contextlib.suppress(OSError):
-                kept_spare = Spare(keep.stat().st_ino, spare_changes, (keep / BUNDLE).is_dir())
+                kept_spare = Spare(folder_identity(keep), spare_changes, (keep / BUNDLE).is_dir())
         BuildState(shared, site_identity(site), sources, kept_spare).save(settings)
     except BaseException:
         if (untouched and state is not None and copying is not None and copying.done()

@@ -192,14 +192,24 @@ def snapshot(docs_dir: Path, previous: Mapping[str, Source],
     return sources
 
 
+def folder_identity(folder: Path) -> int:
+    """When ``folder``'s entries last changed: another folder of the same name, made
+    since, differs; a copy that keeps times (``cp -a``, ``tar``) does not, so a deployment
+    workflow that keeps the site and its spare in its cache keeps the spare too."""
+    return folder.stat().st_mtime_ns
+
+
 def site_identity(site: Path) -> list[int] | None:
-    """Which build of ``site/`` this is: a rebuild by other means gives another identity."""
+    """Which build of ``site/`` this is: when its folder's entries and its sitemap last
+    changed, and the sitemap's size. A rebuild by other means, or a build killed after it
+    swapped in its site, gives another identity (each build's site is a new folder); a copy
+    that keeps times (``cp -a``, or a deployment workflow's cache restored by ``tar``) gives
+    the same, so a fresh checkout with its caches restored builds only what changed."""
     try:
-        folder = site.stat()
         sitemap = (site / "sitemap.xml").stat()
+        return [folder_identity(site), sitemap.st_mtime_ns, sitemap.st_size]
     except OSError:
         return None
-    return [folder.st_ino, sitemap.st_ino, sitemap.st_mtime_ns, sitemap.st_size]
 
 
 @dataclass(frozen=True)
@@ -210,7 +220,7 @@ class Spare:
     whole site costs one folder and one link per page."""
 
     folder: int
-    """Inode of the spare folder: another folder of that name is not this one."""
+    """The spare folder's :func:`folder_identity`: another folder of that name is not this one."""
     changed: tuple[str, ...]
     bundle: bool = False
     """Whether the spare holds the search bundle too, and ``changed`` the bundle's files the
@@ -309,7 +319,7 @@ def copy_from_spare(spare: Spare | None, site: Path, target: Path) -> bool:
     """
     folder = spare_folder(site)
     try:
-        if spare is None or folder.stat().st_ino != spare.folder:
+        if spare is None or folder_identity(folder) != spare.folder:
             return False
         folder.rename(target)
     except OSError:
