@@ -29,3 +29,15 @@ def test_build_benchmark_prints_its_table() -> None:
     if Path("/usr/bin/chromium").exists():
         assert first_search["dateline cold"].replace(",", "").isdigit()
         assert first_search["stock MkDocs + Material"].replace(",", "").isdigit()
+
+
+def test_deploy_benchmark_prints_its_table() -> None:
+    result = subprocess.run([sys.executable, str(REPO / "benchmarks" / "deploy.py"), "30", "--runs", "1"],
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line.split(" | ") for line in result.stdout.splitlines() if line.startswith("| ")]
+    assert rows[0][0] == "| workflow run"
+    assert [row[0].removeprefix("| ") for row in rows[1:]] == ["from the cache", "from nothing"]
+    cache_mb = rows[0].index("cache MB")
+    cached, uncached = (float(row[cache_mb]) for row in rows[1:])
+    assert cached > uncached  # the whole build, against the render guard's memory alone

@@ -462,6 +462,27 @@ def test_a_site_rebuilt_by_other_means_is_not_trusted(demo: Project) -> None:
     assert (demo.site / "index.html").is_file()
 
 
+def test_a_build_killed_after_it_swapped_in_its_site_is_followed_by_a_clean_one(
+        demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = sorted((demo.root / "articles").rglob("*.md"))
+    edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
+    assert build(demo.settings).rendered is not None  # this one keeps the site before it
+    edit(files[1], "\ntitle: \"", "\ntitle: \"Killed — ")
+
+    def killed(*_args: Any) -> None:
+        raise KeyboardInterrupt  # the new site is in place; what it was built from is not saved
+
+    with monkeypatch.context() as patched:
+        patched.setattr(BuildState, "save", killed)
+        with pytest.raises(KeyboardInterrupt):
+            build(demo.settings)
+    assert any("Killed — " in page.read_text(encoding="utf-8") for page in (demo.site / "articles").rglob("*.html"))
+    edit(files[2], "\ntitle: \"", "\ntitle: \"After — ")
+    result = build(demo.settings)
+    assert result.rendered is None and "not the one the last build made" in result.why
+    assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
+
+
 def test_an_article_broken_after_a_good_build_is_reported(demo: Project) -> None:
     first = sorted((demo.root / "articles").rglob("*.md"))[0]
     edit(first, "\ndate: ", "\ndate: 13/08/2021\nold_date: ")
