@@ -309,12 +309,17 @@ def measure(label: str, runs: int, prepare: Callable[[int], None], command: list
     return results
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
+def size_arguments(description: str | None) -> argparse.Namespace:
+    """The command line of a benchmark run on archives of some sizes, a number of times."""
+    parser = argparse.ArgumentParser(description=description,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("sizes", nargs="*", type=int, default=[1000])
     parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = size_arguments(__doc__)
     python = sys.executable
     rows = []
     with chromium() as browser:

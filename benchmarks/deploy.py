@@ -21,85 +21,34 @@ these).
 
 from __future__ import annotations
 
-import argparse
-import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
-
-import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "scripts"))
 sys.path.insert(0, str(REPO))
 
-from build import add_one, dateline_project, timed  # noqa: E402  (benchmarks/build.py)
+from build import add_one, dateline_project, size_arguments, timed  # noqa: E402  (benchmarks/build.py)
+from tests.pages_workflow import next_run  # noqa: E402
 
 from dateline.demo import write_demo  # noqa: E402
-from dateline.pages import GENERATED_ROOTS  # noqa: E402
 
 GUARD_ONLY = [".dateline/rendered-in-time"]
-"""What the workflow cached before c85c2fb: the render guard's memory alone."""
-
-
-def cached_paths() -> list[str]:
-    """The paths the Pages workflow keeps in its cache between runs."""
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
-    step = next(step for step in workflow["jobs"]["build"]["steps"]
-                if step.get("uses", "").startswith("actions/cache@"))
-    return str(step["with"]["path"]).split()
-
-
-def _compression() -> list[str]:
-    """zstd with a long window, as ``actions/cache`` compresses (tar adds ``-d`` to extract)."""
-    return ["--use-compress-program", "zstd -T0 --long=30"] if shutil.which("zstd") else []
-
-
-def next_run(root: Path, patterns: list[str], archive: Path) -> tuple[float, float]:
-    """Save the cache of ``patterns``, make ``root`` a fresh checkout, restore the cache;
-    the seconds taken to save and to restore it."""
-    kept = sorted({path.relative_to(root).as_posix() for pattern in patterns for path in root.glob(pattern)})
-    started = time.perf_counter()
-    subprocess.run(["tar", "--posix", *_compression(), "-cf", str(archive), "-C", str(root), "--", *kept],
-                   check=True)
-    saved = time.perf_counter() - started
-    # What a checkout lacks: everything git ignores.
-    for name in [".dateline", "site", *(f"docs/{root_name}" for root_name in GENERATED_ROOTS)]:
-        path = root / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)
-    for folder in root.glob(".site.*"):
-        shutil.rmtree(folder)
-    for file in sorted((root / "articles").rglob("*.md")):
-        data = file.read_bytes()
-        file.unlink()
-        file.write_bytes(data)
-    subprocess.run(["sync"], check=False)
-    started = time.perf_counter()
-    subprocess.run(["tar", *_compression(), "-xf", str(archive), "-C", str(root)], check=True)
-    restored = time.perf_counter() - started
-    subprocess.run(["sync"], check=False)
-    return saved, restored
+"""What the workflow cached before c85c2fb: the render guard's memory alone (the other
+project keeps what the workflow caches now)."""
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("sizes", nargs="*", type=int, default=[1000])
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
+    args = size_arguments(__doc__)
     build_command = [sys.executable, "-m", "dateline", "build"]
     rows = []
     for size in args.sizes:
         with tempfile.TemporaryDirectory(prefix=f"dateline-deploy-{size}-") as scratch:
             base = Path(scratch)
             write_demo(base / "articles", size)
-            projects = {"from the cache": (base / "cached", cached_paths()),
+            projects = {"from the cache": (base / "cached", None),
                         "from nothing": (base / "uncached", GUARD_ONLY)}
             for root, _patterns in projects.values():
                 root.mkdir()
@@ -115,7 +64,7 @@ def main() -> None:
                     root, patterns = projects[name]
                     add_one(root, number)
                     archive = base / "cache.tar"
-                    saved, restored = next_run(root, patterns, archive)
+                    saved, restored = next_run(root, archive, patterns)
                     caches[name].append((archive.stat().st_size / 1e6, saved, restored))
                     archive.unlink()
                     seconds[name].append(timed(build_command, root).seconds)

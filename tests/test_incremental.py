@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -32,7 +31,8 @@ from dateline.incremental import (
     fingerprint,
     rendering_distributions,
 )
-from tests.projects import REPO, Project, article
+from tests import pages_workflow
+from tests.projects import Project, article
 
 pytestmark = pytest.mark.slow
 
@@ -279,37 +279,6 @@ def test_builds_after_builds_start_from_the_site_kept_from_before_and_equal_clea
         assert_same_site(demo.site, clean_build_of(demo, tmp_path_factory.mktemp("clean")))
 
 
-def cached_by_the_pages_workflow() -> list[str]:
-    """The paths the Pages workflow keeps in its cache between runs."""
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8"))
-    step = next(step for step in workflow["jobs"]["build"]["steps"]
-                if step.get("uses", "").startswith("actions/cache@"))
-    assert step["with"]["key"].startswith(step["with"]["restore-keys"])  # the last run's, if no other
-    return str(step["with"]["path"]).split()
-
-
-def next_run_of_the_pages_workflow(project: Project, archive: Path) -> None:
-    """What the Pages workflow's next run starts from: its cache, saved as actions/cache
-    saves it (``tar --posix`` of what the paths match, folders whole), and a fresh checkout
-    (every article file new, with new times), the cache restored into it."""
-    root = project.root
-    kept = sorted({path.relative_to(root).as_posix() for pattern in cached_by_the_pages_workflow()
-                   for path in root.glob(pattern)})
-    subprocess.run(["tar", "--posix", "-cf", str(archive), "-C", str(root), "--", *kept], check=True)
-    for name in kept:
-        path = root / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        else:
-            path.unlink(missing_ok=True)  # the folder of a file listed may be gone already
-    shutil.rmtree(root / ".dateline")  # the trash, the lock: nothing of it is checked out
-    for file in sorted((root / "articles").rglob("*.md")):
-        data = file.read_bytes()
-        file.unlink()
-        file.write_bytes(data)
-    subprocess.run(["tar", "-xf", str(archive), "-C", str(root)], check=True)
-
-
 @pytest.mark.skipif(shutil.which("tar") is None, reason="caches as actions/cache does, with tar")
 def test_the_pages_workflow_builds_only_what_changed_from_its_cache(
         demo: Project, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory,
@@ -317,8 +286,10 @@ def test_the_pages_workflow_builds_only_what_changed_from_its_cache(
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
     assert build(demo.settings).rendered is not None  # this one keeps the site before it
+    step = pages_workflow.cache_step()["with"]
+    assert step["key"].startswith(step["restore-keys"])  # the last run's cache, if no other
     for run in ("first", "second"):
-        next_run_of_the_pages_workflow(demo, tmp_path / f"{run}.tar")
+        pages_workflow.next_run(demo.root, tmp_path / f"{run}.tar")
         edit(files[1], "\ntitle: \"", f"\ntitle: \"{run} — ")
         full_copies.clear()
         result = build(demo.settings)
