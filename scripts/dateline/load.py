@@ -23,7 +23,7 @@ from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import INVALID, Field, decode, parse
 from dateline.guard import scan_problems
 from dateline.model import Article, CityRef
-from dateline.readcache import content_hash
+from dateline.readcache import Result, content_hash
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
 TITLE_LIMIT = 300
@@ -272,8 +272,7 @@ def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[P
     return read_article_and_hash(file, settings)[0]
 
 
-def read_article_and_hash(file: Path, settings: Settings) -> tuple[tuple[Article | None, list[Problem]],
-                                                                   bytes | None]:
+def read_article_and_hash(file: Path, settings: Settings) -> tuple[Result, bytes | None]:
     """:func:`read_article`, and the :func:`~dateline.readcache.content_hash` of the very
     bytes it read (None when it read none: a file over the size limit)."""
     path = settings.display(file)

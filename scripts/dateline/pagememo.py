@@ -19,22 +19,17 @@ written again; any change to Dateline's code empties the memo.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from collections.abc import Iterable
 
 from dateline.config import Settings
 from dateline.pagekit import Page
-from dateline.readcache import Key, file_key, package_digest
+from dateline.readcache import Key, content_hash, file_key, package_digest
 from dateline.writer import atomic_write
 
 _FILE = "page-memo.json"
 _FORMAT = 3
-
-
-def _bytes_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class PageMemo:
@@ -74,7 +69,7 @@ class PageMemo:
             # Another file: a copy of the one written, or a file changed by hand.
             try:
                 with open(os.path.join(self._docs, path), "rb") as handle:
-                    if _bytes_hash(handle.read()) != entry[2]:
+                    if content_hash(handle.read()).hex() != entry[2]:
                         return False
             except OSError:
                 return False
@@ -86,18 +81,18 @@ class PageMemo:
     def save(self, rendered: Iterable[Page]) -> None:
         """Remember the pages asked about since loading, as they are now in ``docs/``:
         those kept, and those ``rendered`` (and written, where they differed)."""
-        hashes = {page.path: page.text for page in rendered if page.path in self._keys}
+        texts = {page.path: page.text for page in rendered if page.path in self._keys}
         pages: dict[str, tuple[str, Key, str]] = {}
         for path, key in self._keys.items():
             if path in self.kept_stats:
                 pages[path] = self._entries[path]
                 continue
-            text = hashes.get(path)
+            text = texts.get(path)
             if text is None:
                 continue
             with contextlib.suppress(OSError):
                 pages[path] = (key, file_key(os.stat(os.path.join(self._docs, path))),
-                               _bytes_hash(text.encode("utf-8")))
+                               content_hash(text.encode("utf-8")).hex())
         if pages == self._entries and not self._refreshed:
             return
         data = json.dumps({"salt": self._salt, "pages": pages}, separators=(",", ":")).encode()

@@ -68,7 +68,8 @@ Key = tuple[int, int, int, int]
 
 
 def content_hash(data: bytes) -> bytes:
-    """What tells one version of an article file's bytes from another."""
+    """What tells one version of a file's bytes from another (an article's, here; a
+    generated page's, in :mod:`dateline.pagememo`)."""
     return hashlib.sha256(data).digest()
 
 
