@@ -54,4 +54,4 @@ audit-deps: $(VENV)/.site-installed
 	$(BIN)/pip-audit --strict --progress-spinner off --skip-editable
 
 clean:
-	rm -rf site .site.* .dateline docs/index.md docs/articles docs/cities docs/countries docs/dates .pytest_cache .mypy_cache
+	rm -rf site .site.* .dateline docs/index.md docs/feed.xml docs/articles docs/cities docs/countries docs/dates .pytest_cache .mypy_cache

@@ -91,6 +91,25 @@ def test_sitemap_entries_are_listed_once(tmp_path: Path) -> None:
     assert findings(site) == ["sitemap.xml: lists https://example.org/a/ 2 times"]
 
 
+def atom(*entries: str) -> str:
+    links = "".join(f"<entry><link href='{address}'/><link rel='via' href='https://elsewhere.example/x'/></entry>"
+                    for address in entries)
+    return ("<feed xmlns='http://www.w3.org/2005/Atom'>"
+            "<link rel='self' href='https://example.org/archive/cities/kabul/feed.xml'/>"
+            f"<link rel='alternate' href='https://example.org/archive/cities/kabul/'/>{links}</feed>")
+
+
+def test_an_atom_feed_must_link_to_pages_of_the_site(tmp_path: Path) -> None:
+    # Published under /archive/, as its own address says, wherever the audit is run.
+    site = make_site(tmp_path, {
+        "index.html": page(),
+        "cities/kabul/index.html": page(),
+        "cities/kabul/feed.xml": atom("https://example.org/archive/", "https://example.org/archive/gone/"),
+    })
+    assert findings(site) == [
+        "cities/kabul/feed.xml: links to https://example.org/archive/gone/, which is not in the site"]
+
+
 def test_feeds_must_be_well_formed(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
         "index.html": page(),

@@ -279,7 +279,34 @@ def check_sitemap(site: Path) -> list[Finding]:
                        for url, count in sorted(counts.items()) if count > 1]
 
 
-def check_feeds(site: Path, files: list[Path] | None = None) -> list[Finding]:
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _atom_findings(site: Path, relative: str, root: ET.Element, site_path: str) -> list[Finding]:
+    """An Atom feed's links to pages (its own page's and its entries'): each must lead to
+    a page of the site. The site is published where the feed's own address says (its
+    ``self`` link, less the feed's path in the site), else under ``site_path``."""
+    if root.tag != f"{_ATOM}feed":
+        return []
+    for link in root.findall(f"{_ATOM}link"):
+        own = urlsplit(link.get("href") or "").path
+        if link.get("rel") == "self" and own.endswith(f"/{relative}"):
+            site_path = own.removesuffix(relative)
+    findings = []
+    for link in root.iter(f"{_ATOM}link"):
+        href = link.get("href") or ""
+        path = urlsplit(href).path
+        if link.get("rel", "alternate") != "alternate":
+            continue
+        page = path if path.endswith(".html") else f"{path.rstrip('/')}/index.html"
+        if not page.startswith(site_path) or not (site / page[len(site_path):]).is_file():
+            findings.append(Finding(relative, 0, f"links to {href}, which is not in the site"))
+    return findings
+
+
+def check_feeds(site: Path, files: list[Path] | None = None, site_path: str = "/") -> list[Finding]:
+    """Feeds (any XML or JSON file but the sitemap and the theme's): well-formed, and an
+    Atom feed's links to pages lead to pages of the site, published under ``site_path``."""
     findings = []
     for file in sorted(f for f in (_files(site) if files is None else files)
                        if f.suffix in (".xml", ".json")):
@@ -288,7 +315,7 @@ def check_feeds(site: Path, files: list[Path] | None = None) -> list[Finding]:
             continue
         try:
             if file.suffix == ".xml":
-                ET.parse(file)
+                findings += _atom_findings(site, relative, ET.parse(file).getroot(), site_path)
             else:
                 json.loads(file.read_bytes())
         except ET.ParseError as error:
@@ -344,7 +371,7 @@ def audit(site: Path, only: list[Path] | None = None, site_path: str = "/") -> A
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
         links = _start_links(site, pages, Path(scratch), site_path) if pages else None
         try:
-            findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site, files)
+            findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site, files, site_path)
                         + check_search_bundle(site, files))
         except BaseException:
             if links is not None:

@@ -30,6 +30,7 @@ from dateline.archive import load_archive
 from dateline.audit import require_clean
 from dateline.config import Settings
 from dateline.errors import BuildError, Problem, Severity, ValidationFailed
+from dateline.feeds import feed_options
 from dateline.guard import archive_problems
 from dateline.incremental import (
     BuildState,
@@ -107,7 +108,8 @@ def write_docs(settings: Settings, archive: Archive,
     the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`), nor
     written: ``kept_stats``, if given, receives their status (for :func:`snapshot`)."""
     memo = PageMemo(settings)
-    pages, kept = render_reusing(archive, settings.latest, memo.reuse)
+    pages, kept = render_reusing(archive, settings.latest, memo.reuse,
+                                 feed_options(settings.site_url, settings.feed_articles))
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept)
     memo.save(pages)
     if kept_stats is not None:

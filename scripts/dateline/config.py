@@ -87,6 +87,8 @@ class Settings:
     site_dir: Path
     latest: int = 20
     """How many articles the home page lists."""
+    feed_articles: int = 20
+    """How many articles each feed holds; 0: no feeds (:mod:`dateline.feeds`)."""
     max_article_bytes: int = 2_000_000
     render_timeout: float = 10.0
     """Seconds one article body may take to render before the build refuses it."""
@@ -138,7 +140,8 @@ class Settings:
             return str(path)
 
 
-_KNOWN = {"articles", "latest", "max_article_bytes", "render_timeout", "search_period_articles"}
+_KNOWN = {"articles", "feed_articles", "latest", "max_article_bytes", "render_timeout",
+          "search_period_articles"}
 
 
 def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
@@ -170,10 +173,10 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
             f"(known: {', '.join(sorted(_KNOWN))})"
         )
 
-    def positive_int(key: str, default: int) -> int:
+    def positive_int(key: str, default: int, least: int = 1) -> int:
         value = ours.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ConfigError(f"{config_path.name}: extra.dateline.{key}: must be a whole number ≥ 1")
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"{config_path.name}: extra.dateline.{key}: must be a whole number ≥ {least}")
         return value
 
     timeout = ours.get("render_timeout", 10)
@@ -198,6 +201,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         docs_dir=root / str(raw.get("docs_dir", "docs")),
         site_dir=root / str(raw.get("site_dir", "site")),
         latest=positive_int("latest", 20),
+        feed_articles=positive_int("feed_articles", 20, least=0),
         max_article_bytes=positive_int("max_article_bytes", 2_000_000),
         render_timeout=float(timeout),
         markdown_extensions=tuple(extensions),

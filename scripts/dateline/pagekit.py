@@ -20,7 +20,7 @@ from dateline.model import Article, CityRef
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, truncate
 
-GENERATED_ROOTS = ("index.md", "articles", "cities", "countries", "dates")
+GENERATED_ROOTS = ("index.md", "feed.xml", "articles", "cities", "countries", "dates")
 """What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
 
 
@@ -127,12 +127,16 @@ what search engines show. An article's summary (up to 300) is cut shorter there;
 of articles show it whole."""
 
 
-def front_matter(title: str, description: str = "") -> str:
+def front_matter(title: str, description: str = "", feed: str = "") -> str:
+    """A page's front matter; ``feed``, the ``docs/`` path of a feed the page announces
+    to feed readers (``overrides/main.html`` links it in the page's head)."""
     # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
     lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
     if description:
         description = truncate(description, DESCRIPTION_LIMIT)
         lines.append(f"description: {json.dumps(html.escape(description), ensure_ascii=False)}")
+    if feed:
+        lines.append(f"feed: {json.dumps(html.escape(feed), ensure_ascii=False)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 

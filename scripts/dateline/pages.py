@@ -12,6 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from dateline.feeds import FEED, FeedOptions, render_feeds
 from dateline.model import Archive, Article
 from dateline.pagekit import (
     GENERATED_ROOTS,
@@ -153,9 +154,10 @@ def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
     return pages
 
 
-def render_home(archive: Archive, latest: int) -> Page:
+def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None) -> Page:
     here = "index.md"
-    parts = [front_matter(archive.name, archive.description), f"# {md(archive.name)}\n\n"]
+    feed = FEED if feeds is not None and archive.articles else ""
+    parts = [front_matter(archive.name, archive.description, feed), f"# {md(archive.name)}\n\n"]
     if archive.description:
         parts.append(f"{md(archive.description)}\n\n")
     if archive.articles:
@@ -166,28 +168,33 @@ def render_home(archive: Archive, latest: int) -> Page:
     else:
         parts.append("No articles yet.\n\n")
     parts.append(f"Browse by {link('city', 'cities/index.md', here)} or by "
-                 f"{link('date', 'dates/index.md', here)}.\n\n")
+                 f"{link('date', 'dates/index.md', here)}.")
+    if feed:
+        parts.append(f" Follow new articles in a feed reader: {link('Atom feed', feed, here)}.")
+    parts.append("\n\n")
     if archive.articles:
         newest = list(reversed(archive.articles[-latest:]))
         parts.append(f"## Latest articles\n\n{article_list(newest, here)}")
     return Page(here, "".join(parts))
 
 
-def render(archive: Archive, latest: int = 20) -> list[Page]:
-    """Every generated page of the site, in a stable order."""
-    return render_reusing(archive, latest)[0]
+def render(archive: Archive, latest: int = 20, feeds: FeedOptions | None = None) -> list[Page]:
+    """Every generated page (and feed) of the site, in a stable order."""
+    return render_reusing(archive, latest, feeds=feeds)[0]
 
 
-def render_reusing(archive: Archive, latest: int = 20,
-                   reuse: Callable[[str, str], bool] | None = None) -> tuple[list[Page], list[str]]:
-    """Every generated page of the site, in a stable order, except the pages that
+def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str], bool] | None = None,
+                   feeds: FeedOptions | None = None) -> tuple[list[Page], list[str]]:
+    """Every generated page of the site, in a stable order, and the feeds when ``feeds``
+    says there are to be some (:mod:`dateline.feeds`), except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
     paths come second. Only the pages made in large numbers or long to make ask: articles,
-    days, months, cities and large cities' months; each key covers all the page shows."""
+    days, months, cities, large cities' months and feeds; each key covers all the page
+    shows."""
     names = {key: city.name for key, city in archive.cities.items()}
     keeping = None if reuse is None else Reuse(reuse, archive.digests)
     with remembering_items():
-        pages = [render_home(archive, latest), render_cities_index(archive)]
+        pages = [render_home(archive, latest, feeds), render_cities_index(archive)]
         for index, article in enumerate(archive.articles):
             before, after = archive.neighbours(index)
             if keeping is not None:
@@ -198,7 +205,9 @@ def render_reusing(archive: Archive, latest: int = 20,
                 if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
             pages.append(render_article(article, before, after, names))
-        pages.extend(page for city in archive.cities.values() for page in render_city(city, keeping))
+        pages.extend(page for city in archive.cities.values()
+                     for page in render_city(city, keeping, feeds is not None))
+        pages.extend(render_feeds(archive, feeds, keeping))
         pages.extend(render_countries(archive))
         pages.extend(render_dates(archive, keeping))
     return pages, [] if keeping is None else keeping.kept

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dateline.feeds import city_feed_path
 from dateline.gazetteer_index import ATTRIBUTION
 from dateline.model import Archive, Article, City
 from dateline.pagekit import (
@@ -95,24 +96,29 @@ def _credit(archive_has_places: bool) -> str:
     return f"\n---\n\n{ATTRIBUTION}\n{{: .dateline-credit }}\n" if archive_has_places else ""
 
 
-def render_city(city: City, reuse: Reuse | None = None) -> list[Page]:
+def render_city(city: City, reuse: Reuse | None = None, feed: bool = False) -> list[Page]:
     """The city's page, and a page per month once it has more than
-    :data:`CITY_LIST_ARTICLES` articles (but the pages ``reuse`` keeps)."""
+    :data:`CITY_LIST_ARTICLES` articles (but the pages ``reuse`` keeps); the page links to
+    the city's feed (:func:`dateline.feeds.city_feed_path`) when ``feed``."""
     here = city_path(city.key)
     place = _place_lines(city, here)
     large = len(city.articles) > CITY_LIST_ARTICLES
+    feed_path = city_feed_path(city.key) if feed else ""
     # The page shows the place and every article of the city (or its latest and a count
     # per month). A small city's page lists each with its summary: rendering them all
     # again took 0.2 s of every build at 10,000 articles.
     if reuse is not None and reuse.keeps(here, city.key, city.name, place, str(city.place is not None),
-                                         articles=city.articles):
+                                         feed_path, articles=city.articles):
         return _city_months(city, _by_month(city.articles), reuse) if large else []
     months = _by_month(city.articles)
     count = plural(len(city.articles), "article")
     span = (format_date(city.first_date) if city.first_date == city.last_date
             else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
-    parts = [front_matter(city.name, f"{count} about {city.name}"),
-             f"# {md(city.name)}\n\n", place, f"**{count}**, {span}.\n\n"]
+    parts = [front_matter(city.name, f"{count} about {city.name}", feed_path),
+             f"# {md(city.name)}\n\n", place, f"**{count}**, {span}."]
+    if feed_path:
+        parts.append(f" New articles about {md(city.name)}: {link('Atom feed', feed_path, here)}.")
+    parts.append("\n\n")
     if large:
         parts.append(f"## Latest articles\n\n{article_list(city.articles[:CITY_LATEST], here)}\n")
     year = None

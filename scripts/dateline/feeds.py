@@ -1,0 +1,139 @@
+"""Atom feeds: the archive's newest articles (``/feed.xml``) and each city's
+(``/cities/<city>/feed.xml``), written under ``docs/`` beside the pages, so that any
+builder copies them as they are.
+
+A feed names its articles by absolute address, so feeds are made only when ``mkdocs.yml``
+gives ``site_url`` (the Pages workflow sets it). Everything in a feed follows from the
+articles: its ``updated`` is its newest article's time, never the build's, so a build
+that changes none of a feed's articles writes the same bytes, and a feed reader is not
+told of news that is not there.
+
+The standard library's ElementTree writes the XML, escaping every value. feedgen 1.0.0,
+its last release, writes each entry's links without their ``rel``, ``type`` and
+``title`` (python-feedgen issue #135, open), which would make the publisher's link a
+second "alternate" of the entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import quote
+
+from dateline.model import Archive, Article
+from dateline.pagekit import Page, Reuse, city_name
+
+FEED = "feed.xml"
+"""The archive's feed, at the top of ``docs/`` (and of the site)."""
+
+GENERATOR = "Dateline"
+ATOM = "http://www.w3.org/2005/Atom"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+"""Characters XML 1.0 cannot carry, even escaped. Front matter refuses them
+(:mod:`dateline.load`); a summary made from an article's body could still hold one."""
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+@dataclass(frozen=True)
+class FeedOptions:
+    """What the feeds need besides the articles."""
+
+    site_url: str
+    """The published address, ending in ``/``."""
+    size: int
+    """Most articles in one feed, newest first."""
+
+
+def feed_options(site_url: str, size: int) -> FeedOptions | None:
+    """The feeds' options, or ``None`` when there are to be no feeds: without
+    ``site_url``, or with ``feed_articles: 0``."""
+    if not site_url or size < 1:
+        return None
+    return FeedOptions(site_url if site_url.endswith("/") else f"{site_url}/", size)
+
+
+def city_feed_path(key: str) -> str:
+    """The feed of a city's articles under ``docs/``, beside its page's address."""
+    return f"cities/{key}/{FEED}"
+
+
+def _address(options: FeedOptions, url_path: str) -> str:
+    return options.site_url + quote(url_path, safe="/")
+
+
+def _time(article: Article) -> dt.datetime:
+    """When the article was published: its time, or the start of its day (UTC)."""
+    if article.timestamp is not None:
+        return article.timestamp
+    return dt.datetime(article.date.year, article.date.month, article.date.day, tzinfo=dt.UTC)
+
+
+def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str | None) -> ET.Element:
+    element = ET.SubElement(parent, tag, {k: _xml(v) for k, v in attributes.items() if v is not None})
+    element.text = None if text is None else _xml(text)
+    return element
+
+
+def atom(options: FeedOptions, title: str, subtitle: str, author: str, page_url: str,
+         feed_path: str, articles: Sequence[Article]) -> str:
+    """One Atom feed (RFC 4287) of ``articles`` (newest first, at least one) for the page
+    at ``page_url`` (site-relative, ``cities/kabul/``)."""
+    feed = ET.Element("feed", xmlns=ATOM)
+    page = _address(options, page_url)
+    _element(feed, "id", page)
+    _element(feed, "title", title)
+    if subtitle:
+        _element(feed, "subtitle", subtitle)
+    _element(feed, "updated", max(_time(article) for article in articles).isoformat())
+    _element(_element(feed, "author"), "name", author)
+    _element(feed, "link", href=page, rel="alternate", type="text/html")
+    _element(feed, "link", href=_address(options, feed_path), rel="self", type="application/atom+xml")
+    _element(feed, "generator", GENERATOR)
+    for article in articles:
+        entry = _element(feed, "entry")
+        address = _address(options, article.url_path)
+        published = _time(article).isoformat()
+        _element(entry, "id", address)
+        _element(entry, "title", article.title)
+        _element(entry, "link", href=address, rel="alternate", type="text/html")
+        if article.url:
+            # The original, at its publisher: Atom's "via" is where the entry's facts came from.
+            _element(entry, "link", href=article.url, rel="via", title=article.source or None)
+        _element(entry, "published", published)
+        _element(entry, "updated", published)
+        for name in article.authors:
+            _element(_element(entry, "author"), "name", name)
+        if article.summary:
+            _element(entry, "summary", article.summary)
+        for name in dict.fromkeys([*(city_name(city) for city in article.cities), *article.tags]):
+            _element(entry, "category", term=name)
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def feed_count(archive: Archive, options: FeedOptions | None) -> int:
+    """How many feeds :func:`render_feeds` makes of ``archive``."""
+    return 0 if options is None or not archive.articles else 1 + len(archive.cities)
+
+
+def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | None = None) -> list[Page]:
+    """The archive's feed and each city's, but those ``reuse`` keeps."""
+    if options is None or not feed_count(archive, options):
+        return []
+    pages = []
+    wanted = [(FEED, "", archive.name, archive.description, archive.articles[-options.size:][::-1])]
+    wanted += [(city_feed_path(city.key), f"cities/{city.key}/", f"{city.name} — {archive.name}",
+                f"The newest articles about {city.name}", city.articles[:options.size])
+               for city in archive.cities.values()]
+    for path, page_url, title, subtitle, articles in wanted:
+        if reuse is not None and reuse.keeps(path, options.site_url, str(options.size), title, subtitle,
+                                             archive.name, articles=articles):
+            continue
+        pages.append(Page(path, atom(options, title, subtitle, archive.name, page_url, path, articles)))
+    return pages
