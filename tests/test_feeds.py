@@ -96,8 +96,18 @@ def test_each_city_has_a_feed_of_its_own_articles(site: Project) -> None:
         "kandahar", "herat", "ghazni", "kabul"}
 
 
+def test_each_country_has_a_feed_of_its_cities_articles(site: Project) -> None:
+    root = feed(site, "countries/afghanistan/feed.xml")
+    assert [text(e, "title") for e in entries(root)] == [
+        "Herat aftermath", HOSTILE, "Kandahar falls", "Doha agreement"]
+    assert text(root, "title") == f"Afghanistan — {site.settings.site_name}"
+    assert site_file(site, text(root, "id")) == site.site / "countries/afghanistan/index.html"
+
+
 @pytest.mark.parametrize("page, feed_path", [("index.html", "feed.xml"),
-                                             ("cities/kabul/index.html", "cities/kabul/feed.xml")])
+                                             ("cities/kabul/index.html", "cities/kabul/feed.xml"),
+                                             ("countries/afghanistan/index.html",
+                                              "countries/afghanistan/feed.xml")])
 def test_the_home_and_city_pages_announce_and_link_their_feed(site: Project, page: str, feed_path: str) -> None:
     html = BeautifulSoup((site.site / page).read_text(encoding="utf-8"), "html.parser")
     page_address = urljoin(PUBLISHED_URL, page.removesuffix("index.html"))
@@ -132,7 +142,7 @@ def test_feed_articles_bounds_each_feed_and_zero_turns_feeds_off(project: Projec
         encoding="utf-8")
     result = project.run("build")
     assert result.returncode == 0, result.stderr
-    assert ", 2 feeds" not in result.stdout
+    assert "feeds" not in result.stdout
     assert not list(project.docs.rglob("feed.xml")) and not list(project.site.rglob("feed.xml"))
     assert "Atom feed" not in (project.site / "index.html").read_text(encoding="utf-8")
 
@@ -150,7 +160,8 @@ def test_the_build_summary_counts_feeds_apart_from_pages(project: Project) -> No
     project.write("a.md", article(cities="[Kabul, Herat]"))
     result = project.run("build")
     assert result.returncode == 0, result.stderr
-    assert ", 3 feeds (" in result.stdout.splitlines()[0]
+    # The archive's, Kabul's, Herat's and Afghanistan's.
+    assert ": 11 pages, 4 feeds (15 written" in result.stdout.splitlines()[0]
 
 
 def test_a_feed_setting_that_is_not_a_count_is_an_error(project: Project) -> None:

@@ -30,7 +30,7 @@ from dateline.archive import load_archive
 from dateline.audit import require_clean
 from dateline.config import Settings
 from dateline.errors import BuildError, Problem, Severity, ValidationFailed
-from dateline.feeds import feed_options
+from dateline.feeds import FEED, feed_options
 from dateline.guard import archive_problems
 from dateline.incremental import (
     BuildState,
@@ -65,10 +65,17 @@ class SiteChanges(NamedTuple):
     """Site-relative paths of the files removed: their pages' sources are gone."""
 
 
+class Generated(NamedTuple):
+    """What the generated part of ``docs/`` holds."""
+
+    pages: int
+    feeds: int
+
+
 @dataclass(frozen=True)
 class BuildResult:
     archive: Archive
-    pages: int
+    generated: Generated
     sync: SyncReport
     warnings: list[Problem]
     seconds: float
@@ -103,10 +110,11 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
 
 
 def write_docs(settings: Settings, archive: Archive,
-               kept_stats: dict[str, os.stat_result] | None = None) -> tuple[int, SyncReport]:
-    """Bring the generated part of ``docs/`` up to date; how many pages it holds. Pages
-    the memo vouches for are neither rendered nor read (:mod:`dateline.pagememo`), nor
-    written: ``kept_stats``, if given, receives their status (for :func:`snapshot`)."""
+               kept_stats: dict[str, os.stat_result] | None = None) -> tuple[Generated, SyncReport]:
+    """Bring the generated part of ``docs/`` up to date; how many pages and feeds it
+    holds. Pages the memo vouches for are neither rendered nor read
+    (:mod:`dateline.pagememo`), nor written: ``kept_stats``, if given, receives their
+    status (for :func:`snapshot`)."""
     memo = PageMemo(settings)
     pages, kept = render_reusing(archive, settings.latest, memo.reuse,
                                  feed_options(settings.site_url, settings.feed_articles))
@@ -114,10 +122,11 @@ def write_docs(settings: Settings, archive: Archive,
     memo.save(pages)
     if kept_stats is not None:
         kept_stats.update(memo.kept_stats)
-    return len(pages) + len(kept), report
+    feeds = sum(1 for path in (*(page.path for page in pages), *kept) if path.endswith(FEED))
+    return Generated(len(pages) + len(kept) - feeds, feeds), report
 
 
-def generate(settings: Settings) -> tuple[Archive, int, SyncReport, list[Problem]]:
+def generate(settings: Settings) -> tuple[Archive, Generated, SyncReport, list[Problem]]:
     """Validate and bring the generated part of ``docs/`` up to date."""
     archive, warnings = check(settings)
     return archive, *write_docs(settings, archive), warnings
@@ -597,7 +606,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 searched = stack.enter_context(_indexing(search_start, archive, searching, cap, beside=True,
                                                          workers=None if small else 1, gate=gate))
             kept_stats: dict[str, os.stat_result] = {}
-            page_count, report = write_docs(settings, archive, kept_stats)
+            generated, report = write_docs(settings, archive, kept_stats)
             _give_back_memory()
             sources = snapshot(settings.docs_dir, state.sources if state else {}, kept_stats)
             del kept_stats
@@ -655,7 +664,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if (searching / BUNDLE).is_dir() and not (staging / BUNDLE).exists():
                 (searching / BUNDLE).rename(staging / BUNDLE)
             BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site)).save(settings)
-            return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
+            return BuildResult(archive, generated, report, warnings, time.perf_counter() - started,
                                0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could
         # be there, and the new bundle takes its place.
@@ -697,5 +706,5 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     size = folder_bytes(site) if changed is None else None
     if size is not None:
         warnings = warnings + _size_warning(site, size, settings)
-    return BuildResult(archive, page_count, report, warnings, time.perf_counter() - started,
+    return BuildResult(archive, generated, report, warnings, time.perf_counter() - started,
                        None if changed is None else len(changed), why, search, size)

@@ -20,7 +20,6 @@ from dateline.build import check as check_archive
 from dateline.cities import load_gazetteer
 from dateline.config import CONFIG_FILE, Settings, load_settings
 from dateline.errors import DatelineError, Problem, ValidationFailed
-from dateline.feeds import feed_count, feed_options
 from dateline.gazetteer import Gazetteer
 from dateline.text import plural
 
@@ -99,12 +98,12 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
         raise _fail(error) from None
     _print_problems(result.warnings)
     archive, sync = result.archive, result.sync
-    feeds = feed_count(archive, feed_options(settings.site_url, settings.feed_articles))
+    pages, feeds = result.generated
     feeds_made = f", {plural(feeds, 'feed')}" if feeds else ""
     out.print(
         f"Built {plural(len(archive.articles), 'article')}, "
         f"{plural(len(archive.cities), 'city', 'cities')}, {plural(len(archive.days), 'day')}: "
-        f"{plural(result.pages - feeds, 'page')}{feeds_made} "
+        f"{plural(pages, 'page')}{feeds_made} "
         f"({sync.written} written, {sync.unchanged} unchanged, "
         f"{sync.removed} removed) in {result.seconds:.1f} s → {settings.display(settings.site_dir)}/"
     )

@@ -1,6 +1,6 @@
-"""Atom feeds: the archive's newest articles (``/feed.xml``) and each city's
-(``/cities/<city>/feed.xml``), written under ``docs/`` beside the pages, so that any
-builder copies them as they are.
+"""Atom feeds: the archive's newest articles (``/feed.xml``), each city's
+(``/cities/<city>/feed.xml``) and each country's (``/countries/<country>/feed.xml``),
+written under ``docs/`` beside the pages, so that any builder copies them as they are.
 
 A feed names its articles by absolute address, so feeds are made only when ``mkdocs.yml``
 gives ``site_url`` (the Pages workflow sets it). Everything in a feed follows from the
@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -61,6 +61,11 @@ def feed_options(site_url: str, size: int) -> FeedOptions | None:
 def city_feed_path(key: str) -> str:
     """The feed of a city's articles under ``docs/``, beside its page's address."""
     return f"cities/{key}/{FEED}"
+
+
+def country_feed_path(key: str) -> str:
+    """The feed of the articles about a country's cities, beside its page's address."""
+    return f"countries/{key}/{FEED}"
 
 
 def _address(options: FeedOptions, url_path: str) -> str:
@@ -117,20 +122,21 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page_url:
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def feed_count(archive: Archive, options: FeedOptions | None) -> int:
-    """How many feeds :func:`render_feeds` makes of ``archive``."""
-    return 0 if options is None or not archive.articles else 1 + len(archive.cities)
-
-
-def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | None = None) -> list[Page]:
-    """The archive's feed and each city's, but those ``reuse`` keeps."""
-    if options is None or not feed_count(archive, options):
+def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | None = None,
+                 countries: Iterable[tuple[str, str, Sequence[Article]]] = ()) -> list[Page]:
+    """The archive's feed, each city's and each of ``countries``' (key, name, articles
+    newest first), but those ``reuse`` keeps."""
+    if options is None or not archive.articles:
         return []
     pages = []
-    wanted = [(FEED, "", archive.name, archive.description, archive.articles[-options.size:][::-1])]
+    wanted: list[tuple[str, str, str, str, Sequence[Article]]] = [
+        (FEED, "", archive.name, archive.description, archive.articles[-options.size:][::-1])]
     wanted += [(city_feed_path(city.key), f"cities/{city.key}/", f"{city.name} — {archive.name}",
                 f"The newest articles about {city.name}", city.articles[:options.size])
                for city in archive.cities.values()]
+    wanted += [(country_feed_path(key), f"countries/{key}/", f"{name} — {archive.name}",
+                f"The newest articles about places in {name}", articles[:options.size])
+               for key, name, articles in countries]
     for path, page_url, title, subtitle, articles in wanted:
         if reuse is not None and reuse.keeps(path, options.site_url, str(options.size), title, subtitle,
                                              archive.name, articles=articles):

@@ -29,7 +29,7 @@ from dateline.pagekit import (
     remembering_items,
     year_path,
 )
-from dateline.pages_places import render_cities_index, render_city, render_countries
+from dateline.pages_places import named_countries, render_cities_index, render_city, render_countries
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, plural
 
@@ -207,7 +207,8 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
             pages.append(render_article(article, before, after, names))
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, keeping, feeds is not None))
-        pages.extend(render_feeds(archive, feeds, keeping))
-        pages.extend(render_countries(archive))
+        countries = named_countries(archive)
+        pages.extend(render_countries(archive, feeds is not None, countries))
+        pages.extend(render_feeds(archive, feeds, keeping, [(c.key, c.name, c.articles) for c in countries]))
         pages.extend(render_dates(archive, keeping))
     return pages, [] if keeping is None else keeping.kept

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dateline.feeds import city_feed_path
+from dateline.feeds import city_feed_path, country_feed_path
 from dateline.gazetteer_index import ATTRIBUTION
 from dateline.model import Archive, Article, City
 from dateline.pagekit import (
@@ -187,9 +187,16 @@ def render_cities_index(archive: Archive) -> Page:
     return Page(here, "".join(parts))
 
 
-def render_countries(archive: Archive) -> list[Page]:
-    """``/countries/`` and a page per country rolling up its cities."""
-    countries = [c for c in countries_of(archive) if c.name != NO_COUNTRY]
+def named_countries(archive: Archive) -> list[Country]:
+    """The countries that have a page (:func:`countries_of` but places without one)."""
+    return [c for c in countries_of(archive) if c.name != NO_COUNTRY]
+
+
+def render_countries(archive: Archive, feed: bool = False,
+                     countries: list[Country] | None = None) -> list[Page]:
+    """``/countries/`` and a page per country rolling up its cities (``countries``: its
+    :func:`named_countries`, when known); each links to the country's feed when ``feed``."""
+    countries = named_countries(archive) if countries is None else countries
     here = "countries/index.md"
     pages = [Page(here, front_matter("Countries", "The archive by country") + "# Countries\n\n" + "".join(
         f"- {link(c.name, country_path(c.key), here)} — {plural(len(c.articles), 'article')}, "
@@ -197,9 +204,12 @@ def render_countries(archive: Archive) -> list[Page]:
     for country in countries:
         here = country_path(country.key)
         count = plural(len(country.articles), "article")
-        parts = [front_matter(country.name, f"{count} about places in {country.name}"),
+        feed_path = country_feed_path(country.key) if feed else ""
+        follow = (f" New articles about {md(country.name)}: {link('Atom feed', feed_path, here)}."
+                  if feed_path else "")
+        parts = [front_matter(country.name, f"{count} about places in {country.name}", feed_path),
                  f"# {md(country.name)}\n\n**{count}** about "
-                 f"{plural(len(country.cities), 'city', 'cities')}.\n\n",
+                 f"{plural(len(country.cities), 'city', 'cities')}.{follow}\n\n",
                  f"## Cities\n\n{_city_counts(country.cities, here)}\n",
                  f"## Latest articles\n\n{article_list(country.articles[:COUNTRY_LATEST], here)}",
                  _credit(True)]
