@@ -7,9 +7,11 @@ hostile corpus (test_hostile.py) covers full builds.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from hypothesis import strategies as st
 
 from dateline.archive import group
 from dateline.config import load_settings
+from dateline.feeds import feed_options
 from dateline.frontmatter_yaml import parse
 from dateline.load import KNOWN_KEYS, read_article, validate
 from dateline.model import Article, CityRef
@@ -184,3 +187,30 @@ def test_sanitised_bodies_carry_no_script(to_html: markdown.Markdown, body: str)
             for key in ("href", "src", "cite"):
                 value = "".join((attrs.get(key) or "").split()).lower()
                 assert not value.startswith(("javascript:", "vbscript:", "data:"))
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+_NOT_XML = {c: None for c in [*range(9), 11, 12, *range(14, 32), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]}
+
+
+@FAST
+@given(title=plain, source=plain, tag=plain, city=plain, summary=tricky_text)
+def test_values_reach_feeds_as_text(title: str, source: str, tag: str, city: str, summary: str) -> None:
+    archive = group([dataclasses.replace(article(title, source, tag, city), summary=summary)],
+                    name=title, description=source)
+    feeds = [page for page in render(archive, feeds=feed_options("https://example.org/archive", 5))
+             if page.path.endswith("feed.xml")]
+    assert feeds
+    for page in feeds:
+        root = ET.fromstring(page.text.encode("utf-8"))
+        assert root.findtext(f"{ATOM}author/{ATOM}name") == title
+        (entry,) = root.findall(f"{ATOM}entry")
+        assert entry.findtext(f"{ATOM}title") == title
+        # An XML reader gets the text's line ends as "\n", as from any XML file.
+        kept = summary.translate(_NOT_XML).replace("\r\n", "\n").replace("\r", "\n")
+        assert (entry.findtext(f"{ATOM}summary") or "") == kept
+        assert [c.get("term") for c in entry.findall(f"{ATOM}category")] == list(
+            dict.fromkeys(["Kabul", city, tag]))
+        assert entry.findtext(f"{ATOM}id") == "https://example.org/archive/articles/2021/08/13/a-0/"
+        via = [link.get("title") for link in entry.findall(f"{ATOM}link") if link.get("rel") == "via"]
+        assert via == [source]
