@@ -31,3 +31,17 @@ def test_zensical_builds_the_generated_pages_with_working_links(project: Project
     assert found["13 August 2021"] == "dates/2021/08/13/index.html"
     for target in found.values():
         assert (project.site / target).exists(), target
+
+
+def test_zensical_publishes_the_feeds_the_city_pages_link_to(project: Project) -> None:
+    project.publish_at()
+    project.write("a.md", article(title="Kandahar falls", cities="[Qandahar, Kabul]"))
+    generate(project.settings)
+    result = subprocess.run([str(ZENSICAL), "build", "-f", "mkdocs.yml"], cwd=project.root,
+                            capture_output=True, text=True, check=False, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    page = "cities/kandahar/index.html"
+    html = BeautifulSoup((project.site / page).read_text(encoding="utf-8"), "html.parser")
+    assert links(html.select_one("article"), page)["Atom feed"] == "cities/kandahar/feed.xml"
+    assert (project.site / "cities/kandahar/feed.xml").read_bytes() == (
+        project.docs / "cities/kandahar/feed.xml").read_bytes()
