@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from dateline.errors import BuildError
 
@@ -295,7 +295,7 @@ def _atom_findings(site: Path, relative: str, root: ET.Element, site_path: str) 
     findings = []
     for link in root.iter(f"{_ATOM}link"):
         href = link.get("href") or ""
-        path = urlsplit(href).path
+        path = unquote(urlsplit(href).path)
         if link.get("rel", "alternate") != "alternate":
             continue
         page = path if path.endswith(".html") else f"{path.rstrip('/')}/index.html"
