@@ -18,12 +18,17 @@ pytestmark = pytest.mark.slow
 ZENSICAL = Path(sys.executable).with_name("zensical")
 
 
-def test_zensical_builds_the_generated_pages_with_working_links(project: Project) -> None:
+def zensical_build(project: Project) -> None:
+    """Dateline's pages of one article, built by Zensical instead of MkDocs."""
     project.write("a.md", article(title="Kandahar falls", cities="[Qandahar, Kabul]"))
     generate(project.settings)
     result = subprocess.run([str(ZENSICAL), "build", "-f", "mkdocs.yml"], cwd=project.root,
                             capture_output=True, text=True, check=False, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_zensical_builds_the_generated_pages_with_working_links(project: Project) -> None:
+    zensical_build(project)
     page = "articles/2021/08/13/a/index.html"
     html = BeautifulSoup((project.site / page).read_text(encoding="utf-8"), "html.parser")
     found = links(html.select_one("article"), page)
@@ -35,11 +40,7 @@ def test_zensical_builds_the_generated_pages_with_working_links(project: Project
 
 def test_zensical_publishes_the_feeds_the_city_pages_link_to(project: Project) -> None:
     project.publish_at()
-    project.write("a.md", article(title="Kandahar falls", cities="[Qandahar, Kabul]"))
-    generate(project.settings)
-    result = subprocess.run([str(ZENSICAL), "build", "-f", "mkdocs.yml"], cwd=project.root,
-                            capture_output=True, text=True, check=False, timeout=300)
-    assert result.returncode == 0, result.stdout + result.stderr
+    zensical_build(project)
     page = "cities/kandahar/index.html"
     html = BeautifulSoup((project.site / page).read_text(encoding="utf-8"), "html.parser")
     assert links(html.select_one("article"), page)["Atom feed"] == "cities/kandahar/feed.xml"
