@@ -13,14 +13,18 @@ from bs4 import BeautifulSoup
 from dateline.archive import group
 from dateline.build import build
 from dateline.errors import BuildError
+from dateline.gazetteer import Place
 from dateline.model import Article, CityRef
 from dateline.search import (
     EVERY_ARTICLE,
     MANIFEST,
+    PLACES,
     article_record,
     facet_word,
+    fold_name,
     index_language,
     index_site,
+    place_table,
     records,
     sort_date,
 )
@@ -49,11 +53,41 @@ def test_record_holds_plain_text_meta_filters_and_sort() -> None:
     assert record["language"] == "en"
     assert record["meta"] == {
         "title": "Taliban <b>take</b> Kandahar", "date": "2021-08-13", "date_label": "13 August 2021",
-        "cities": "Kandahar, Herat", "places": "Kandahār, Kandahar, Herat", "every": EVERY_ARTICLE,
+        "cities": "Kandahar, Herat", "every": EVERY_ARTICLE,
         "source": "Wire & Co", "tags": "offensive, 2021", "facets": record["meta"]["facets"]}
     assert record["filters"] == {"city": ["Kandahar", "Herat"], "year": ["2021"], "month": ["2021-08"],
                                  "source": ["Wire & Co"], "tag": ["offensive", "2021"]}
     assert record["sort"] == {"date": "2021-08-13"}
+
+
+def place(name: str, country: str, *aliases: str) -> Place:
+    return Place(f"local:{name}", name, fold_name(name).replace(" ", "-"), "", country, None, None, None, 1,
+                 aliases)
+
+
+def test_names_fold_as_the_search_page_folds_them() -> None:
+    assert fold_name("Mazār-e Sharīf") == "mazar e sharif"
+    assert fold_name("  D.C. ") == "d c"
+    assert fold_name("قندهار") == "قندهار"
+    assert fold_name("Pul'-i-Khumri") == "pul i khumri"
+
+
+def test_a_name_of_one_city_is_searched_as_its_name_and_a_shared_one_stays_in_the_records() -> None:
+    kandahar = CityRef("kandahar", "Qandahar", place=place("Kandahar", "Afghanistan", "Kandahār", "قندهار"))
+    fayzabad = CityRef("fayzabad", "Fayzabad", place=place("Fayzabad", "Afghanistan", "Faizabad", "Fajzabad"))
+    fyzabad = CityRef("fyzabad", "Fyzabad", place=place("Fyzabad", "India", "Faizabad"))
+    archive = group([make_article("a", cities=(kandahar, fayzabad), dateline=kandahar),
+                     make_article("b", cities=(fyzabad,), dateline=fyzabad)])
+    places = place_table(archive)
+    # The article's own spelling and the gazetteer's other names, but not a name that
+    # differs only in marks and case (Pagefind folds those itself).
+    assert places.searched_as == {"qandahar": "Kandahar", "قندهار": "Kandahar", "fajzabad": "Fayzabad"}
+    assert places.shared == {"faizabad"}
+    assert json.loads(places.table) == {"format": 1, "longest": 1, "names": places.searched_as}
+    names = {key: city.name for key, city in archive.cities.items()}
+    first, second = (article_record(a, names, "en", places.shared) for a in archive.articles)
+    assert first["meta"]["places"] == "Faizabad" and second["meta"]["places"] == "Faizabad"
+    assert first["meta"]["cities"] == "Kandahar, Fayzabad"
 
 
 def test_record_without_source_or_tags_has_no_such_filters() -> None:
@@ -142,6 +176,9 @@ def test_build_indexes_articles_and_replaces_materials_search(project: Project) 
     build(project.settings)
     site = project.site
     assert shard_entries(site / "pagefind") == {"2021": 2}
+    # Kabul's other names (Cabool, کابل…) are searched as Kabul; none is in a record.
+    names = json.loads((site / "pagefind" / PLACES).read_bytes())["names"]
+    assert names["cabool"] == "Kabul" and set(names.values()) == {"Kabul"}
     assert not (site / "search" / "search_index.json").exists(), "Material's search plugin is off"
 
     def header_form(page: str) -> Any:

@@ -19,7 +19,7 @@ from dateline.build import build
 from dateline.errors import BuildError
 from dateline.gazetteer import Place
 from dateline.model import Article, CityRef, article_digest, read_digest
-from dateline.search import MANIFEST, index_site, plan_shards
+from dateline.search import MANIFEST, PLACES, index_site, plan_shards
 from dateline.search_pagefind import cbor_decode, cbor_encode, read_index_file
 from tests.projects import Project, article
 from tests.test_hostile import configure
@@ -252,7 +252,7 @@ def test_an_archive_without_articles_has_a_manifest_without_shards(tmp_path: Pat
     assert json.loads((bundle / MANIFEST).read_text())["shards"] == []
     assert (bundle / "pagefind.js").is_file()
     assert sorted(p.name for p in bundle.iterdir()) == sorted(
-        [MANIFEST, "pagefind.js", *(p.name for p in bundle.glob("wasm.*.pagefind"))])
+        [MANIFEST, PLACES, "pagefind.js", *(p.name for p in bundle.glob("wasm.*.pagefind"))])
 
 
 def test_gzip_of_index_files_holds_no_time() -> None:

@@ -15,9 +15,11 @@ What a record holds (the search page in ``docs/assets/search/`` reads exactly th
   bundle, so the same index works at ``/`` and under a project subpath (``/archive/``).
 - ``content``: the article's plain text; excerpts come from it, so it holds nothing else.
 - ``meta``: ``title``, ``date`` (ISO), ``date_label``, ``cities``, ``source``, ``tags``,
-  shown in results as text, never as HTML; and ``places``, never shown: every name the
-  article's cities go by (the gazetteer's aliases such as ``Qandahar`` will join them).
-  Pagefind searches meta values too, so a title word or a place name finds the article.
+  shown in results as text, never as HTML; and ``places``, never shown: the other names
+  of the article's cities that several cities share (the others are in the bundle's
+  ``places.json``, which the search page searches as the city's name; see
+  :class:`PlaceNames`). Pagefind searches meta values too, so a title word or a city's
+  name finds the article.
   ``every`` holds :data:`EVERY_ARTICLE` and ``facets`` one :func:`facet_word` per filter
   value: hidden words that let a search without words stay cheap (see there).
 - ``filters``: ``city``, ``year``, ``month`` (``2021-08``), ``source``, ``tag``.
@@ -101,18 +103,74 @@ class SearchReport:
     """Shards kept from the previous bundle because their records had not changed."""
 
 
-def place_names(article: Article, names: dict[str, str]) -> list[str]:
-    """Every name the article's cities are known by: its own spellings, the display names
-    and the gazetteer's aliases (``Qandahar``, ``قندهار``), searchable without showing up
-    in results.
+_NOT_LETTER = re.compile(r"[\W_]+")
+
+PLACES = "places.json"
+"""The bundle's table of place names the search page searches as another name."""
+
+
+def fold_name(name: str) -> str:
+    """A name as the search page compares it with what a reader typed: decomposed,
+    without marks, lowercase, every run of anything but letters and digits one space
+    (``Mazār-e Sharīf`` → ``mazar e sharif``). ``search.js`` folds alike (``foldName``)."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+    return _NOT_LETTER.sub(" ", plain.lower()).strip()
+
+
+@dataclass(frozen=True)
+class PlaceNames:
+    """The other names of the archive's cities: the spellings its articles use and the
+    gazetteer's aliases (``Qandahar``, ``قندهار`` for Kandahar).
+
+    A name of one city only is searched as that city's name, which every article about
+    it holds (its ``cities``): the search page looks its words up in :attr:`searched_as`
+    (the bundle's :data:`PLACES`) and searches for the city's name instead. Its articles
+    then need no copy of it: copied into every record, the names made up 0.7 KB of each
+    article's share of the site. A name several cities go by (Faizabad) cannot stand for
+    one of them, so each article about one of them keeps it (:attr:`shared`), and a
+    search finds them all.
     """
+
+    searched_as: dict[str, str]
+    """Folded name (:func:`fold_name`) → the one city name searched instead."""
+    shared: frozenset[str]
+    """Folded names of more than one city."""
+
+    @property
+    def table(self) -> bytes:
+        """:data:`PLACES`: the names, and the most words one of them has."""
+        longest = max((name.count(" ") + 1 for name in self.searched_as), default=0)
+        return (json.dumps({"format": 1, "longest": longest, "names": self.searched_as},
+                           ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def place_table(archive: Archive) -> PlaceNames:
+    cities: dict[str, set[str]] = {}
+    names = {key: city.name for key, city in archive.cities.items()}
+    for city in archive.cities.values():
+        cities.setdefault(fold_name(city.name), set()).add(city.name)
+        for alias in city.place.aliases if city.place is not None else ():
+            cities.setdefault(fold_name(alias), set()).add(city.name)
+    for article in archive.articles:
+        for written in article.cities:
+            cities.setdefault(fold_name(written.name), set()).add(names.get(written.key, written.name))
+    own = {fold_name(name) for name in names.values()}
+    searched_as = {folded: next(iter(found)) for folded, found in sorted(cities.items())
+                   if folded and len(found) == 1 and folded not in own}
+    return PlaceNames(searched_as, frozenset(folded for folded, found in cities.items() if len(found) > 1))
+
+
+def place_names(article: Article, names: dict[str, str], shared: frozenset[str] = frozenset()) -> list[str]:
+    """The names of the article's cities that its record keeps: those several cities of
+    the archive go by (``shared``, see :class:`PlaceNames`), searchable without showing up
+    in results."""
     found: dict[str, None] = {}
     for city in article.cities:
-        found.setdefault(city.name)
-        found.setdefault(names.get(city.key, city.name))
-        if city.place is not None:
-            for alias in city.place.aliases:
-                found.setdefault(alias)
+        every = [city.name, names.get(city.key, city.name), *(city.place.aliases if city.place else ())]
+        for name in every:
+            if fold_name(name) in shared:
+                found.setdefault(name)
     return list(found)
 
 
@@ -124,17 +182,21 @@ def sort_date(article: Article) -> str:
     return f"{article.date.isoformat()}T{clock}"
 
 
-def article_record(article: Article, names: dict[str, str], language: str) -> dict[str, Any]:
-    """The Pagefind custom record of one article (values are plain text, never HTML)."""
+def article_record(article: Article, names: dict[str, str], language: str,
+                   shared: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """The Pagefind custom record of one article (values are plain text, never HTML);
+    ``shared``: the folded names several cities go by (:class:`PlaceNames`)."""
     cities = [names.get(city.key, city.name) for city in article.cities]
     meta = {
         "title": article.title,
         "date": article.date.isoformat(),
         "date_label": format_date(article.date),
         "cities": ", ".join(cities),
-        "places": ", ".join(place_names(article, names)),
         "every": EVERY_ARTICLE,
     }
+    places = place_names(article, names, shared)
+    if places:
+        meta["places"] = ", ".join(places)
     filters = {
         "city": cities,
         "year": [f"{article.date.year:04d}"],
@@ -173,8 +235,9 @@ def index_language(archive: Archive) -> str:
 def records(archive: Archive) -> Iterator[dict[str, Any]]:
     names = {key: city.name for key, city in archive.cities.items()}
     language = index_language(archive)
+    shared = place_table(archive).shared
     for article in archive.articles:
-        yield article_record(article, names, language)
+        yield article_record(article, names, language, shared)
 
 
 SHARD_CAP = 2000
@@ -331,16 +394,18 @@ def records_digest(shard_records: Iterable[dict[str, Any]]) -> str:
     return digest.hexdigest()
 
 
-def source_digest(article_digests: Iterable[bytes], names: dict[str, str], language: str) -> str:
+def source_digest(article_digests: Iterable[bytes], names: dict[str, str], language: str,
+                  shared: Iterable[str] = ()) -> str:
     """What decides a shard's records: its articles as loaded (their
     :func:`~dateline.model.article_digest`, which covers every field, places and all),
-    the city names, the language and Dateline's code. Equal digests let a build reuse a
-    shard without making its records (3 s for 10,000 articles, mostly turning Markdown
-    into text).
+    the city names, the names several cities share (:class:`PlaceNames`: another city's
+    alias can make one shared), the language and Dateline's code. Equal digests let a
+    build reuse a shard without making its records (3 s for 10,000 articles, mostly
+    turning Markdown into text).
     """
     digest = hashlib.sha256(json.dumps(
         [MANIFEST_FORMAT, pagefind_version(), PAGEFIND_OPTIONS, _WASM_PREFIX, package_digest(),
-         language, names], sort_keys=True, ensure_ascii=False).encode())
+         language, names, sorted(shared)], sort_keys=True, ensure_ascii=False).encode())
     for article in article_digests:
         digest.update(b"\n" + article)
     return digest.hexdigest()
@@ -531,6 +596,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
     (bundle / MANIFEST).unlink(missing_ok=True)
     names = {key: city.name for key, city in archive.cities.items()}
     language = index_language(archive)
+    places = place_table(archive)
     shards = plan_shards(archive.articles, cap or SHARD_CAP)
 
     def refresh(shard: Shard, known: tuple[str, str] | None) -> tuple[str, bool]:
@@ -538,7 +604,8 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         from the ones on disk, or it is not on disk)."""
         if cancel is not None and cancel.is_set():
             raise BuildError("search: indexing was stopped")
-        shard_records = [article_record(article, names, language) for article in shard.articles]
+        shard_records = [article_record(article, names, language, places.shared)
+                         for article in shard.articles]
         digest = records_digest(shard_records)
         if known is not None and known[0] == digest and (bundle / shard.folder).is_dir():
             return digest, False
@@ -546,7 +613,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         return digest, True
 
     digests = archive.digests
-    sources = [source_digest([digests[a.path] for a in shard.articles], names, language)
+    sources = [source_digest([digests[a.path] for a in shard.articles], names, language, places.shared)
                for shard in shards]
     # Shards whose articles, names or code changed, or that are not on disk: their
     # records are made again (and indexed again if those differ from the ones on disk).
@@ -582,7 +649,8 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
             raise
     if not (bundle / SHARED_FILES[0]).is_file():
         _shared_files_only(bundle)  # an archive without articles: no shard wrote them
-    keep = {MANIFEST, *(s["folder"] for s in listed)}
+    _replace_file(bundle / PLACES, places.table)
+    keep = {MANIFEST, PLACES, *(s["folder"] for s in listed)}
     for path in sorted(bundle.iterdir()):
         if path.name not in keep and not _shared(path):
             _remove(path)

@@ -58,11 +58,18 @@ def test_diacritics_and_case_are_ignored(page: Any, multi_url: str) -> None:
 
 
 def test_city_aliases_find_the_city_articles(page: Any, sample_url: str) -> None:
-    # The sample article names Kandahar; GeoNames knows it as Qandahar and قندهار too.
-    for word in ("Qandahar", "قندهار"):
-        page.goto(f"{sample_url}search/?q={word}")
+    # The sample article names Kandahar; GeoNames knows it as Qandahar and قندهار too,
+    # which the search page searches as Kandahar, the name the article holds, and says so.
+    for words, searched in (("Qandahar", "Kandahar"), ("قندهار", "Kandahar"),
+                            ("qandahar  PROVINCE", "Kandahar PROVINCE")):
+        page.goto(f"{sample_url}search/?q={words}")
         assert titles(page) == [
-            "Taliban take Kandahar, Afghanistan's second city, after seizing Herat and Ghazni"], word
+            "Taliban take Kandahar, Afghanistan's second city, after seizing Herat and Ghazni"], words
+        status = page.locator(".dateline-search__status").inner_text()
+        assert status == f"1 article found. Searched for “{searched}”.", words
+    # A name as the article holds it is searched as typed.
+    page.goto(f"{sample_url}search/?q=kandahār")
+    assert titles(page) and page.locator(".dateline-search__status").inner_text() == "1 article found."
 
 
 def test_city_filter_narrows_exactly_and_combines(page: Any, multi_url: str) -> None:

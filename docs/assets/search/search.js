@@ -44,6 +44,40 @@ const BUNDLE = new URL("pagefind.js", ROOT).href;
 const MANIFEST = new URL("manifest.json", ROOT).href;
 // Result URLs are relative to the site root (the folder above the bundle).
 const SITE_ROOT = new URL("../", ROOT).pathname;
+// Other names of the archive's cities (Qandahar, قندهار), each of one city only, and the
+// city's name to search for instead (scripts/dateline/search.py, PlaceNames): the
+// articles hold their cities' names, not a copy of every other name.
+const PLACES = new URL("places.json", ROOT).href;
+
+// A name as search.py's fold_name folds it: decomposed, no marks, lowercase, every run
+// of anything but letters and digits one space.
+const foldName = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
+  .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+
+// The words searched for: each run of words that is another name of a city becomes the
+// city's name, the longest run first; the rest as typed. Quoted phrases stay as typed.
+function searchedAs(words, places) {
+  if (!places?.longest || words.includes('"')) return words;
+  const typed = words.split(/\s+/).filter(Boolean);
+  const folded = typed.map(foldName);
+  const out = [];
+  for (let at = 0; at < typed.length;) {
+    let taken = 0;
+    for (let count = Math.min(places.longest, typed.length - at); count > 0 && !taken; count--) {
+      const key = folded.slice(at, at + count).filter(Boolean).join(" ");
+      if (key && Object.hasOwn(places.names, key)) {
+        out.push(places.names[key]);
+        taken = count;
+      }
+    }
+    if (!taken) {
+      out.push(typed[at]);
+      taken = 1;
+    }
+    at += taken;
+  }
+  return out.join(" ");
+}
 
 // The header box (overrides/partials/dateline-search.html) opens as an overlay on small
 // screens through Material's #__search toggle. Material's script, which would focus the
@@ -162,6 +196,14 @@ async function start(root) {
   const list = root.querySelector(".dateline-search__results");
   const more = root.querySelector(".dateline-search__more");
   const headerInput = document.querySelector(".dateline-header-search input[name=q]");
+
+  // The place names load with the first words searched (a bundle without them, from an
+  // older build, searches the words as typed).
+  let placeNames;
+  const places = () => placeNames ??= fetch(PLACES)
+    .then((response) => (response.ok ? response.json() : null)).catch(() => null);
+  const termOf = async (words) => searchedAs(words, await places());
+  if (readState(location.search).q) places();
 
   let pagefind;
   let shards;
@@ -304,7 +346,7 @@ async function start(root) {
       if (!state.filters[key]) { byFacet[key] = base[key] || {}; return; }
       const others = { ...state.filters };
       delete others[key];
-      const term = state.q || filterOnlyTerm(others);
+      const term = state.q ? await termOf(state.q) : filterOnlyTerm(others);
       await loadFilters(shardsFor(others));
       const other = await search(term, others);
       byFacet[key] = other.filters[key] || {};
@@ -322,7 +364,8 @@ async function start(root) {
     if (headerInput) headerInput.value = state.q;
     sortSelect.value = state.sort;
     const hasFilters = Object.keys(state.filters).length > 0;
-    let term = state.q || filterOnlyTerm(state.filters);
+    let term = state.q ? await termOf(state.q) : filterOnlyTerm(state.filters);
+    if (mine !== run) return;
     if (!state.q && !hasFilters) {
       const all = await allFilters();
       if (mine !== run) return;
@@ -360,9 +403,11 @@ async function start(root) {
     list.replaceChildren();
     list.removeAttribute("aria-busy");
     const what = state.q ? `“${state.q}”` : "these filters";
+    // A city's other name is searched as its name, and the reader is told so.
+    const as = state.q && term !== state.q ? ` Searched for “${term}”.` : "";
     status.textContent = results.length
-      ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.`
-      : `No articles match ${what}. Check the spelling, try fewer words, or remove a filter.`;
+      ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.${as}`
+      : `No articles match ${what}.${as} Check the spelling, try fewer words, or remove a filter.`;
     status.classList.toggle("dateline-search__status--none", results.length === 0);
     await showMore(wanted);
     if (mine !== run) return;
@@ -455,6 +500,7 @@ async function start(root) {
   });
   let typing;
   input.addEventListener("input", () => {
+    places();
     clearTimeout(typing);
     // While typing, results follow the words but the history gets one entry per search.
     typing = setTimeout(() => go({ ...state, q: input.value.trim() }, false), 250);
