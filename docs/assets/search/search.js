@@ -55,12 +55,14 @@ const foldName = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLower
   .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
 // The words searched for: each run of words that is another name of a city becomes the
-// city's name, the longest run first; the rest as typed. Quoted phrases stay as typed.
+// city's name, the longest run first; the rest as typed. Quoted phrases stay as typed,
+// and so do words without such a name, exactly.
 function searchedAs(words, places) {
   if (!places?.longest || words.includes('"')) return words;
   const typed = words.split(/\s+/).filter(Boolean);
   const folded = typed.map(foldName);
   const out = [];
+  let named = false;
   for (let at = 0; at < typed.length;) {
     let taken = 0;
     for (let count = Math.min(places.longest, typed.length - at); count > 0 && !taken; count--) {
@@ -68,6 +70,7 @@ function searchedAs(words, places) {
       if (key && Object.hasOwn(places.names, key)) {
         out.push(places.names[key]);
         taken = count;
+        named = true;
       }
     }
     if (!taken) {
@@ -76,7 +79,7 @@ function searchedAs(words, places) {
     }
     at += taken;
   }
-  return out.join(" ");
+  return named ? out.join(" ") : words;
 }
 
 // The header box (overrides/partials/dateline-search.html) opens as an overlay on small
