@@ -82,10 +82,10 @@ def test_a_name_of_one_city_is_searched_as_its_name_and_a_shared_one_stays_in_th
     # The article's own spelling and the gazetteer's other names, but not a name that
     # differs only in marks and case (Pagefind folds those itself).
     assert places.searched_as == {"qandahar": "Kandahar", "قندهار": "Kandahar", "fajzabad": "Fayzabad"}
-    assert places.shared == {"faizabad"}
+    assert places.kept == {("fayzabad", "Fayzabad"): ("Faizabad",), ("fyzabad", "Fyzabad"): ("Faizabad",)}
     assert json.loads(places.table) == {"format": 1, "longest": 1, "names": places.searched_as}
     names = {key: city.name for key, city in archive.cities.items()}
-    first, second = (article_record(a, names, "en", places.shared) for a in archive.articles)
+    first, second = (article_record(a, names, "en", places) for a in archive.articles)
     assert first["meta"]["places"] == "Faizabad" and second["meta"]["places"] == "Faizabad"
     assert first["meta"]["cities"] == "Kandahar, Fayzabad"
 

@@ -128,14 +128,15 @@ class PlaceNames:
     (the bundle's :data:`PLACES`) and searches for the city's name instead. Its articles
     then need no copy of it: copied into every record, the names made up 0.7 KB of each
     article's share of the site. A name several cities go by (Faizabad) cannot stand for
-    one of them, so each article about one of them keeps it (:attr:`shared`), and a
-    search finds them all.
+    one of them, so each article about one of them keeps it (:attr:`kept`), and a search
+    finds them all.
     """
 
     searched_as: dict[str, str]
     """Folded name (:func:`fold_name`) → the one city name searched instead."""
-    shared: frozenset[str]
-    """Folded names of more than one city."""
+    kept: dict[tuple[str, str], tuple[str, ...]]
+    """(city key, name as an article writes it) → the names an article naming the city
+    so keeps: those, folded, of more than one city. Absent: none."""
 
     @property
     def table(self) -> bytes:
@@ -146,31 +147,38 @@ class PlaceNames:
 
 
 def place_table(archive: Archive) -> PlaceNames:
-    cities: dict[str, set[str]] = {}
+    """The archive's :class:`PlaceNames`. Each distinct name is folded once: an
+    archive's articles write their cities in few ways."""
     names = {key: city.name for key, city in archive.cities.items()}
-    for city in archive.cities.values():
-        cities.setdefault(fold_name(city.name), set()).add(city.name)
-        for alias in city.place.aliases if city.place is not None else ():
-            cities.setdefault(fold_name(alias), set()).add(city.name)
-    for article in archive.articles:
-        for written in article.cities:
-            cities.setdefault(fold_name(written.name), set()).add(names.get(written.key, written.name))
+    written = {(ref.key, ref.name) for article in archive.articles for ref in article.cities}
+    every: dict[tuple[str, str], list[str]] = {}
+    """(city key, written name) → every name an article naming the city so goes by."""
+    for key, name in sorted(written):
+        city = archive.cities.get(key)
+        aliases = city.place.aliases if city is not None and city.place is not None else ()
+        every[(key, name)] = list(dict.fromkeys([name, names.get(key, name), *aliases]))
+    cities: dict[str, set[str]] = {}
+    folded = {name: fold_name(name) for names_of in every.values() for name in names_of}
+    for (key, _written), names_of in every.items():
+        for name in names_of:
+            cities.setdefault(folded[name], set()).add(names.get(key, name))
     own = {fold_name(name) for name in names.values()}
-    searched_as = {folded: next(iter(found)) for folded, found in sorted(cities.items())
-                   if folded and len(found) == 1 and folded not in own}
-    return PlaceNames(searched_as, frozenset(folded for folded, found in cities.items() if len(found) > 1))
+    searched_as = {fold: next(iter(found)) for fold, found in sorted(cities.items())
+                   if fold and len(found) == 1 and fold not in own}
+    kept = {pair: tuple(name for name in names_of if len(cities[folded[name]]) > 1)
+            for pair, names_of in every.items()}
+    return PlaceNames(searched_as, {pair: names_of for pair, names_of in kept.items() if names_of})
 
 
-def place_names(article: Article, names: dict[str, str], shared: frozenset[str] = frozenset()) -> list[str]:
+def place_names(article: Article, places: PlaceNames | None = None) -> list[str]:
     """The names of the article's cities that its record keeps: those several cities of
-    the archive go by (``shared``, see :class:`PlaceNames`), searchable without showing up
-    in results."""
+    the archive go by (:attr:`PlaceNames.kept`), searchable without showing up in results."""
+    if places is None or not places.kept:
+        return []
     found: dict[str, None] = {}
     for city in article.cities:
-        every = [city.name, names.get(city.key, city.name), *(city.place.aliases if city.place else ())]
-        for name in every:
-            if fold_name(name) in shared:
-                found.setdefault(name)
+        for name in places.kept.get((city.key, city.name), ()):
+            found.setdefault(name)
     return list(found)
 
 
@@ -183,9 +191,9 @@ def sort_date(article: Article) -> str:
 
 
 def article_record(article: Article, names: dict[str, str], language: str,
-                   shared: frozenset[str] = frozenset()) -> dict[str, Any]:
+                   places: PlaceNames | None = None) -> dict[str, Any]:
     """The Pagefind custom record of one article (values are plain text, never HTML);
-    ``shared``: the folded names several cities go by (:class:`PlaceNames`)."""
+    ``places``: the archive's :class:`PlaceNames`, whose shared names it keeps."""
     cities = [names.get(city.key, city.name) for city in article.cities]
     meta = {
         "title": article.title,
@@ -194,9 +202,9 @@ def article_record(article: Article, names: dict[str, str], language: str,
         "cities": ", ".join(cities),
         "every": EVERY_ARTICLE,
     }
-    places = place_names(article, names, shared)
-    if places:
-        meta["places"] = ", ".join(places)
+    kept = place_names(article, places)
+    if kept:
+        meta["places"] = ", ".join(kept)
     filters = {
         "city": cities,
         "year": [f"{article.date.year:04d}"],
@@ -235,9 +243,9 @@ def index_language(archive: Archive) -> str:
 def records(archive: Archive) -> Iterator[dict[str, Any]]:
     names = {key: city.name for key, city in archive.cities.items()}
     language = index_language(archive)
-    shared = place_table(archive).shared
+    places = place_table(archive)
     for article in archive.articles:
-        yield article_record(article, names, language, shared)
+        yield article_record(article, names, language, places)
 
 
 SHARD_CAP = 2000
@@ -395,17 +403,19 @@ def records_digest(shard_records: Iterable[dict[str, Any]]) -> str:
 
 
 def source_digest(article_digests: Iterable[bytes], names: dict[str, str], language: str,
-                  shared: Iterable[str] = ()) -> str:
+                  places: PlaceNames | None = None) -> str:
     """What decides a shard's records: its articles as loaded (their
     :func:`~dateline.model.article_digest`, which covers every field, places and all),
-    the city names, the names several cities share (:class:`PlaceNames`: another city's
-    alias can make one shared), the language and Dateline's code. Equal digests let a
+    the city names, the names several cities share that records keep
+    (:attr:`PlaceNames.kept`: another city's alias can make a name shared), the language
+    and Dateline's code. Equal digests let a
     build reuse a shard without making its records (3 s for 10,000 articles, mostly
     turning Markdown into text).
     """
     digest = hashlib.sha256(json.dumps(
         [MANIFEST_FORMAT, pagefind_version(), PAGEFIND_OPTIONS, _WASM_PREFIX, package_digest(),
-         language, names, sorted(shared)], sort_keys=True, ensure_ascii=False).encode())
+         language, names, sorted(places.kept.items()) if places else []], sort_keys=True,
+        ensure_ascii=False).encode())
     for article in article_digests:
         digest.update(b"\n" + article)
     return digest.hexdigest()
@@ -604,8 +614,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         from the ones on disk, or it is not on disk)."""
         if cancel is not None and cancel.is_set():
             raise BuildError("search: indexing was stopped")
-        shard_records = [article_record(article, names, language, places.shared)
-                         for article in shard.articles]
+        shard_records = [article_record(article, names, language, places) for article in shard.articles]
         digest = records_digest(shard_records)
         if known is not None and known[0] == digest and (bundle / shard.folder).is_dir():
             return digest, False
@@ -613,7 +622,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         return digest, True
 
     digests = archive.digests
-    sources = [source_digest([digests[a.path] for a in shard.articles], names, language, places.shared)
+    sources = [source_digest([digests[a.path] for a in shard.articles], names, language, places)
                for shard in shards]
     # Shards whose articles, names or code changed, or that are not on disk: their
     # records are made again (and indexed again if those differ from the ones on disk).
