@@ -43,7 +43,6 @@ import sys
 import tempfile
 import threading
 import time
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -61,7 +60,7 @@ from dateline.search_pagefind import (
     record_page,
     run_pagefind,
 )
-from dateline.text import format_date, markdown_to_text
+from dateline.text import NON_WORD, format_date, markdown_to_text, without_marks
 
 BUNDLE = "pagefind"
 """Folder of the search bundle inside the built site; the search page loads it from there."""
@@ -88,9 +87,7 @@ def facet_word(key: str, value: str) -> str:
     all become ``dlcity_``) cost speed, never correctness. ``search.js`` computes the same
     word: lowercase, decompose, drop marks, runs of anything but ``a-z0-9`` become ``_``.
     """
-    decomposed = unicodedata.normalize("NFKD", value.lower())
-    plain = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return f"dl{key}_" + _NOT_WORD.sub("_", plain).strip("_")
+    return f"dl{key}_" + _NOT_WORD.sub("_", without_marks(value.lower())).strip("_")
 
 
 @dataclass(frozen=True)
@@ -103,8 +100,6 @@ class SearchReport:
     """Shards kept from the previous bundle because their records had not changed."""
 
 
-_NOT_LETTER = re.compile(r"[\W_]+")
-
 PLACES = "places.json"
 """The bundle's table of place names the search page searches as another name."""
 
@@ -113,9 +108,7 @@ def fold_name(name: str) -> str:
     """A name as the search page compares it with what a reader typed: decomposed,
     without marks, lowercase, every run of anything but letters and digits one space
     (``Mazār-e Sharīf`` → ``mazar e sharif``). ``search.js`` folds alike (``foldName``)."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    plain = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
-    return _NOT_LETTER.sub(" ", plain.lower()).strip()
+    return NON_WORD.sub(" ", without_marks(name).lower()).strip()
 
 
 @dataclass(frozen=True)

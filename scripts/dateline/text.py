@@ -12,7 +12,8 @@ from html.parser import HTMLParser
 import markdown
 
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
-_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+"""A run of anything but letters and digits, in any script."""
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 MONTHS = (
@@ -28,6 +29,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+def without_marks(text: str) -> str:
+    """``text`` decomposed (NFKD) and without its marks (Unicode category M), as the
+    search page's JavaScript strips them (``/\\p{M}/u``)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+
+
 def slugify(text: str) -> str:
     """``Mazār-e Sharīf`` → ``mazar-e-sharif``.
 
@@ -38,7 +46,7 @@ def slugify(text: str) -> str:
     ascii_slug = _NON_SLUG.sub("-", folded.encode("ascii", "ignore").decode()).strip("-")
     if ascii_slug:
         return ascii_slug
-    return _NON_WORD.sub("-", folded).strip("-")
+    return NON_WORD.sub("-", folded).strip("-")
 
 
 def escape_markdown_inline(text: str) -> str:

@@ -27,8 +27,10 @@ const EVERY_ARTICLE = "zzdatelineeveryarticle";
 // search looks for the hidden word of one chosen value instead (search.py, facet_word):
 // a month, else a city, tag, source or year, whichever comes first with a single value.
 const NARROWEST_FIRST = ["month", "city", "tag", "source", "year"];
-const facetWord = (key, value) => `dl${key}_` + value.toLowerCase().normalize("NFKD")
-  .replace(/\p{M}/gu, "").replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
+// Decomposed, without marks: as search.py's without_marks.
+const withoutMarks = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "");
+const facetWord = (key, value) => `dl${key}_` + withoutMarks(value.toLowerCase())
+  .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
 
 function filterOnlyTerm(filters) {
   const key = NARROWEST_FIRST.find((name) => filters[name]?.length === 1);
@@ -51,8 +53,7 @@ const PLACES = new URL("places.json", ROOT).href;
 
 // A name as search.py's fold_name folds it: decomposed, no marks, lowercase, every run
 // of anything but letters and digits one space.
-const foldName = (text) => text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase()
-  .replace(/[^\p{L}\p{N}]+/gu, " ").trim();
+const foldName = (text) => withoutMarks(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
 // The words searched for: each run of words that is another name of a city becomes the
 // city's name, the longest run first; the rest as typed. Quoted phrases stay as typed,
