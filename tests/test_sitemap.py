@@ -12,7 +12,8 @@ import pytest
 from dateline import audit as audit_module
 from dateline import sitemap as sitemap_module
 from dateline.audit import check_sitemap
-from dateline.sitemap import page_url, sitemap_files, write_sitemap_files
+from dateline.pagekit import page_url
+from dateline.sitemap import sitemap_files, write_sitemap_files
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://example.org/archive/"

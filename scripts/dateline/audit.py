@@ -39,6 +39,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from dateline.errors import BuildError
+from dateline.feeds import ATOM
 
 SKIPPED = ("assets",)
 """The theme's folder: its JSON is not ours to check. The search bundle's is."""
@@ -279,7 +280,8 @@ def check_sitemap(site: Path) -> list[Finding]:
                        for url, count in sorted(counts.items()) if count > 1]
 
 
-_ATOM = "{http://www.w3.org/2005/Atom}"
+_ATOM = f"{{{ATOM}}}"
+"""ElementTree's prefix of Atom's elements (the namespace :mod:`dateline.feeds` writes)."""
 
 
 def _atom_findings(site: Path, relative: str, root: ET.Element, site_path: str) -> list[Finding]:

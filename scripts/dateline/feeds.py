@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from dateline.model import Archive, Article
-from dateline.pagekit import Page, Reuse, city_name
+from dateline.pagekit import Page, Reuse, city_name, city_path, country_path, page_url
 
 FEED = "feed.xml"
 """The archive's feed, at the top of ``docs/`` (and of the site)."""
@@ -58,14 +58,20 @@ def feed_options(site_url: str, size: int) -> FeedOptions | None:
     return FeedOptions(site_url if site_url.endswith("/") else f"{site_url}/", size)
 
 
+def feed_path(page: str) -> str:
+    """The feed of the page ``page`` under ``docs/`` (``cities/kabul.md``), at that
+    page's address (``cities/kabul/feed.xml``)."""
+    return f"{page_url(page)}{FEED}"
+
+
 def city_feed_path(key: str) -> str:
-    """The feed of a city's articles under ``docs/``, beside its page's address."""
-    return f"cities/{key}/{FEED}"
+    """The feed of a city's articles under ``docs/``."""
+    return feed_path(city_path(key))
 
 
 def country_feed_path(key: str) -> str:
-    """The feed of the articles about a country's cities, beside its page's address."""
-    return f"countries/{key}/{FEED}"
+    """The feed of the articles about a country's cities under ``docs/``."""
+    return feed_path(country_path(key))
 
 
 def _address(options: FeedOptions, url_path: str) -> str:
@@ -85,20 +91,20 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes
     return element
 
 
-def atom(options: FeedOptions, title: str, subtitle: str, author: str, page_url: str,
-         feed_path: str, articles: Sequence[Article]) -> str:
+def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str,
+         articles: Sequence[Article]) -> str:
     """One Atom feed (RFC 4287) of ``articles`` (newest first, at least one) for the page
-    at ``page_url`` (site-relative, ``cities/kabul/``)."""
+    ``page`` under ``docs/`` (``cities/kabul.md``), at :func:`feed_path`."""
     feed = ET.Element("feed", xmlns=ATOM)
-    page = _address(options, page_url)
-    _element(feed, "id", page)
+    address = _address(options, page_url(page))
+    _element(feed, "id", address)
     _element(feed, "title", title)
     if subtitle:
         _element(feed, "subtitle", subtitle)
     _element(feed, "updated", max(_time(article) for article in articles).isoformat())
     _element(_element(feed, "author"), "name", author)
-    _element(feed, "link", href=page, rel="alternate", type="text/html")
-    _element(feed, "link", href=_address(options, feed_path), rel="self", type="application/atom+xml")
+    _element(feed, "link", href=address, rel="alternate", type="text/html")
+    _element(feed, "link", href=_address(options, feed_path(page)), rel="self", type="application/atom+xml")
     _element(feed, "generator", GENERATOR)
     for article in articles:
         entry = _element(feed, "entry")
@@ -129,17 +135,18 @@ def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | N
     if options is None or not archive.articles:
         return []
     pages = []
-    wanted: list[tuple[str, str, str, str, Sequence[Article]]] = [
-        (FEED, "", archive.name, archive.description, archive.articles[-options.size:][::-1])]
-    wanted += [(city_feed_path(city.key), f"cities/{city.key}/", f"{city.name} — {archive.name}",
+    wanted: list[tuple[str, str, str, Sequence[Article]]] = [
+        ("index.md", archive.name, archive.description, archive.articles[-options.size:][::-1])]
+    wanted += [(city_path(city.key), f"{city.name} — {archive.name}",
                 f"The newest articles about {city.name}", city.articles[:options.size])
                for city in archive.cities.values()]
-    wanted += [(country_feed_path(key), f"countries/{key}/", f"{name} — {archive.name}",
+    wanted += [(country_path(key), f"{name} — {archive.name}",
                 f"The newest articles about places in {name}", articles[:options.size])
                for key, name, articles in countries]
-    for path, page_url, title, subtitle, articles in wanted:
+    for page, title, subtitle, articles in wanted:
+        path = feed_path(page)
         if reuse is not None and reuse.keeps(path, options.site_url, str(options.size), title, subtitle,
                                              archive.name, articles=articles):
             continue
-        pages.append(Page(path, atom(options, title, subtitle, archive.name, page_url, path, articles)))
+        pages.append(Page(path, atom(options, title, subtitle, archive.name, page, articles)))
     return pages

@@ -61,6 +61,15 @@ def article_path(article: Article) -> str:
     return f"{article.url_path.rstrip('/')}.md"
 
 
+def page_url(page: str) -> str:
+    """A page under ``docs/`` (``cities/kabul.md``) as MkDocs publishes it, relative to
+    the site (``cities/kabul/``): directory URLs, as Dateline's links are."""
+    folder, _, name = page.rpartition("/")
+    if name in ("index.md", "README.md"):
+        return f"{folder}/" if folder else ""
+    return f"{page.removesuffix('.md')}/"
+
+
 def city_path(key: str) -> str:
     return f"cities/{key}.md"
 

@@ -208,7 +208,7 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, keeping, feeds is not None))
         countries = named_countries(archive)
-        pages.extend(render_countries(archive, feeds is not None, countries))
+        pages.extend(render_countries(countries, feeds is not None))
         pages.extend(render_feeds(archive, feeds, keeping, [(c.key, c.name, c.articles) for c in countries]))
         pages.extend(render_dates(archive, keeping))
     return pages, [] if keeping is None else keeping.kept

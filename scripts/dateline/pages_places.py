@@ -192,11 +192,9 @@ def named_countries(archive: Archive) -> list[Country]:
     return [c for c in countries_of(archive) if c.name != NO_COUNTRY]
 
 
-def render_countries(archive: Archive, feed: bool = False,
-                     countries: list[Country] | None = None) -> list[Page]:
-    """``/countries/`` and a page per country rolling up its cities (``countries``: its
-    :func:`named_countries`, when known); each links to the country's feed when ``feed``."""
-    countries = named_countries(archive) if countries is None else countries
+def render_countries(countries: list[Country], feed: bool = False) -> list[Page]:
+    """``/countries/`` and a page per country (the archive's :func:`named_countries`)
+    rolling up its cities; each links to the country's feed when ``feed``."""
     here = "countries/index.md"
     pages = [Page(here, front_matter("Countries", "The archive by country") + "# Countries\n\n" + "".join(
         f"- {link(c.name, country_path(c.key), here)} — {plural(len(c.articles), 'article')}, "

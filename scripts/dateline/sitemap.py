@@ -35,6 +35,7 @@ from dateline.pagekit import (
     country_path,
     day_path,
     month_path,
+    page_url,
     year_path,
 )
 from dateline.pages_places import countries_of
@@ -45,15 +46,6 @@ URLS_PER_FILE = 50_000
 """The sitemap protocol's limit of addresses in one file (sitemaps.org)."""
 _PART = re.compile(r"sitemap-[0-9]+\.xml")
 _NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-
-
-def page_url(page: str) -> str:
-    """A page under ``docs/`` (``cities/kabul.md``) as MkDocs publishes it, relative to
-    the site (``cities/kabul/``): directory URLs, as Dateline's links are."""
-    folder, _, name = page.rpartition("/")
-    if name in ("index.md", "README.md"):
-        return f"{folder}/" if folder else ""
-    return f"{page.removesuffix('.md')}/"
 
 
 def page_dates(archive: Archive) -> dict[str, dt.date]:
