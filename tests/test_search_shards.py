@@ -8,6 +8,7 @@ import gzip
 import hashlib
 import json
 import os
+import pickle
 import subprocess
 from pathlib import Path
 
@@ -187,17 +188,20 @@ def test_a_shard_that_fails_fails_the_index_and_leaves_no_manifest(
 def test_incremental_index_of_a_hard_link_copy_equals_a_cold_index(tmp_path: Path) -> None:
     articles = archive_of(30)
     live = tmp_path / "live"
-    first = index_site(group(articles), live, cap=4)
+    texts = tmp_path / "texts"
+    first = index_site(group(articles), live, cap=4, texts=texts)
     assert first.indexed == len(plan_shards(articles, 4)) and first.reused == 0
     live_bytes, live_inodes = tree(live / "pagefind"), inodes(live / "pagefind")
 
     staging = tmp_path / "staging"
     subprocess.run(["cp", "-al", str(live), str(staging)], check=True)
     # Edit one article, add one in a new year, delete one (its shard's neighbours stay).
-    edited = dataclasses.replace(articles[4], body="Edited text about zebrafish.\n")
+    edited = dataclasses.replace(articles[4], body="Edited text about *zebrafish*.\n")
     changed = [*articles[:4], edited, *articles[5:20], *articles[21:],
                make_article("new", date=dt.date(2024, 3, 1), body="A new year.\n")]
-    report = index_site(group(changed), staging, cap=4)
+    texts.mkdir(exist_ok=True)  # these articles' plain text needed no rendering: none kept
+    (texts / "1999.pickle").write_bytes(b"a period no longer in the plan")
+    report = index_site(group(changed), staging, cap=4, texts=texts)
     plan_after = plan_shards(changed, 4)
     assert report.records == len(changed) == 30
     assert 0 < report.indexed < len(plan_after) and report.indexed + report.reused == len(plan_after)
@@ -214,6 +218,8 @@ def test_incremental_index_of_a_hard_link_copy_equals_a_cold_index(tmp_path: Pat
     # The edited article's shard, indexed again, still shares the fragments of the
     # articles not edited: only files whose bytes changed were written.
     edited_shard = next(s.folder for s in plan_after if edited in s.articles)
+    # Only the text that Markdown had to render is kept, under its period.
+    assert [path.name for path in texts.iterdir()] == [f"{edited_shard}.pickle"]
     fragments = [name for name in kept if name.startswith(f"{edited_shard}/fragment/")]
     assert len(fragments) > 1
     assert len([name for name in fragments if name in shared]) == len(fragments) - 1
@@ -223,6 +229,51 @@ def test_incremental_index_of_a_hard_link_copy_equals_a_cold_index(tmp_path: Pat
     again = index_site(group(changed), staging, cap=4)
     assert (again.indexed, again.reused) == (0, len(plan_after))
     assert tree(staging / "pagefind") == tree(cold / "pagefind")
+
+
+@pytest.mark.slow
+def test_a_periods_rendered_texts_are_kept_and_only_an_edited_articles_is_rendered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rendered: list[str] = []
+    real = search.markdown_to_text
+
+    def spy(body: str) -> str:
+        if search.has_markup(body):
+            rendered.append(body)
+        return real(body)
+
+    monkeypatch.setattr(search, "markdown_to_text", spy)
+    texts = tmp_path / "texts"
+    names = {"kandahar": "Kandahar", "herat": "Herat"}
+    marked = [make_article(f"m{n}", body=f"Word{n} in **bold**, [a link](https://example.org/{n}).\n")
+              for n in range(3)]
+    plain = make_article("plain", body="Plain prose, nothing to render.\n")
+
+    def records(articles: list[Article], folder: Path | None = texts) -> list[dict[str, object]]:
+        archive = group(articles)
+        (shard,) = plan_shards(archive.articles)
+        return search.period_records(shard, names, "en", search.place_table(archive), archive.digests, folder)
+
+    first = records([*marked, plain])
+    assert sorted(rendered) == sorted(a.body for a in marked)
+    assert [path.name for path in texts.iterdir()] == ["2021.pickle"]
+
+    rendered.clear()
+    edited = dataclasses.replace(marked[1], body="Corrected: *zebrafish*.\n")
+    again = records([marked[0], edited, marked[2], plain])
+    assert rendered == [edited.body]
+    assert again == records([marked[0], edited, marked[2], plain], None)
+    assert [r["content"] for r in again] == [first[0]["content"], "Corrected: zebrafish.",
+                                              first[2]["content"], first[3]["content"]]
+
+    # A damaged file, or texts made by other code (another salt), are made again.
+    rendered.clear()
+    (texts / "2021.pickle").write_bytes(b"not a pickle")
+    assert records([marked[0], edited, marked[2], plain]) == again and len(rendered) == 3
+    archive = group([*marked, plain])
+    (texts / "2021.pickle").write_bytes(pickle.dumps(
+        {"salt": "other code", "texts": {digest: "stale" for digest in archive.digests.values()}}))
+    assert records([*marked, plain]) == first
 
 
 @pytest.mark.slow

@@ -51,7 +51,7 @@ from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
 from dateline.pages import GENERATED_ROOTS, render_reusing
-from dateline.search import BUNDLE, MANIFEST, SearchReport, index_site
+from dateline.search import BUNDLE, MANIFEST, TEXTS, SearchReport, index_site
 from dateline.sitemap import page_dates, sitemap_files, write_sitemap_files
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
@@ -492,10 +492,10 @@ def _search_from(site: Path, searching: Path, staged: Path | None = None) -> Non
 
 def _index_from(start: Callable[[Path], None], archive: Archive, folder: Path, cap: int | None,
                 workers: int | None, cancel: threading.Event | None = None,
-                gate: _Gate | None = None) -> SearchReport:
+                gate: _Gate | None = None, texts: Path | None = None) -> SearchReport:
     start(folder)
     return index_site(archive, folder, cap, workers, cancel=cancel,
-                      hold=gate.hold if gate is not None else None)
+                      hold=gate.hold if gate is not None else None, texts=texts)
 
 
 SEARCH_EARLY_ARTICLES = 2_000
@@ -525,19 +525,21 @@ class _Gate:
 
 @contextmanager
 def _indexing(start: Callable[[Path], None], archive: Archive, folder: Path, cap: int | None,
-              beside: bool, workers: int | None = None,
-              gate: _Gate | None = None) -> Iterator[Callable[[], SearchReport]]:
+              beside: bool, workers: int | None = None, gate: _Gate | None = None,
+              texts: Path | None = None) -> Iterator[Callable[[], SearchReport]]:
     """Index ``archive`` into ``folder``, starting from the bundle ``start`` puts there,
     while the ``with`` block runs (``beside``), or when it is asked for; ``workers``
-    periods at once (:func:`index_site`), Pagefind held by ``gate`` if given (asking for
-    the result opens it). The block's failure stops the indexing before its next shard
-    and waits for it, so nothing writes into ``folder`` afterwards."""
+    periods at once (:func:`index_site`, which keeps the articles' texts in ``texts``),
+    Pagefind held by ``gate`` if given (asking for the result opens it). The block's
+    failure stops the indexing before its next shard and waits for it, so nothing writes
+    into ``folder`` afterwards."""
     if not beside:
-        yield lambda: _index_from(start, archive, folder, cap, workers)
+        yield lambda: _index_from(start, archive, folder, cap, workers, texts=texts)
         return
     cancel = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
-        job = pool.submit(_index_from, start, archive, folder, cap, workers, cancel=cancel, gate=gate)
+        job = pool.submit(_index_from, start, archive, folder, cap, workers, cancel=cancel, gate=gate,
+                          texts=texts)
 
         def result() -> SearchReport:
             if gate is not None:
@@ -562,6 +564,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     progress("Reading and checking the articles")
     site = settings.site_dir
     trash = settings.root / ".dateline" / "trash"
+    texts = settings.root / ".dateline" / TEXTS
     _recover(site, trash)
     state = BuildState.load(settings)
     shared = fingerprint(settings)
@@ -604,7 +607,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 # one period at a time, and waits unless it has little to index again.
                 gate = None if small else _Gate()
                 searched = stack.enter_context(_indexing(search_start, archive, searching, cap, beside=True,
-                                                         workers=None if small else 1, gate=gate))
+                                                         workers=None if small else 1, gate=gate,
+                                                         texts=texts))
             kept_stats: dict[str, os.stat_result] = {}
             generated, report = write_docs(settings, archive, kept_stats)
             _give_back_memory()
@@ -626,7 +630,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             beside = small or few
             if searched is None:
                 searched = stack.enter_context(_indexing(search_start, archive, searching, cap, beside,
-                                                         1 if few else None))
+                                                         1 if few else None, texts=texts))
             elif gate is not None and few:
                 gate.open.set()
             search = None
