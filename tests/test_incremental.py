@@ -285,9 +285,16 @@ def test_the_pages_workflow_builds_only_what_changed_from_its_cache(
         full_copies: list[Path]) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
+    with files[0].open("a", encoding="utf-8") as body:
+        body.write("\nSee [the report](https://example.org/report).\n")  # search keeps its text
     assert build(demo.settings).rendered is not None  # this one keeps the site before it
     step = pages_workflow.cache_step()["with"]
     assert step["key"].startswith(step["restore-keys"])  # the last run's cache, if no other
+    # Every working file of Dateline's is cached, but the old sites being deleted and the lock.
+    working = {path.relative_to(demo.root).as_posix() for path in (demo.root / ".dateline").iterdir()}
+    cached = {path.relative_to(demo.root).as_posix() for pattern in pages_workflow.cached_paths()
+              for path in demo.root.glob(pattern)}
+    assert working - cached == {".dateline/trash", ".dateline/build.lock"}
     for run in ("first", "second"):
         pages_workflow.next_run(demo.root, tmp_path / f"{run}.tar")
         edit(files[1], "\ntitle: \"", f"\ntitle: \"{run} — ")
@@ -438,6 +445,8 @@ def test_a_build_killed_after_it_swapped_in_its_site_is_followed_by_a_clean_one(
         demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     files = sorted((demo.root / "articles").rglob("*.md"))
     edit(files[0], "\ntitle: \"", "\ntitle: \"Edited — ")
+    with files[0].open("a", encoding="utf-8") as body:
+        body.write("\nSee [the report](https://example.org/report).\n")  # search keeps its text
     assert build(demo.settings).rendered is not None  # this one keeps the site before it
     edit(files[1], "\ntitle: \"", "\ntitle: \"Killed — ")
 
