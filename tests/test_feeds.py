@@ -188,3 +188,29 @@ def test_a_character_xml_cannot_carry_is_left_out_of_the_feed(project: Project) 
     build(project.settings)
     summary = text(entries(feed(project, "feed.xml"))[0], "summary")
     assert summary == "A form feed and a  escape in the first paragraph."
+
+
+def test_a_corrected_article_is_dated_by_its_update_on_its_page_in_feeds_and_in_the_sitemap(
+        project: Project) -> None:
+    project.publish_at()
+    project.write("old.md", article("Kabul braces", date="2021-08-10", updated="2021-08-20"))
+    project.write("new.md", article("Kabul falls", date="2021-08-15T09:00:00+04:30",
+                                    updated="2021-08-15"))  # the same day: never before publication
+    project.write("plain.md", article("Kabul waits", date="2021-08-12"))
+    build(project.settings)
+    page = (project.site / "articles/2021/08/10/old/index.html").read_text(encoding="utf-8")
+    assert "Updated: 20 August 2021" in page
+    assert "Updated:" not in (project.site / "articles/2021/08/12/plain/index.html").read_text(encoding="utf-8")
+
+    root = feed(project, "feed.xml")
+    # Entries stay newest first by publication; the feed is as new as its latest change.
+    by_title = {text(e, "title"): e for e in entries(root)}
+    assert list(by_title) == ["Kabul falls", "Kabul waits", "Kabul braces"]
+    assert text(root, "updated") == "2021-08-20T00:00:00+00:00"
+    assert (text(by_title["Kabul braces"], "published"), text(by_title["Kabul braces"], "updated")) == (
+        "2021-08-10T00:00:00+00:00", "2021-08-20T00:00:00+00:00")
+    assert text(by_title["Kabul falls"], "updated") == "2021-08-15T09:00:00+04:30"
+    assert text(by_title["Kabul waits"], "updated") == "2021-08-12T00:00:00+00:00"
+
+    sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{PUBLISHED_URL}articles/2021/08/10/old/</loc><lastmod>2021-08-20</lastmod>" in sitemap

@@ -152,6 +152,25 @@ def test_hugo_toml_bundle_and_date_from_file_name(gazetteer: Gazetteer, tmp_path
     assert [(p.path, p.field) for p in problems] == [("content/posts/undated.md", "date")]
 
 
+@pytest.mark.parametrize(("changed", "updated"), [
+    ("lastmod: 2021-08-20", "updated: 2021-08-20"),
+    ("last_modified_at: 2021-08-13 12:00:00 +0430", "updated: 2021-08-13T12:00:00+04:30"),
+    ("lastmod: 2021-08-13", None),  # the day it was published: nothing to tell
+    ("last_modified_at: 2021-08-13 09:00:00 +0430", None),  # before it was published
+])
+def test_a_posts_last_change_becomes_updated_when_after_its_date(
+        gazetteer: Gazetteer, changed: str, updated: str | None) -> None:
+    post = JEKYLL.replace("author: A. Writer\n", f"author: A. Writer\n{changed}\n")
+    item, problems = post_article(post, "_posts/2021-08-13-kandahar-falls.md", gazetteer)
+    assert problems == [] and item is not None
+    head = item.text.split("\n---\n", 1)[0].splitlines()
+    assert [line for line in head if line.startswith("updated:")] == ([updated] if updated else [])
+    parsed, _ = parse(item.text, item.path)
+    assert parsed is not None
+    article, invalid = validate(item.path, parsed.fields, parsed.body, "kandahar-falls")
+    assert article is not None and not [p for p in invalid if p.is_error]
+
+
 def test_split_post_reports_broken_front_matter() -> None:
     assert split_post("---\ntitle: [x\n---\nBody")[2] is not None
     assert split_post("---\ntitle: x\nBody")[2] == "front matter opened with --- is not closed"

@@ -38,6 +38,21 @@ def test_valid_article_is_loaded_with_every_field(project: Project) -> None:
     assert a.url_path == "articles/2021/08/13/kandahar-falls/"
 
 
+def test_updated_says_when_the_article_last_changed(project: Project) -> None:
+    project.write("a.md", article(date="2021-08-13", updated="2021-08-14"))
+    project.write("b.md", article(date="2021-08-13T22:30:00+04:30", updated="2021-08-13T23:00:00+04:30"))
+    project.write("c.md", article(date="2021-08-13T22:30:00+04:30", updated="2021-08-13"))  # that day
+    project.write("d.md", article(date="2021-08-13"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    a, b, c, d = sorted(archive.articles, key=lambda found: found.path)
+    assert (a.updated, a.updated_timestamp) == (dt.date(2021, 8, 14), None)
+    assert b.updated == dt.date(2021, 8, 13) and b.updated_timestamp is not None
+    assert b.updated_timestamp.isoformat() == "2021-08-13T23:00:00+04:30"
+    assert (c.updated, c.updated_timestamp) == (dt.date(2021, 8, 13), None)
+    assert (d.updated, d.updated_timestamp) == (None, None)
+
+
 def test_date_with_time_keeps_the_local_calendar_day(project: Project) -> None:
     # 23:30 in Kabul on the 13th is already the 14th nowhere that matters to the reader.
     project.write("late.md", article(date="2021-08-13T23:30:00+04:30"))
@@ -82,6 +97,18 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
     pytest.param(article(date="2021-08-13T10:00:00"),
                  'articles/story.md:3: date: "2021-08-13T10:00:00" has a time but no offset; '
                  "add one such as +04:30 or Z, or give the date alone", id="date-naive"),
+    pytest.param(article(updated="2021-08-12"),
+                 'articles/story.md:5: updated: "2021-08-12" is before the article\'s date (2021-08-13); '
+                 "give when it was last changed, or remove updated:", id="updated-before-date"),
+    pytest.param(article(date="2021-08-13T22:30:00+04:30", updated="2021-08-13T17:00:00Z"),
+                 'articles/story.md:5: updated: "2021-08-13T17:00:00Z" is before the article\'s date '
+                 "(2021-08-13T22:30:00+04:30); give when it was last changed, or remove updated:",
+                 id="updated-before-time"),
+    pytest.param(article(updated="2021-08-14T10:00:00"),
+                 'articles/story.md:5: updated: "2021-08-14T10:00:00" has a time but no offset; '
+                 "add one such as +04:30 or Z, or give the date alone", id="updated-naive"),
+    pytest.param(article(updated="soon"),
+                 'articles/story.md:5: updated: "soon" is not a date (use YYYY-MM-DD)', id="updated-text"),
     pytest.param("---\ndate: 2021-08-13\ncities: [Kabul]\n---\nBody\n",
                  "articles/story.md:1: title: missing (required)", id="title-missing"),
     pytest.param(article(title="2021"),

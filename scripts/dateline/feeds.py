@@ -4,9 +4,9 @@ written under ``docs/`` beside the pages, so that any builder copies them as the
 
 A feed names its articles by absolute address, so feeds are made only when ``mkdocs.yml``
 gives ``site_url`` (the Pages workflow sets it). Everything in a feed follows from the
-articles: its ``updated`` is its newest article's time, never the build's, so a build
-that changes none of a feed's articles writes the same bytes, and a feed reader is not
-told of news that is not there.
+articles: its ``updated`` is the latest time one of them was published or ``updated``
+(a correction), never the build's, so a build that changes none of a feed's articles
+writes the same bytes, and a feed reader is not told of news that is not there.
 
 The standard library's ElementTree writes the XML, escaping every value. feedgen 1.0.0,
 its last release, writes each entry's links without their ``rel``, ``type`` and
@@ -78,11 +78,23 @@ def _address(options: FeedOptions, url_path: str) -> str:
     return options.site_url + quote(url_path, safe="/")
 
 
+def _start(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
 def _time(article: Article) -> dt.datetime:
     """When the article was published: its time, or the start of its day (UTC)."""
-    if article.timestamp is not None:
-        return article.timestamp
-    return dt.datetime(article.date.year, article.date.month, article.date.day, tzinfo=dt.UTC)
+    return article.timestamp if article.timestamp is not None else _start(article.date)
+
+
+def _updated(article: Article) -> dt.datetime:
+    """When the article last changed: its ``updated`` time; a day alone, its start (UTC)
+    but never before publication; without either, when it was published."""
+    if article.updated_timestamp is not None:
+        return article.updated_timestamp
+    if article.updated is not None:
+        return max(_time(article), _start(article.updated))
+    return _time(article)
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str | None) -> ET.Element:
@@ -101,7 +113,7 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
     _element(feed, "title", title)
     if subtitle:
         _element(feed, "subtitle", subtitle)
-    _element(feed, "updated", max(_time(article) for article in articles).isoformat())
+    _element(feed, "updated", max(_updated(article) for article in articles).isoformat())
     _element(_element(feed, "author"), "name", author)
     _element(feed, "link", href=address, rel="alternate", type="text/html")
     _element(feed, "link", href=_address(options, feed_path(page)), rel="self", type="application/atom+xml")
@@ -117,7 +129,7 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
             # The original, at its publisher: Atom's "via" is where the entry's facts came from.
             _element(entry, "link", href=article.url, rel="via", title=article.source or None)
         _element(entry, "published", published)
-        _element(entry, "updated", published)
+        _element(entry, "updated", _updated(article).isoformat())
         for name in article.authors:
             _element(_element(entry, "author"), "name", name)
         if article.summary:

@@ -1,7 +1,8 @@
 """Import a Jekyll ``_posts/`` or Hugo ``content/`` folder of Markdown posts.
 
 Each post keeps its body byte for byte; its front matter is translated: ``title``,
-``date`` (from the file name ``2021-08-13-slug.md`` when the post has none),
+``date`` (from the file name ``2021-08-13-slug.md`` when the post has none), Hugo's
+``lastmod`` and Jekyll's ``last_modified_at`` → ``updated`` (when later than the date),
 ``categories`` and ``tags`` → ``tags``, ``author(s)``, ``draft``, ``description`` →
 ``summary``, ``slug``. Cities are found in the body's text. Hugo's TOML (``+++``)
 front matter is read with the standard library's ``tomllib``.
@@ -75,6 +76,20 @@ def _when(value: Any) -> dt.date | None:
     return value if isinstance(value, dt.date) else None
 
 
+def _later(changed: dt.date | None, published: dt.date) -> bool:
+    """Whether ``changed`` is after ``published``: by the clock when both have a time,
+    else by the calendar day."""
+    if changed is None:
+        return False
+    if isinstance(changed, dt.datetime) and isinstance(published, dt.datetime):
+        return changed > published
+
+    def day(value: dt.date) -> dt.date:
+        return value.date() if isinstance(value, dt.datetime) else value
+
+    return day(changed) > day(published)
+
+
 def _words(value: Any) -> list[str]:
     """Jekyll accepts ``tags: a b`` as well as a list."""
     if isinstance(value, str):
@@ -99,6 +114,7 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *,
     if day is None:
         return None, [Problem(origin, 1, "date", "the post has no date and its file name none "
                               "(Jekyll's 2021-08-13-title.md)")]
+    changed = _when(meta.get("lastmod") or meta.get("last_modified_at"))
     slug_source = str(meta.get("slug") or (dated.group(2) if dated else stem))
     title = str(meta.get("title") or slug_source.replace("-", " ").capitalize())
     slug = file_slug(slug_source)
@@ -112,6 +128,7 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *,
     fields: dict[str, FieldValue] = {
         "title": " ".join(title.split()),
         "date": day,
+        "updated": changed if _later(changed, day) else None,
         "cities": [m.place.name for m in mentions],
         "author": authors or None,
         "tags": list(dict.fromkeys(tags)) or None,

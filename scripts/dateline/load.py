@@ -30,7 +30,7 @@ TITLE_LIMIT = 300
 SUMMARY_LIMIT = 300
 ARTICLE_SUFFIXES = (".md", ".markdown")
 KNOWN_KEYS = (
-    "title", "date", "cities", "dateline", "source", "url", "author",
+    "title", "date", "updated", "cities", "dateline", "source", "url", "author",
     "tags", "summary", "language", "slug", "draft",
 )  # fmt: skip
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -131,11 +131,13 @@ def _as_text(field: Field, checker: _Checker, label: str, value: Any, line: int,
     return None
 
 
-def _date(checker: _Checker) -> tuple[dt.date, dt.datetime | None] | None:
-    field = checker.fields.get("date")
-    if field is None or field.value is None:
-        checker.missing("date")
-        return None
+_When = tuple[dt.date, dt.datetime | None]
+"""A calendar day in the article's own time zone, and the full time when one was given."""
+
+
+def _when(checker: _Checker, key: str) -> _When | None:
+    """The ``date``-like field ``key`` (present): a day, or a date-time with an offset."""
+    field = checker.fields[key]
     value = field.value
     if isinstance(value, str):
         written = value.strip()
@@ -143,18 +145,49 @@ def _date(checker: _Checker) -> tuple[dt.date, dt.datetime | None] | None:
             value = (dt.date.fromisoformat(written) if _ISO_DATE.match(written)
                      else dt.datetime.fromisoformat(written))
         except ValueError:
-            checker.error(field.line, "date", f'"{written}" is not a date (use YYYY-MM-DD)')
+            checker.error(field.line, key, f'"{written}" is not a date (use YYYY-MM-DD)')
             return None
     if isinstance(value, dt.datetime):
         if value.tzinfo is None or value.utcoffset() is None:
-            checker.error(field.line, "date", f'"{field.source_text}" has a time but no offset; '
+            checker.error(field.line, key, f'"{field.source_text}" has a time but no offset; '
                           "add one such as +04:30 or Z, or give the date alone")
             return None
         return value.date(), value
     if isinstance(value, dt.date):
         return value, None
-    checker.error(field.line, "date", f'"{field.source_text}" is not a date (use YYYY-MM-DD)')
+    checker.error(field.line, key, f'"{field.source_text}" is not a date (use YYYY-MM-DD)')
     return None
+
+
+def _date(checker: _Checker) -> _When | None:
+    field = checker.fields.get("date")
+    if field is None or field.value is None:
+        checker.missing("date")
+        return None
+    return _when(checker, "date")
+
+
+def _updated(checker: _Checker, published: _When | None) -> _When | None:
+    """When the article was last changed (a correction, an update), if the front matter
+    says: never before it was published."""
+    field = checker.fields.get("updated")
+    if field is None or field.value is None:
+        return None
+    updated = _when(checker, "updated")
+    if updated is None or published is None:
+        return updated
+    (day, moment), (published_day, published_moment) = updated, published
+    if moment is not None and published_moment is not None:
+        before = moment < published_moment
+        shown = published_moment.isoformat()
+    else:
+        before = day < published_day
+        shown = published_day.isoformat()
+    if before:
+        checker.error(field.line, "updated", f'"{field.source_text}" is before the article\'s date '
+                      f"({shown}); give when it was last changed, or remove updated:")
+        return None
+    return updated
 
 
 def _url(checker: _Checker) -> str | None:
@@ -208,6 +241,7 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
 
     title = check.text("title", required=True, limit=TITLE_LIMIT)
     when = _date(check)
+    updated = _updated(check, when)
     cities = _cities(check, resolve)
 
     dateline = cities[0] if cities else None
@@ -260,10 +294,12 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
     if any(p.is_error for p in check.problems) or title is None or when is None or dateline is None:
         return None, check.problems
     day, timestamp = when
+    updated_day, updated_timestamp = updated or (None, None)
     return Article(
         path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
         dateline=dateline, slug=slug, body=body, summary=summary or "", source=source, url=url,
-        authors=authors, tags=tags, language=language, draft=draft,
+        authors=authors, tags=tags, language=language, draft=draft, updated=updated_day,
+        updated_timestamp=updated_timestamp,
     ), check.problems
 
 

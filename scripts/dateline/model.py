@@ -51,6 +51,11 @@ class Article:
     tags: tuple[str, ...] = ()
     language: str = "en"
     draft: bool = False
+    updated: dt.date | None = None
+    """Calendar day of the last change after publication (a correction), in its own time
+    zone, when the front matter gives one; never before ``date``."""
+    updated_timestamp: dt.datetime | None = None
+    """Full time of that change when the front matter gave one (always offset-aware)."""
 
     @property
     def url_path(self) -> str:

@@ -78,6 +78,8 @@ def render_article(article: Article, before: Article | None, after: Article | No
         f"**{md(names[article.dateline.key].upper())}** — {date_link}\n{{: .dateline }}\n\n",
     ]
     meta = []
+    if article.updated is not None:
+        meta.append(f"Updated: {format_date(article.updated)}")
     if article.source:
         source = f"[{md(article.source)}](<{article.url}>)" if article.url else md(article.source)
         meta.append(f"Source: {source}")

@@ -4,10 +4,11 @@ MkDocs' own sitemap does not suit an archive that grows every day:
 
 - It dates every page with the day of the build, so each build on a new day tells
   search engines that all the archive's pages changed; they learn to ignore the dates.
-  Here a page is dated by the newest article it shows: an article by its own date, a
-  day by that day, a month, year, city or country by its newest article, the home page
-  and the indexes by the archive's newest article. The dates follow from the articles,
-  so a build after a change writes what a clean build would.
+  Here a page is dated by the newest article it shows: an article by its own date (or
+  the day it was last ``updated``), a day by that day, a month, year, city or country
+  by its newest article, the home page and the indexes by the archive's newest article.
+  The dates follow from the articles, so a build after a change writes what a clean
+  build would.
 - It lists every page in one file, and the sitemap protocol allows 50,000 addresses a
   file: an archive of some 40,000 articles has more pages than that, and search engines
   would refuse the whole file. Above :data:`URLS_PER_FILE` pages, ``sitemap.xml`` is a
@@ -50,7 +51,7 @@ _NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
 
 def page_dates(archive: Archive) -> dict[str, dt.date]:
     """Dateline's pages under ``docs/`` with the date of the newest article each shows."""
-    dates = {article_path(article): article.date for article in archive.articles}
+    dates = {article_path(article): article.updated or article.date for article in archive.articles}
     months: dict[tuple[int, int], dt.date] = {}
     for day in archive.days:  # oldest first: the last day of a month is its newest
         dates[day_path(day)] = day
