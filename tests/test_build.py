@@ -377,12 +377,19 @@ def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Proje
     write_fixture_articles(project)
     build(project.settings)
     site = _snapshot(project.site)
+    # An article that is not there: the check says so, with the line (see test_bodylinks.py).
     project.write("links.md", article(title="Links", date="2021-08-20",
                                       body="See [the other story](other.md).\n"))
+    with pytest.raises(ValidationFailed) as invalid:
+        build(project.settings)
+    assert [str(p) for p in invalid.value.problems] == [
+        'articles/links.md:7: body: links to "other.md" (articles/other.md): no such article']
+    # An anchor the article does not have: the site's audit finds it, naming the file.
+    project.write("links.md", article(title="Links", date="2021-08-20",
+                                      body="See [the fall](2021/kandahar-falls.md#nowhere).\n"))
     with pytest.raises(BuildError) as failure:
         build(project.settings)
-    assert ("Doc file 'articles/2021/08/20/links.md' contains a link 'other.md', but the target "
-            "'articles/2021/08/20/other.md' is not found among documentation files. "
+    assert ("broken link articles/2021/08/13/kandahar-falls#nowhere (Cannot find fragment) "
             "(made from articles/links.md)") in str(failure.value)
     assert _snapshot(project.site) == site
 

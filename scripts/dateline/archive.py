@@ -15,11 +15,13 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from dateline.bodylinks import check_links
 from dateline.cities import display_names, places_of, resolve_places
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.load import article_files, read_article_and_hash
-from dateline.model import Archive, Article, City
+from dateline.model import Archive, Article, City, Links
+from dateline.pagekit import article_path
 from dateline.readcache import ReadCache, Result
 
 
@@ -41,9 +43,9 @@ def url_collisions(articles: Iterable[Article]) -> list[Problem]:
 
 
 def group(articles: Iterable[Article], name: str = "", description: str = "",
-          read_digests: Mapping[str, bytes] | None = None) -> Archive:
+          read_digests: Mapping[str, bytes] | None = None, links: Links | None = None) -> Archive:
     """Build the archive from published articles (drafts are left out); ``read_digests``
-    are :attr:`Archive.read_digests`."""
+    are :attr:`Archive.read_digests`, ``links`` :attr:`Archive.links`."""
     published = sorted((a for a in articles if not a.draft), key=lambda a: a.sort_key)
     names = display_names(published)
     places = places_of(published)
@@ -60,7 +62,7 @@ def group(articles: Iterable[Article], name: str = "", description: str = "",
     return Archive(
         name=name, description=description, articles=tuple(published),
         cities=cities, days={day: tuple(by_day[day]) for day in sorted(by_day)},
-        read_digests=read_digests or {},
+        read_digests=read_digests or {}, links=links or Links({}, {}),
     )
 
 
@@ -118,8 +120,15 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
     problems.extend(place_problems)
     published = [a for a in articles if not a.draft]
     problems.extend(url_collisions(published))
+    links = None
+    if any(article.links for article in published):
+        links, broken = check_links(((a.path, a.links) for a in published if a.links),
+                                    {a.path: article_path(a) for a in published},
+                                    (a.path for a in articles if a.draft), settings.root,
+                                    settings.display(settings.articles_dir))
+        problems.extend(broken)
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))
-    archive = group(published, settings.site_name, settings.site_description, read_digests)
+    archive = group(published, settings.site_name, settings.site_description, read_digests, links)
     return archive, sorted(problems)

@@ -118,7 +118,8 @@ def write_docs(settings: Settings, archive: Archive,
     memo = PageMemo(settings)
     pages, kept = render_reusing(archive, settings.latest, memo.reuse,
                                  feed_options(settings.site_url, settings.feed_articles))
-    report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept)
+    report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept,
+                  {docs: settings.root / found for found, docs in archive.links.assets.items()})
     memo.save(pages)
     if kept_stats is not None:
         kept_stats.update(memo.kept_stats)

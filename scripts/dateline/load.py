@@ -17,18 +17,18 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from dateline.bodylinks import relative_links
 from dateline.cities import resolve_city
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import INVALID, Field, decode, parse
 from dateline.guard import scan_problems
-from dateline.model import Article, CityRef
+from dateline.model import ARTICLE_SUFFIXES, Article, CityRef
 from dateline.readcache import Result, content_hash
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 300
-ARTICLE_SUFFIXES = (".md", ".markdown")
 KNOWN_KEYS = (
     "title", "date", "updated", "cities", "dateline", "source", "url", "author",
     "tags", "summary", "language", "slug", "draft",
@@ -299,7 +299,7 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
         path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
         dateline=dateline, slug=slug, body=body, summary=summary or "", source=source, url=url,
         authors=authors, tags=tags, language=language, draft=draft, updated=updated_day,
-        updated_timestamp=updated_timestamp,
+        updated_timestamp=updated_timestamp, links=() if unrenderable else relative_links(body, body_line),
     ), check.problems
 
 

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from dateline.gazetteer import Place
 
+ARTICLE_SUFFIXES = (".md", ".markdown")
+"""What an article file's name ends in."""
+
 
 @dataclass(frozen=True)
 class CityRef:
@@ -27,6 +30,32 @@ class CityRef:
     """Line of the name in the article's front matter, for messages."""
     place: Place | None = None
     """The gazetteer's place, once resolved (see :mod:`dateline.cities`)."""
+
+
+@dataclass(frozen=True)
+class BodyLink:
+    """A relative link target in an article's body."""
+
+    start: int
+    """Offsets of the target (without its angle brackets) in the body."""
+    end: int
+    target: str
+    """As written."""
+    line: int
+    """Line in the article's file."""
+
+
+@dataclass(frozen=True)
+class Links:
+    """Where the archive's body links lead."""
+
+    pages: Mapping[str, str]
+    """Article file (project path) → its page under ``docs/``."""
+    assets: Mapping[str, str]
+    """File linked to (project path) → where it is published under ``docs/``."""
+
+    def destination(self, found: str) -> str:
+        return self.pages.get(found) or self.assets[found]
 
 
 @dataclass(frozen=True)
@@ -56,6 +85,8 @@ class Article:
     zone, when the front matter gives one; never before ``date``."""
     updated_timestamp: dt.datetime | None = None
     """Full time of that change when the front matter gave one (always offset-aware)."""
+    links: tuple[BodyLink, ...] = ()
+    """The body's relative links (to other articles, to files beside it), as written."""
 
     @property
     def url_path(self) -> str:
@@ -104,6 +135,8 @@ class Archive:
     """City pages by key, in alphabetical order of display name."""
     days: dict[dt.date, tuple[Article, ...]] = field(default_factory=dict)
     """Articles per calendar day, oldest day first."""
+    links: Links = field(default_factory=lambda: Links({}, {}))
+    """Where the articles' relative links lead (:mod:`dateline.bodylinks`)."""
     read_digests: Mapping[str, bytes] = field(default_factory=dict, repr=False)
     """:func:`read_digest` of articles by ``path``, where already known (the read cache
     keeps them); only for articles as read, their places alone resolved since."""

@@ -12,8 +12,9 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
+from dateline.bodylinks import destinations, with_links
 from dateline.feeds import FEED, FeedOptions, render_feeds
-from dateline.model import Archive, Article
+from dateline.model import Archive, Article, Links
 from dateline.pagekit import (
     GENERATED_ROOTS,
     Page,
@@ -26,12 +27,13 @@ from dateline.pagekit import (
     link,
     month_path,
     neighbour_links,
+    relative,
     remembering_items,
     year_path,
 )
 from dateline.pages_places import named_countries, render_cities_index, render_city, render_countries
 from dateline.text import escape_markdown_inline as md
-from dateline.text import format_date, format_month, plural
+from dateline.text import format_date, format_month, in_fenced_code, plural
 
 __all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link", "render",
            "render_article", "render_reusing"]
@@ -40,7 +42,6 @@ __all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link",
 HEADLINE_ID = "headline"
 """The id of an article page's headline (its ``h1``)."""
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ATX = re.compile(r"^( {0,3})(#{1,5})(?=\s|$)")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 
@@ -51,15 +52,10 @@ def demote_headings(body: str) -> str:
     Fenced code is left alone, so a ``# comment`` in a shell example stays as written.
     """
     lines = body.split("\n")
-    fence = ""
-    for index, line in enumerate(lines):
-        opening = _FENCE.match(line)
-        if fence:
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-        elif opening:
-            fence = opening.group(1)
-        elif _ATX.match(line):
+    for index, (line, code) in enumerate(zip(lines, in_fenced_code(lines), strict=True)):
+        if code:
+            continue
+        if _ATX.match(line):
             lines[index] = _ATX.sub(r"\1#\2", line, count=1)
         elif _SETEXT_H1.match(line) and index and lines[index - 1].strip():
             lines[index] = line.replace("=", "-")
@@ -67,7 +63,9 @@ def demote_headings(body: str) -> str:
 
 
 def render_article(article: Article, before: Article | None, after: Article | None,
-                   names: dict[str, str]) -> Page:
+                   names: dict[str, str], links: Links | None = None) -> Page:
+    """An article's page; ``links``: where its body's relative links lead
+    (:attr:`~dateline.model.Archive.links`)."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
     parts = [
@@ -92,7 +90,11 @@ def render_article(article: Article, before: Article | None, after: Article | No
     if article.tags:
         meta.append(f"Tags: {', '.join(md(t) for t in article.tags)}")
     parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
-    parts.append(demote_headings(article.body).rstrip() + "\n\n")
+    body = article.body
+    if article.links and links is not None:
+        leads = destinations(article.links, article.path, links)
+        body = with_links(body, article.links, [(relative(path, here), rest) for path, rest in leads])
+    parts.append(demote_headings(body).rstrip() + "\n\n")
     parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
                                  None if after is None else (after.title, article_path(after)),
                                  labels=("Earlier: ", "Later: "), joiner="  \n"))
@@ -204,9 +206,11 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
                 shown = [names[city.key] for city in (article.dateline, *article.cities)]
                 for neighbour in (before, after):
                     shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
+                # Where its links lead: an article linked to may have moved.
+                shown += ["".join(lead) for lead in destinations(article.links, article.path, archive.links)]
                 if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
-            pages.append(render_article(article, before, after, names))
+            pages.append(render_article(article, before, after, names, archive.links))
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, keeping, feeds is not None))
         countries = named_countries(archive)

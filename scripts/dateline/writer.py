@@ -11,7 +11,7 @@ import functools
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -69,6 +69,21 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def copy_if_changed(source: Path, target: Path) -> bool:
+    """Make ``target`` a copy of ``source``, with its modification time, unless it is one
+    already by size and time (as rsync judges); whether it copied."""
+    status = source.stat()
+    try:
+        present = target.stat()
+        if present.st_size == status.st_size and present.st_mtime_ns == status.st_mtime_ns:
+            return False
+    except FileNotFoundError:
+        pass
+    atomic_write(target, source.read_bytes())
+    os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+    return True
+
+
 def remove_emptied_folders(folders: Iterable[str], top: str) -> None:
     """Remove each of ``folders`` that is empty, then each of its parents this left empty,
     up to ``top`` (kept)."""
@@ -78,19 +93,27 @@ def remove_emptied_folders(folders: Iterable[str], top: str) -> None:
             folder = os.path.dirname(folder)
 
 
-def sync(docs_dir: Path, pages: Iterable[Page], roots: Iterable[str], kept: Iterable[str] = ()) -> SyncReport:
-    """Make the generated part of ``docs_dir`` (``roots``) hold exactly ``pages``, and the
-    files at the paths ``kept`` as they are (counted as unchanged)."""
+def sync(docs_dir: Path, pages: Iterable[Page], roots: Iterable[str], kept: Iterable[str] = (),
+         files: Mapping[str, Path] | None = None) -> SyncReport:
+    """Make the generated part of ``docs_dir`` (``roots``) hold exactly ``pages``, the
+    ``files`` (path under ``docs_dir`` → the file to copy there), and the files at the
+    paths ``kept`` as they are (counted as unchanged)."""
     pages = list(pages)
+    files = files or {}
     base = os.fspath(docs_dir)
     wanted = set(kept)
     unchanged = len(wanted)
-    for page in pages:
-        if page.path in wanted:
-            raise DuplicateOutputError(f"two pages would be written to {page.path}")
-        wanted.add(page.path)
+    for path in (*(page.path for page in pages), *files):
+        if path in wanted:
+            raise DuplicateOutputError(f"two pages would be written to {path}")
+        wanted.add(path)
 
     written = 0
+    for path, source in files.items():
+        if copy_if_changed(source, Path(base, path)):
+            written += 1
+        else:
+            unchanged += 1
     for page in pages:
         # One page's bytes at a time: a large archive's pages are hundreds of MB. Paths
         # stay text: Path objects for 12,000 pages cost a third of this function's time.

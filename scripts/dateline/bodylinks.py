@@ -1,0 +1,168 @@
+"""Links in an article's body to other articles and to files beside it.
+
+An article is written in ``articles/`` and published elsewhere (``docs/articles/<date>/
+<slug>.md``, a page at ``/articles/2021/08/13/<slug>/``), so a relative link written
+from its file, ``[the day before](kabul-braces.md)`` or ``![The airport](airport.jpg)``,
+would lead nowhere from its page. Dateline reads such links as the writer meant them,
+from the article's file:
+
+- to another article's file: the link leads to that article's page (its ``#anchor``
+  kept);
+- to any other file under ``articles/`` of a kind that is safe to serve (images, PDF,
+  audio, video, text and data files): the file is published under
+  ``docs/articles/files/`` (the same path as under ``articles/``) and the link leads
+  there. Formats that can carry scripts (SVG, HTML) are refused: served from the
+  archive's own address, a script in them would run as the archive's.
+
+Every other relative link (a file that is not there, a draft, a path out of
+``articles/``) is an error naming the file and line, found by ``dateline check``
+before anything is written, instead of MkDocs failing half-way through a build.
+
+Links are found in the Markdown as written (inline links and images, and link reference
+definitions), outside code; Python-Markdown's own rendering of the body then confirms
+which of them are links, so that text that only looks like one (in an indented code
+block, say) is left alone. This runs when an article file is read, and is kept in the
+read cache with the rest of the article.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from dateline.errors import Problem
+from dateline.model import ARTICLE_SUFFIXES, BodyLink, Links
+from dateline.text import in_fenced_code, link_targets
+
+ASSETS = "articles/files"
+"""Where under ``docs/`` the files articles link to are published."""
+
+ASSET_SUFFIXES = frozenset({
+    ".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp",  # images
+    ".pdf", ".csv", ".json",  # documents and data (not .txt: plain-text articles to import)
+    ".mp3", ".m4a", ".oga", ".ogg", ".opus", ".wav",  # audio
+    ".mp4", ".m4v", ".ogv", ".webm",  # video
+    ".vtt",  # captions
+})
+"""Kinds of file an article may link to. Not SVG or HTML (scripts), nor anything a
+browser might run or a server execute."""
+
+_SCRIPTABLE = frozenset({".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".xsl"})
+
+_INLINE = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*))")
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def _masked(body: str) -> str:
+    """The body with fenced code and code spans blanked (same length, lines kept)."""
+    lines = body.split("\n")
+    text = "\n".join(" " * len(line) if code else line
+                     for line, code in zip(lines, in_fenced_code(lines), strict=True))
+    return _CODE_SPAN.sub(lambda span: re.sub(r"[^\n]", " ", span.group(0)), text)
+
+
+def is_relative(target: str) -> bool:
+    """A path from the article's file: not empty, no scheme, not ``/``, ``#`` or ``?``."""
+    return bool(target) and target[0] not in "/#?" and not _SCHEME.match(target)
+
+
+def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
+    """The relative link targets in ``body``, whose first line is line ``body_line``."""
+    if "](" not in body and "]:" not in body:
+        return ()
+    masked = _masked(body)
+    found = []
+    for pattern in (_INLINE, _REFERENCE):
+        for match in pattern.finditer(masked):
+            group = 1 if match.group(1) is not None else 2
+            start, end = match.span(group)
+            target = body[start:end]
+            if is_relative(target):
+                found.append(BodyLink(start, end, target, body_line + body.count("\n", 0, start)))
+    if not found:
+        return ()
+    rendered = link_targets(body)
+    return tuple(sorted((link for link in found if _ESCAPED.sub(r"\1", link.target) in rendered),
+                        key=lambda link: link.start))
+
+
+def resolve(article_path: str, target: str) -> tuple[str, str]:
+    """The project path a link of the article at ``article_path`` names, and what follows
+    the path (``#anchor``, ``?query``), as written."""
+    cut = min((at for at in (target.find("#"), target.find("?")) if at >= 0), default=len(target))
+    path = unquote(_ESCAPED.sub(r"\1", target[:cut]))
+    return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), path)), target[cut:]
+
+
+def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Mapping[str, str],
+                drafts: Iterable[str], root: Path, articles: str) -> tuple[Links, list[Problem]]:
+    """Where each relative link of the ``published`` articles (path, links) leads, and a
+    problem for each that leads nowhere the site has. ``pages``: every published
+    article's page by file; ``drafts``: the drafts' files; ``articles``: the articles
+    folder, as a project path."""
+    drafted = set(drafts)
+    top = (root / articles).resolve()
+    assets: dict[str, str] = {}
+    problems = []
+    for path, links in published:
+        for link in links:
+            found, _rest = resolve(path, link.target)
+            if found in pages:
+                continue
+            why = _asset_problem(found, drafted, root, top, articles)
+            if why is None:
+                assets[found] = f"{ASSETS}/{found.removeprefix(articles + '/')}"
+            else:
+                problems.append(Problem(path, link.line, "body",
+                                        f'links to "{link.target}" ({found}): {why}'))
+    return Links(pages, dict(sorted(assets.items()))), problems
+
+
+def _asset_problem(found: str, drafts: set[str], root: Path, top: Path, articles: str) -> str | None:
+    """Why the file ``found`` cannot be published for an article to link to, or None."""
+    if found in drafts:
+        return "a draft, which the site leaves out; publish it or remove the link"
+    if found.startswith("../") or not found.startswith(articles + "/"):
+        return (f"outside {articles}/; link to pages of the site by their address, and keep "
+                f"files articles link to under {articles}/")
+    if any(part.startswith(".") for part in found.split("/")):
+        return "a hidden file or folder, which is not published"
+    file = root / found
+    suffix = posixpath.splitext(found)[1].lower()
+    if suffix in ARTICLE_SUFFIXES:
+        return "an article with errors of its own, not in the site" if file.exists() else "no such article"
+    if not file.is_file():
+        return "no such file"
+    if not file.resolve().is_relative_to(top):
+        return f"a link leading outside {articles}/; refused"
+    if suffix in _SCRIPTABLE:
+        return ("SVG, HTML and XML files can carry scripts, which would run as the archive's own; "
+                "link to a PNG, JPEG or WebP image or a PDF instead")
+    if suffix not in ASSET_SUFFIXES:
+        kinds = " ".join(sorted(ASSET_SUFFIXES))
+        return f"files of this kind are not published (allowed: {kinds})"
+    return None
+
+
+def destinations(links: tuple[BodyLink, ...], article_path: str, where: Links) -> list[tuple[str, str]]:
+    """Where each of an article's links leads under ``docs/``, and its anchor or query."""
+    return [(where.destination(found), rest)
+            for found, rest in (resolve(article_path, link.target) for link in links)]
+
+
+def with_links(body: str, links: tuple[BodyLink, ...], targets: list[tuple[str, str]]) -> str:
+    """The body with each link's target replaced by the matching path of ``targets``
+    (relative to the page) and its anchor or query, as written."""
+    parts = []
+    at = 0
+    for link, (path, rest) in zip(links, targets, strict=True):
+        parts += [body[at:link.start], quote(path), rest]
+        at = link.end
+    parts.append(body[at:])
+    return "".join(parts)

@@ -1,0 +1,139 @@
+"""Links in an article's body to other articles and to files beside it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from dateline.bodylinks import relative_links, resolve
+from dateline.build import build
+from dateline.errors import ValidationFailed
+from tests.projects import Project, article
+from tests.test_incremental import assert_same_site, clean_build_of
+
+GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\xff\xff\xff\x00\x00\x00!\xf9\x04\x01\x00\x00\x00\x00,"
+       b"\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+
+def targets(body: str) -> list[tuple[str, int]]:
+    return [(link.target, link.line) for link in relative_links(body, body_line=7)]
+
+
+def test_relative_links_are_found_where_markdown_makes_links() -> None:
+    body = (
+        "See [the day before](kabul-braces.md#headline) and ![The airport](<img/the airport.jpg> \"title\").\n"
+        "Also [a report][r], [the wire](https://example.org/x.md), [up](#top), [mail](mailto:a@b.org),\n"
+        "[the site](/cities/kabul/), [escaped](a\\_b.pdf) and [parens](map(1).png).\n"
+        "\n"
+        "[r]: ../2020/report.pdf\n"
+        "\n"
+        "Code is text: `[x](code.md)` and\n"
+        "\n"
+        "```markdown\n"
+        "[y](fenced.md)\n"
+        "```\n"
+        "\n"
+        "    [z](indented.md)\n"
+    )
+    assert targets(body) == [("kabul-braces.md#headline", 7), ("img/the airport.jpg", 7), ("a\\_b.pdf", 9),
+                             ("map(1).png", 9), ("../2020/report.pdf", 11)]
+    assert relative_links("No links at all.\n") == ()
+
+
+def test_a_target_is_read_from_the_articles_folder() -> None:
+    assert resolve("articles/2021/08/a.md", "b.md#headline") == ("articles/2021/08/b.md", "#headline")
+    assert resolve("articles/2021/08/a.md", "../../2020/the%20report.pdf?page=2") == (
+        "articles/2020/the report.pdf", "?page=2")
+    assert resolve("articles/a.md", "a\\_b.pdf") == ("articles/a_b.pdf", "")
+
+
+def page(project: Project, url_path: str) -> BeautifulSoup:
+    return BeautifulSoup((project.site / url_path / "index.html").read_text(encoding="utf-8"), "html.parser")
+
+
+def followed(project: Project, url_path: str, href: str) -> Path:
+    """The site file a reader following ``href`` on the page at ``url_path`` gets."""
+    path = unquote(urlsplit(urljoin(f"http://site/{url_path}", href)).path.lstrip("/"))
+    return project.site / (f"{path}index.html" if path.endswith("/") else path)
+
+
+@pytest.mark.slow
+def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    project.write("2020/report.md", article("The report", date="2020-05-01"))
+    project.write("2021/08/photos/the airport.gif", GIF)
+    project.write("2021/08/ministry.pdf", b"%PDF-1.4 not really\n")
+    project.write("2021/08/kandahar.md", article(
+        "Kandahar falls", body="As [the report](../../2020/report.md#headline) warned.\n\n"
+                               "![The airport](<photos/the airport.gif>)\n\n[The statement][s].\n\n"
+                               "[s]: ministry.pdf\n"))
+    build(project.settings)
+    here = "articles/2021/08/13/kandahar/"
+    content = page(project, here).select_one("article")
+    assert content is not None
+    report = content.find("a", string="the report")
+    assert report is not None
+    assert followed(project, here, str(report["href"])) == project.site / "articles/2020/05/01/report/index.html"
+    assert str(report["href"]).endswith("#headline")
+    image = content.find("img", alt="The airport")
+    assert image is not None
+    assert followed(project, here, str(image["src"])).read_bytes() == GIF
+    statement = content.find("a", string="The statement")
+    assert statement is not None
+    assert followed(project, here, str(statement["href"])).read_bytes() == b"%PDF-1.4 not really\n"
+
+    # A new photo under the same name is published; a file no longer linked to is not.
+    replaced = project.root / "articles/2021/08/photos/the airport.gif"
+    replaced.write_bytes(GIF.replace(b"\xff\xff\xff", b"\x00\x00\x00"))
+    os.utime(replaced, ns=(1, 1))
+    article_file = project.root / "articles/2021/08/kandahar.md"
+    article_file.write_text(article_file.read_text(encoding="utf-8").replace("[The statement][s].", "The statement."),
+                            encoding="utf-8")
+    result = build(project.settings)
+    assert result.rendered is not None  # a build of what changed
+    assert followed(project, here, str(image["src"])).read_bytes() == replaced.read_bytes()
+    assert not list(project.site.rglob("ministry.pdf")) and not list(project.docs.rglob("ministry.pdf"))
+    assert_same_site(project.site, clean_build_of(project, tmp_path_factory.mktemp("clean")))
+
+
+@pytest.mark.slow
+def test_an_article_linked_to_that_moves_takes_the_link_with_it(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    project.write("b.md", article("B", date="2021-08-14"))
+    project.write("a.md", article("A", body="See [B](b.md).\n"))
+    build(project.settings)
+    (project.root / "articles/b.md").write_text(article("B", date="2021-08-20"), encoding="utf-8")
+    build(project.settings)
+    link = page(project, "articles/2021/08/13/a/").find("a", string="B")
+    assert link is not None
+    assert followed(project, "articles/2021/08/13/a/", str(link["href"])) == \
+        project.site / "articles/2021/08/20/b/index.html"
+    assert_same_site(project.site, clean_build_of(project, tmp_path_factory.mktemp("clean")))
+
+
+def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_written(project: Project) -> None:
+    project.write("2021/x.svg", "<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>")
+    project.write("2021/.private/p.png", GIF)
+    project.write("2021/draft.md", article("Draft", draft="true"))
+    project.write("2021/a.md", article("A", body=(
+        "Fine: [web](https://example.org/a.md), [top](#top).\n\n"
+        "[gone](gone.png) [draft](draft.md) [notes](notes.md)\n"
+        "[out](../../mkdocs.yml) [svg](x.svg) [hidden](.private/p.png) [exe](run.exe)\n")))
+    (project.root / "articles/2021/run.exe").write_bytes(b"MZ")
+    with pytest.raises(ValidationFailed) as failed:
+        build(project.settings)
+    assert [(p.path, p.line, p.field) for p in failed.value.problems if p.is_error] == \
+        [("articles/2021/a.md", 9, "body")] * 3 + [("articles/2021/a.md", 10, "body")] * 4
+    messages = "\n".join(str(p) for p in failed.value.problems)
+    assert 'links to "gone.png" (articles/2021/gone.png): no such file' in messages
+    assert 'links to "draft.md" (articles/2021/draft.md): a draft, which the site leaves out' in messages
+    assert 'links to "notes.md" (articles/2021/notes.md): no such article' in messages
+    assert 'links to "../../mkdocs.yml" (mkdocs.yml): outside articles/' in messages
+    assert 'links to "x.svg" (articles/2021/x.svg): SVG, HTML and XML files can carry scripts' in messages
+    assert 'links to ".private/p.png" (articles/2021/.private/p.png): a hidden file or folder' in messages
+    assert 'links to "run.exe" (articles/2021/run.exe): files of this kind are not published' in messages
+    assert not (project.docs / "articles").exists() and not project.site.exists()
