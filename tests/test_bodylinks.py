@@ -26,7 +26,7 @@ def targets(body: str) -> list[tuple[str, int]]:
 def test_relative_links_are_found_where_markdown_makes_links() -> None:
     body = (
         "See [the day before](kabul-braces.md#headline) and ![The airport](<img/the airport.jpg> \"title\").\n"
-        "Also [a report][r], [the wire](https://example.org/x.md), [up](#top), [mail](mailto:a@b.org),\n"
+        "Also [a report][r], [the wire](https://example.org/x.md), [up](#top), [cdn](//example.org/x.png),\n"
         "[the site](/cities/kabul/), [escaped](a\\_b.pdf) and [parens](map(1).png).\n"
         "\n"
         "[r]: ../2020/report.pdf\n"
@@ -39,8 +39,8 @@ def test_relative_links_are_found_where_markdown_makes_links() -> None:
         "\n"
         "    [z](indented.md)\n"
     )
-    assert targets(body) == [("kabul-braces.md#headline", 7), ("img/the airport.jpg", 7), ("a\\_b.pdf", 9),
-                             ("map(1).png", 9), ("../2020/report.pdf", 11)]
+    assert targets(body) == [("kabul-braces.md#headline", 7), ("img/the airport.jpg", 7), ("/cities/kabul/", 9),
+                             ("a\\_b.pdf", 9), ("map(1).png", 9), ("../2020/report.pdf", 11)]
     assert relative_links("No links at all.\n") == ()
 
 
@@ -58,7 +58,7 @@ def page(project: Project, url_path: str) -> BeautifulSoup:
 def followed(project: Project, url_path: str, href: str) -> Path:
     """The site file a reader following ``href`` on the page at ``url_path`` gets."""
     path = unquote(urlsplit(urljoin(f"http://site/{url_path}", href)).path.lstrip("/"))
-    return project.site / (f"{path}index.html" if path.endswith("/") else path)
+    return project.site / (f"{path}index.html" if path.endswith("/") or not path else path)
 
 
 @pytest.mark.slow
@@ -67,8 +67,10 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
     project.write("2020/report.md", article("The report", date="2020-05-01"))
     project.write("2021/08/photos/the airport.gif", GIF)
     project.write("2021/08/ministry.pdf", b"%PDF-1.4 not really\n")
+    project.publish_at()  # under /archive/, as a project's site on GitHub Pages
     project.write("2021/08/kandahar.md", article(
-        "Kandahar falls", body="As [the report](../../2020/report.md#headline) warned.\n\n"
+        "Kandahar falls", body="As [the report](../../2020/report.md#headline) warned. [Kabul](/cities/kabul/),\n"
+                               "[home](/) and [the cities](/cities/index.md).\n\n"
                                "![The airport](<photos/the airport.gif>)\n\n[The statement][s].\n\n"
                                "[s]: ministry.pdf\n"))
     build(project.settings)
@@ -85,6 +87,12 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
     statement = content.find("a", string="The statement")
     assert statement is not None
     assert followed(project, here, str(statement["href"])).read_bytes() == b"%PDF-1.4 not really\n"
+    # From the archive's root, wherever the archive is published.
+    for text, file in (("Kabul", "cities/kabul/index.html"), ("home", "index.html"),
+                       ("the cities", "cities/index.html")):
+        found = content.find("a", string=text)
+        assert found is not None and not str(found["href"]).startswith("/"), text
+        assert followed(project, here, str(found["href"])) == project.site / file, text
 
     # A new photo under the same name is published; a file no longer linked to is not.
     replaced = project.root / "articles/2021/08/photos/the airport.gif"

@@ -18,6 +18,11 @@ Every other relative link (a file that is not there, a draft, a path out of
 ``articles/``) is an error naming the file and line, found by ``dateline check``
 before anything is written, instead of MkDocs failing half-way through a build.
 
+A link from the root, ``[Kabul](/cities/kabul/)``, means the archive's root: it is made
+relative to the page, so it holds wherever the archive is published (GitHub Pages
+serves a project's site under ``/<repository>/``, where ``/cities/kabul/`` would lead
+out of it). The site's audit checks that it leads to a page.
+
 Links are found in the Markdown as written (inline links and images, and link reference
 definitions), outside code; Python-Markdown's own rendering of the body then confirms
 which of them are links, so that text that only looks like one (in an indented code
@@ -35,6 +40,7 @@ from urllib.parse import quote, unquote
 
 from dateline.errors import Problem
 from dateline.model import ARTICLE_SUFFIXES, BodyLink, Links
+from dateline.pagekit import page_url, relative
 from dateline.text import in_fenced_code, link_targets
 
 ASSETS = "articles/files"
@@ -68,8 +74,10 @@ def _masked(body: str) -> str:
 
 
 def is_relative(target: str) -> bool:
-    """A path from the article's file: not empty, no scheme, not ``/``, ``#`` or ``?``."""
-    return bool(target) and target[0] not in "/#?" and not _SCHEME.match(target)
+    """A path from the article's file (or from the archive's root, ``/…``): not empty, no
+    scheme, not ``//``, ``#`` or ``?``."""
+    return bool(target) and target[0] not in "#?" and not target.startswith("//") \
+        and not _SCHEME.match(target)
 
 
 def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
@@ -92,12 +100,25 @@ def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
                         key=lambda link: link.start))
 
 
+def _split(target: str) -> tuple[str, str]:
+    """A link target's path (escapes undone, decoded), and its ``#anchor`` or ``?query``."""
+    cut = min((at for at in (target.find("#"), target.find("?")) if at >= 0), default=len(target))
+    return unquote(_ESCAPED.sub(r"\1", target[:cut])), target[cut:]
+
+
 def resolve(article_path: str, target: str) -> tuple[str, str]:
     """The project path a link of the article at ``article_path`` names, and what follows
     the path (``#anchor``, ``?query``), as written."""
-    cut = min((at for at in (target.find("#"), target.find("?")) if at >= 0), default=len(target))
-    path = unquote(_ESCAPED.sub(r"\1", target[:cut]))
-    return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), path)), target[cut:]
+    path, rest = _split(target)
+    return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), path)), rest
+
+
+def _from_root(target: str) -> tuple[str, str]:
+    """A link from the archive's root (``/cities/kabul/``) as a path under ``docs/``
+    (``cities/kabul/``; the home page is ``""``), and its anchor or query."""
+    path, rest = _split(target)
+    inside = posixpath.normpath(path.lstrip("/")) if path.strip("/") else ""
+    return f"{inside}/" if inside and path.endswith("/") else inside, rest
 
 
 def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Mapping[str, str],
@@ -112,6 +133,8 @@ def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Ma
     problems = []
     for path, links in published:
         for link in links:
+            if link.target.startswith("/"):
+                continue  # from the archive's root: the site's audit checks where it leads
             found, _rest = resolve(path, link.target)
             if found in pages:
                 continue
@@ -152,8 +175,23 @@ def _asset_problem(found: str, drafts: set[str], root: Path, top: Path, articles
 
 def destinations(links: tuple[BodyLink, ...], article_path: str, where: Links) -> list[tuple[str, str]]:
     """Where each of an article's links leads under ``docs/``, and its anchor or query."""
-    return [(where.destination(found), rest)
-            for found, rest in (resolve(article_path, link.target) for link in links)]
+    found = []
+    for link in links:
+        if link.target.startswith("/"):
+            found.append(_from_root(link.target))
+        else:
+            path, rest = resolve(article_path, link.target)
+            found.append((where.destination(path), rest))
+    return found
+
+
+def from_page(path: str, here: str) -> str:
+    """The link to ``path`` (under ``docs/``) from the page made of ``here``: to a file by
+    its path from ``here``, which MkDocs turns into the file's address; to a page's
+    address (``cities/kabul/``) from the page's own address, which MkDocs leaves as is."""
+    if path and not path.endswith("/") and posixpath.splitext(path)[1]:
+        return relative(path, here)
+    return relative(path, f"{page_url(here)}index.html")
 
 
 def with_links(body: str, links: tuple[BodyLink, ...], targets: list[tuple[str, str]]) -> str:

@@ -12,7 +12,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
-from dateline.bodylinks import destinations, with_links
+from dateline.bodylinks import destinations, from_page, with_links
 from dateline.feeds import FEED, FeedOptions, render_feeds
 from dateline.model import Archive, Article, Links
 from dateline.pagekit import (
@@ -27,7 +27,6 @@ from dateline.pagekit import (
     link,
     month_path,
     neighbour_links,
-    relative,
     remembering_items,
     year_path,
 )
@@ -93,7 +92,7 @@ def render_article(article: Article, before: Article | None, after: Article | No
     body = article.body
     if article.links and links is not None:
         leads = destinations(article.links, article.path, links)
-        body = with_links(body, article.links, [(relative(path, here), rest) for path, rest in leads])
+        body = with_links(body, article.links, [(from_page(path, here), rest) for path, rest in leads])
     parts.append(demote_headings(body).rstrip() + "\n\n")
     parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
                                  None if after is None else (after.title, article_path(after)),
