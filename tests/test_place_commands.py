@@ -67,3 +67,28 @@ def test_import_needs_a_date_for_plain_text(project: Project) -> None:
     result = project.run("import", "x.txt")
     assert result.returncode == 1
     assert result.stderr.strip() == "--date YYYY-MM-DD is required for plain-text articles"
+
+
+def test_a_hugo_bundles_files_come_along_and_its_links_hold(project: Project) -> None:
+    bundle = project.root / "content" / "posts" / "herat-falls"
+    (bundle / "images").mkdir(parents=True)
+    (bundle / "index.md").write_text(
+        "---\ntitle: Herat falls\ndate: 2021-08-12\n---\n\n![The citadel](images/citadel.gif) "
+        "in Herat. [Notes](notes.pdf), [elsewhere](../other/x.png).\n", encoding="utf-8")
+    (bundle / "images" / "citadel.gif").write_bytes(b"GIF89a")
+    (bundle / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (project.root / "content" / "posts" / "kabul.md").write_text(
+        "---\ntitle: Kabul\ndate: 2021-08-15\n---\n\nKabul waits.\n", encoding="utf-8")
+    result = project.run("import", "content")
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = project.root / "articles/2021/08/herat-falls"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "images/citadel.gif", "index.md", "notes.pdf"]
+    assert (folder / "images/citadel.gif").read_bytes() == b"GIF89a"
+    assert "slug: herat-falls" in (folder / "index.md").read_text(encoding="utf-8")
+    assert (project.root / "articles/2021/08/kabul.md").is_file()  # no files: no folder of its own
+    # The link to a file out of the bundle was not followed; the check names it.
+    result = project.run("check")
+    assert result.returncode == 1
+    assert ('articles/2021/08/herat-falls/index.md:10: body: links to "../other/x.png" '
+            "(articles/2021/08/other/x.png): no such file") in result.stdout + result.stderr

@@ -100,7 +100,7 @@ def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
                         key=lambda link: link.start))
 
 
-def _split(target: str) -> tuple[str, str]:
+def split_target(target: str) -> tuple[str, str]:
     """A link target's path (escapes undone, decoded), and its ``#anchor`` or ``?query``."""
     cut = min((at for at in (target.find("#"), target.find("?")) if at >= 0), default=len(target))
     return unquote(_ESCAPED.sub(r"\1", target[:cut])), target[cut:]
@@ -109,14 +109,14 @@ def _split(target: str) -> tuple[str, str]:
 def resolve(article_path: str, target: str) -> tuple[str, str]:
     """The project path a link of the article at ``article_path`` names, and what follows
     the path (``#anchor``, ``?query``), as written."""
-    path, rest = _split(target)
+    path, rest = split_target(target)
     return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), path)), rest
 
 
 def _from_root(target: str) -> tuple[str, str]:
     """A link from the archive's root (``/cities/kabul/``) as a path under ``docs/``
     (``cities/kabul/``; the home page is ``""``), and its anchor or query."""
-    path, rest = _split(target)
+    path, rest = split_target(target)
     inside = posixpath.normpath(path.lstrip("/")) if path.strip("/") else ""
     return f"{inside}/" if inside and path.endswith("/") else inside, rest
 

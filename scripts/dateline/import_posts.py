@@ -4,13 +4,16 @@ Each post keeps its body byte for byte; its front matter is translated: ``title`
 ``date`` (from the file name ``2021-08-13-slug.md`` when the post has none), Hugo's
 ``lastmod`` and Jekyll's ``last_modified_at`` → ``updated`` (when later than the date),
 ``categories`` and ``tags`` → ``tags``, ``author(s)``, ``draft``, ``description`` →
-``summary``, ``slug``. Cities are found in the body's text. Hugo's TOML (``+++``)
+``summary``, ``slug``. Cities are found in the body's text. Files beside the post that its
+body links to (a Hugo page bundle's images) come along: the article is then written as
+``articles/YYYY/MM/<slug>/index.md``, the files at their paths beside it. Hugo's TOML (``+++``)
 front matter is read with the standard library's ``tomllib``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import posixpath
 import re
 import tomllib
 from collections.abc import Iterator
@@ -19,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from dateline.bodylinks import ASSET_SUFFIXES, relative_links, split_target
 from dateline.detect import find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer
@@ -99,9 +103,24 @@ def _words(value: Any) -> list[str]:
     return []
 
 
-def post_article(text: str, origin: str, gazetteer: Gazetteer, *,
-                 articles_dir: str = "articles") -> tuple[Imported | None, list[Problem]]:
-    """The Dateline article for one Jekyll or Hugo post."""
+def _resources(body: str, post: Path) -> list[tuple[str, Path]]:
+    """The files beside the post (or in folders below it) that its body links to, and
+    that an article may publish (:data:`~dateline.bodylinks.ASSET_SUFFIXES`): a Hugo
+    page bundle's images, say. By their path from the post's folder."""
+    found: dict[str, Path] = {}
+    for link in relative_links(body):
+        path = posixpath.normpath(split_target(link.target)[0])
+        source = post.parent / path
+        if (not link.target.startswith("/") and not path.startswith("../") and path != ".."
+                and posixpath.splitext(path)[1].lower() in ASSET_SUFFIXES and source.is_file()):
+            found.setdefault(path, source)
+    return sorted(found.items())
+
+
+def post_article(text: str, origin: str, gazetteer: Gazetteer, *, articles_dir: str = "articles",
+                 source: Path | None = None) -> tuple[Imported | None, list[Problem]]:
+    """The Dateline article for one Jekyll or Hugo post, read from ``source`` when given:
+    the files its body links to beside it come along (see :func:`_resources`)."""
     meta, body, error = split_post(text.removeprefix("\ufeff"))
     if meta is None:
         return None, [Problem(origin, 1, "front matter", error or "unreadable")]
@@ -136,10 +155,19 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *,
         "slug": slug if meta.get("slug") and SLUG_RE.match(slug) else None,
         "draft": True if meta.get("draft") is True else None,
     }
-    head = front_matter(fields, f"imported from {origin} by dateline import; check the cities")
     day_only = day.date() if isinstance(day, dt.datetime) else day
     path = article_path(articles_dir, day_only, slug)
-    return Imported(path, head + body, origin, tuple(mentions)), problems
+    resources = _resources(body, source) if source is not None else []
+    files: tuple[tuple[str, Path], ...] = ()
+    if resources:
+        # A folder of its own, the files at their paths in it: the body's links hold as
+        # written, and two posts' cover.jpg do not meet.
+        folder = path.removesuffix(".md")
+        path = f"{folder}/index.md"
+        fields["slug"] = slug
+        files = tuple((f"{folder}/{name}", file) for name, file in resources)
+    head = front_matter(fields, f"imported from {origin} by dateline import; check the cities")
+    return Imported(path, head + body, origin, tuple(mentions), files), problems
 
 
 def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "articles",
@@ -155,7 +183,7 @@ def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "ar
         except (OSError, UnicodeDecodeError) as error:
             problems.append(Problem(origin, 0, "file", f"cannot be read: {error}"))
             continue
-        item, found = post_article(text, origin, gazetteer, articles_dir=articles_dir)
+        item, found = post_article(text, origin, gazetteer, articles_dir=articles_dir, source=path)
         problems.extend(found)
         if item is not None:
             items.append(item)

@@ -34,6 +34,8 @@ class Imported:
     """The file it came from, for messages."""
     mentions: tuple[Mention, ...] = ()
     """The cities found, with counts, for the command's report."""
+    files: tuple[tuple[str, Path], ...] = ()
+    """Files its body links to, to copy beside it: (path relative to the project, source)."""
 
 
 def file_slug(title: str) -> str:
@@ -156,4 +158,12 @@ def write_new(root: Path, items: list[Imported]) -> tuple[list[Path], list[Probl
             problems.append(Problem(item.origin, 0, "path", f"{item.path} already exists; not overwritten"))
             continue
         written.append(target)
+        for path, source in item.files:
+            copy = root / path
+            copy.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with open(copy, "xb") as stream:
+                    stream.write(source.read_bytes())
+            except FileExistsError:
+                problems.append(Problem(item.origin, 0, "path", f"{path} already exists; not overwritten"))
     return written, problems
