@@ -36,8 +36,8 @@ def test_zensical_builds_the_generated_pages_with_working_links(project: Project
     found = links(html.select_one("article"), page)
     assert found["Kandahar"] == "cities/kandahar/index.html"
     assert found["13 August 2021"] == "dates/2021/08/13/index.html"
-    for target in found.values():
-        assert (project.site / target).exists(), target
+    for file in found.values():
+        assert (project.site / file).exists(), file
 
 
 def test_zensical_publishes_an_articles_image_and_follows_its_links(project: Project) -> None:
