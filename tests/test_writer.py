@@ -31,6 +31,29 @@ def test_unchanged_files_are_not_rewritten_and_stale_ones_removed(tmp_path: Path
     assert (docs / "about.md").read_text() == "mine" and (docs / "stylesheets/site.css").exists()
 
 
+def test_files_are_copied_with_their_time_only_when_their_bytes_changed(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"first")
+    copy = docs / "articles/files/photo.jpg"
+    report = sync(docs, [], GENERATED_ROOTS, files={"articles/files/photo.jpg": photo})
+    assert (report.written, report.unchanged) == (1, 0)
+    assert copy.read_bytes() == b"first" and copy.stat().st_mtime_ns == photo.stat().st_mtime_ns
+    inode = copy.stat().st_ino
+
+    os.utime(photo, ns=(5, 5))  # the same bytes, another time (a fresh checkout)
+    report = sync(docs, [], GENERATED_ROOTS, files={"articles/files/photo.jpg": photo})
+    assert (report.written, report.unchanged) == (0, 1)
+    assert copy.stat().st_ino == inode and copy.stat().st_mtime_ns == 5
+
+    photo.write_bytes(b"other")  # the same size, new bytes
+    report = sync(docs, [], GENERATED_ROOTS, files={"articles/files/photo.jpg": photo})
+    assert report.written == 1 and copy.read_bytes() == b"other"
+
+    report = sync(docs, [], GENERATED_ROOTS)  # no longer linked to
+    assert report.removed == 1 and not copy.exists()
+
+
 def test_empty_generated_folders_are_removed(tmp_path: Path) -> None:
     sync(tmp_path, [Page("dates/2021/08/13/index.md", "day")], GENERATED_ROOTS)
     sync(tmp_path, [], GENERATED_ROOTS)

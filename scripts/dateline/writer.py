@@ -70,16 +70,26 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def copy_if_changed(source: Path, target: Path) -> bool:
-    """Make ``target`` a copy of ``source``, with its modification time, unless it is one
-    already by size and time (as rsync judges); whether it copied."""
+    """Make ``target`` a copy of ``source``, with its modification time; whether it wrote.
+
+    A copy of the same size and time is taken to be one already (as rsync judges); of the
+    same size and another time (after a fresh checkout, say), its bytes decide, and an
+    equal copy only takes the source's time.
+    """
     status = source.stat()
+    data = None
     try:
         present = target.stat()
-        if present.st_size == status.st_size and present.st_mtime_ns == status.st_mtime_ns:
-            return False
+        if present.st_size == status.st_size:
+            if present.st_mtime_ns == status.st_mtime_ns:
+                return False
+            data = source.read_bytes()
+            if target.read_bytes() == data:
+                os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
+                return False
     except FileNotFoundError:
         pass
-    atomic_write(target, source.read_bytes())
+    atomic_write(target, source.read_bytes() if data is None else data)
     os.utime(target, ns=(status.st_atime_ns, status.st_mtime_ns))
     return True
 
