@@ -83,7 +83,13 @@ def test_a_name_of_one_city_is_searched_as_its_name_and_a_shared_one_stays_in_th
     # differs only in marks and case (Pagefind folds those itself).
     assert places.searched_as == {"qandahar": "Kandahar", "قندهار": "Kandahar", "fajzabad": "Fayzabad"}
     assert places.kept == {("fayzabad", "Fayzabad"): ("Faizabad",), ("fyzabad", "Fyzabad"): ("Faizabad",)}
-    assert json.loads(places.table) == {"format": 1, "longest": 1, "names": places.searched_as}
+    # One file per first letter; a letter but a-z and 0-9 by its code point.
+    assert {path: json.loads(data) for path, data in places.tables.items()} == {
+        PLACES: {"format": 2, "longest": 1, "files": ["places/f.json", "places/q.json", "places/u0642.json"]},
+        "places/f.json": {"names": {"fajzabad": "Fayzabad"}},
+        "places/q.json": {"names": {"qandahar": "Kandahar"}},
+        "places/u0642.json": {"names": {"قندهار": "Kandahar"}},
+    }
     names = {key: city.name for key, city in archive.cities.items()}
     first, second = (article_record(a, names, "en", places) for a in archive.articles)
     assert first["meta"]["places"] == "Faizabad" and second["meta"]["places"] == "Faizabad"
@@ -177,7 +183,9 @@ def test_build_indexes_articles_and_replaces_materials_search(project: Project) 
     site = project.site
     assert shard_entries(site / "pagefind") == {"2021": 2}
     # Kabul's other names (Cabool, کابل…) are searched as Kabul; none is in a record.
-    names = json.loads((site / "pagefind" / PLACES).read_bytes())["names"]
+    files = json.loads((site / "pagefind" / PLACES).read_bytes())["files"]
+    names = {name: city for file in files for name, city in
+             json.loads((site / "pagefind" / file).read_bytes())["names"].items()}
     assert names["cabool"] == "Kabul" and set(names.values()) == {"Kabul"}
     assert not (site / "search" / "search_index.json").exists(), "Material's search plugin is off"
 

@@ -41,7 +41,7 @@ def shard_requests(page: Any) -> list[str]:
     """Shard folders the page (or Pagefind's worker) asks for, in order, from now on."""
     asked: list[str] = []
     page.context.on("request", lambda request: asked.extend(
-        re.findall(r"/pagefind/([^/]+)/", request.url)))
+        folder for folder in re.findall(r"/pagefind/([^/]+)/", request.url) if folder != "places"))
     return asked
 
 
@@ -116,7 +116,8 @@ def results_while_other_shards_wait(page: Any, address: str, open_shards: set[st
     then those shards are answered, and the filter counts (which may need them) drawn."""
     held: list[Any] = []
     page.route("**/pagefind/*/**", lambda route: route.continue_()
-               if route.request.url.split("/pagefind/")[1].split("/")[0] in open_shards else held.append(route))
+               if route.request.url.split("/pagefind/")[1].split("/")[0] in {*open_shards, "places"}
+               else held.append(route))
     page.goto(address)
     wait_for_count(page, count)
     shown: list[str] = page.locator(RESULT_TITLES).all_inner_texts()
@@ -138,8 +139,8 @@ def test_a_year_or_month_filter_searches_only_its_shards(page: Any, sharded: tup
 
 
 class Gate:
-    """A route handler that answers requests under ``prefix`` and holds the others until
-    ``release``."""
+    """A route handler that answers requests under ``prefix`` (and for place names, which
+    are no shard's) and holds the others until ``release``."""
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
@@ -147,7 +148,7 @@ class Gate:
         self.released = False
 
     def __call__(self, route: Any) -> None:
-        if self.released or self.prefix in route.request.url:
+        if self.released or self.prefix in route.request.url or "/pagefind/places/" in route.request.url:
             route.continue_()
         else:
             self.held.append(route)

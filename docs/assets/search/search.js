@@ -48,8 +48,11 @@ const MANIFEST = new URL("manifest.json", ROOT).href;
 const SITE_ROOT = new URL("../", ROOT).pathname;
 // Other names of the archive's cities (Qandahar, قندهار), each of one city only, and the
 // city's name to search for instead (scripts/dateline/search.py, PlaceNames): the
-// articles hold their cities' names, not a copy of every other name.
+// articles hold their cities' names, not a copy of every other name. places.json says
+// which files hold them, one per first letter, named as search.py's place_file does.
 const PLACES = new URL("places.json", ROOT).href;
+const placeFile = (letter) => `places/${/^[a-z0-9]$/.test(letter)
+  ? letter : `u${letter.codePointAt(0).toString(16).padStart(4, "0")}`}.json`;
 
 // A name as search.py's fold_name folds it: decomposed, no marks, lowercase, every run
 // of anything but letters and digits one space.
@@ -201,13 +204,28 @@ async function start(root) {
   const more = root.querySelector(".dateline-search__more");
   const headerInput = document.querySelector(".dateline-header-search input[name=q]");
 
-  // The place names load with the first words searched (a bundle without them, from an
-  // older build, searches the words as typed).
-  let placeNames;
-  const places = () => placeNames ??= fetch(PLACES)
+  // The place names load with the words searched: the names beginning with each word's
+  // first letter, once per letter (a bundle without them searches the words as typed; an
+  // older build's places.json, format 1, holds every name itself).
+  const fetchJson = (url) => fetch(url)
     .then((response) => (response.ok ? response.json() : null)).catch(() => null);
-  const termOf = async (words) => searchedAs(words, await places());
-  if (readState(location.search).q) places();
+  let placeIndex;
+  const letterFiles = new Map();
+  async function places(words) {
+    const index = await (placeIndex ??= fetchJson(PLACES));
+    if (!index?.longest || index.names) return index;
+    const present = new Set(index.files);
+    const wanted = new Set(words.split(/\s+/).map(foldName).filter(Boolean)
+      .map((word) => placeFile(String.fromCodePoint(word.codePointAt(0))))
+      .filter((file) => present.has(file)));
+    const tables = await Promise.all([...wanted].map((file) => {
+      if (!letterFiles.has(file)) letterFiles.set(file, fetchJson(new URL(file, ROOT).href));
+      return letterFiles.get(file);
+    }));
+    return { longest: index.longest, names: Object.assign({}, ...tables.map((table) => table?.names)) };
+  }
+  const termOf = async (words) => (words.includes('"') ? words : searchedAs(words, await places(words)));
+  if (readState(location.search).q) places(readState(location.search).q);
 
   let pagefind;
   let shards;
@@ -504,7 +522,7 @@ async function start(root) {
   });
   let typing;
   input.addEventListener("input", () => {
-    places();
+    places(input.value);
     clearTimeout(typing);
     // While typing, results follow the words but the history gets one entry per search.
     typing = setTimeout(() => go({ ...state, q: input.value.trim() }, false), 250);
