@@ -132,10 +132,15 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
         "[gone](gone.png) [draft](draft.md) [notes](notes.md)\n"
         "[out](../../mkdocs.yml) [svg](x.svg) [hidden](.private/p.png) [exe](run.exe)\n")))
     (project.root / "articles/2021/run.exe").write_bytes(b"MZ")
+    (project.root / "secret.png").write_bytes(GIF)
+    (project.root / "articles/2021/linked.png").symlink_to(project.root / "secret.png")
+    with (project.root / "articles/2021/a.md").open("a", encoding="utf-8") as body:
+        body.write("[linked](linked.png)\n")
     with pytest.raises(ValidationFailed) as failed:
         build(project.settings)
     assert [(p.path, p.line, p.field) for p in failed.value.problems if p.is_error] == \
-        [("articles/2021/a.md", 9, "body")] * 3 + [("articles/2021/a.md", 10, "body")] * 4
+        [("articles/2021/a.md", 9, "body")] * 3 + [("articles/2021/a.md", 10, "body")] * 4 + \
+        [("articles/2021/a.md", 11, "body")]
     messages = "\n".join(str(p) for p in failed.value.problems)
     assert 'links to "gone.png" (articles/2021/gone.png): no such file' in messages
     assert 'links to "draft.md" (articles/2021/draft.md): a draft, which the site leaves out' in messages
@@ -144,4 +149,5 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     assert 'links to "x.svg" (articles/2021/x.svg): SVG, HTML and XML files can carry scripts' in messages
     assert 'links to ".private/p.png" (articles/2021/.private/p.png): a hidden file or folder' in messages
     assert 'links to "run.exe" (articles/2021/run.exe): files of this kind are not published' in messages
+    assert 'links to "linked.png" (articles/2021/linked.png): a link leading outside articles/' in messages
     assert not (project.docs / "articles").exists() and not project.site.exists()
