@@ -17,8 +17,8 @@ What a record holds (the search page in ``docs/assets/search/`` reads exactly th
 - ``meta``: ``title``, ``date`` (ISO), ``date_label``, ``cities``, ``source``, ``tags``,
   shown in results as text, never as HTML; and ``places``, never shown: the other names
   of the article's cities that several cities share (the others are in the bundle's
-  ``places.json``, which the search page searches as the city's name; see
-  :class:`PlaceNames`). Pagefind searches meta values too, so a title word or a city's
+  ``places/`` files, listed in ``places.json``, which the search page searches as the
+  city's name; see :class:`PlaceNames`). Pagefind searches meta values too, so a title word or a city's
   name finds the article.
   ``every`` holds :data:`EVERY_ARTICLE` and ``facets`` one :func:`facet_word` per filter
   value: hidden words that let a search without words stay cheap (see there).
@@ -134,7 +134,7 @@ class PlaceNames:
 
     A name of one city only is searched as that city's name, which every article about
     it holds (its ``cities``): the search page looks its words up in :attr:`searched_as`
-    (the bundle's :data:`PLACES`) and searches for the city's name instead. Its articles
+    (the bundle's :attr:`tables`) and searches for the city's name instead. Its articles
     then need no copy of it: copied into every record, the names made up 0.7 KB of each
     article's share of the site. A name several cities go by (Faizabad) cannot stand for
     one of them, so each article about one of them keeps it (:attr:`kept`), and a search
@@ -731,6 +731,24 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
             raise
     if not (bundle / SHARED_FILES[0]).is_file():
         _shared_files_only(bundle)  # an archive without articles: no shard wrote them
+    _write_place_names(bundle, places)
+    if texts is not None and texts.is_dir():
+        periods = {shard.folder for shard in shards}
+        for file in texts.glob("*.pickle"):
+            if file.stem not in periods:
+                file.unlink(missing_ok=True)  # a period no longer in the plan
+    keep = {MANIFEST, PLACES, PLACES_FOLDER, *(s["folder"] for s in listed)}
+    for path in sorted(bundle.iterdir()):
+        if path.name not in keep and not _shared(path):
+            _remove(path)
+    manifest = {"format": MANIFEST_FORMAT, "language": language, "shards": listed}
+    _replace_file(bundle / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
+    return SearchReport(count, time.perf_counter() - started, indexed, len(shards) - indexed)
+
+
+def _write_place_names(bundle: Path, places: PlaceNames) -> None:
+    """Put the place names' files (:attr:`PlaceNames.tables`) in the bundle, and remove
+    the letters' files no longer among them."""
     tables = places.tables
     letters = bundle / PLACES_FOLDER
     if len(tables) > 1:
@@ -743,18 +761,6 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
                 _remove(file)
         if not any(letters.iterdir()):
             letters.rmdir()
-    if texts is not None and texts.is_dir():
-        periods = {shard.folder for shard in shards}
-        for file in texts.glob("*.pickle"):
-            if file.stem not in periods:
-                file.unlink(missing_ok=True)
-    keep = {MANIFEST, PLACES, PLACES_FOLDER, *(s["folder"] for s in listed)}
-    for path in sorted(bundle.iterdir()):
-        if path.name not in keep and not _shared(path):
-            _remove(path)
-    manifest = {"format": MANIFEST_FORMAT, "language": language, "shards": listed}
-    _replace_file(bundle / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1) + "\n").encode())
-    return SearchReport(count, time.perf_counter() - started, indexed, len(shards) - indexed)
 
 
 def _shared_files_only(bundle: Path) -> None:
