@@ -14,6 +14,7 @@ import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import quote
 
 import markdown
 import pytest
@@ -22,6 +23,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dateline.archive import group
+from dateline.bodylinks import is_relative, relative_links, with_links
 from dateline.config import load_settings
 from dateline.feeds import feed_options
 from dateline.frontmatter_yaml import parse
@@ -214,3 +216,23 @@ def test_values_reach_feeds_as_text(title: str, source: str, tag: str, city: str
         assert entry.findtext(f"{ATOM}id") == "https://example.org/archive/articles/2021/08/13/a-0/"
         via = [link.get("title") for link in entry.findall(f"{ATOM}link") if link.get("rel") == "via"]
         assert via == [source]
+
+
+LINK_PIECES = st.one_of(st.sampled_from([
+    "[a](b.md)", "![i](<p q.png> \"t\")", "[r]: x.pdf", "](", "]: ", "`", "```", "~~~", "\n", "\n\n", "    ",
+    "[", "]", "(", ")", "<", ">", "\\", "#", "?", "/", "%20", "../", "[x](/cities/kabul/)"]),
+    st.text(max_size=6))
+
+
+@FAST
+@given(st.lists(LINK_PIECES, max_size=30).map("".join))
+def test_body_links_are_spans_of_the_body_that_rewriting_replaces(body: str) -> None:
+    links = relative_links(body, body_line=3)
+    assert all(body[link.start:link.end] == link.target and is_relative(link.target) for link in links)
+    assert [link.start for link in links] == sorted(link.start for link in links)
+    assert all(link.line == 3 + body.count("\n", 0, link.start) for link in links)
+    # Each target replaced by itself gives the body back; by a marker, only the targets change.
+    assert with_links(body, links, [(link.target, "") for link in links]) == body or \
+        any(link.target != quote(link.target) for link in links)
+    marked = with_links(body, links, [("MARK", "") for _link in links])
+    assert marked.count("MARK") - body.count("MARK") == len(links)
