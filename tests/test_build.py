@@ -383,7 +383,8 @@ def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Proje
     with pytest.raises(ValidationFailed) as invalid:
         build(project.settings)
     assert [str(p) for p in invalid.value.problems] == [
-        'articles/links.md:7: body: links to "other.md" (articles/other.md): no such article']
+        'articles/links.md:7: body: links to "other.md" (articles/other.md): no such article '
+        '(a page of the site is linked by its address: /cities/kabul/)']
     # An anchor the article does not have: the site's audit finds it, naming the file.
     project.write("links.md", article(title="Links", date="2021-08-20",
                                       body="See [the fall](2021/kandahar-falls.md#nowhere).\n"))

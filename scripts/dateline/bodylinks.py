@@ -159,15 +159,15 @@ def _asset_problem(found: str, drafts: set[str], root: Path, top: Path, articles
     if found in drafts:
         return "a draft, which the site leaves out; publish it or remove the link"
     if found.startswith("../") or not found.startswith(articles + "/"):
-        return (f"outside {articles}/; link to pages of the site by their address, and keep "
-                f"files articles link to under {articles}/")
+        return (f"outside {articles}/; link to a page of the site by its address from the "
+                f"archive's root (/cities/kabul/), and keep files articles link to under {articles}/")
     if any(part.startswith(".") for part in found.split("/")):
         return "a hidden file or folder, which is not published"
     file = os.path.join(root, found)
     suffix = posixpath.splitext(found)[1].lower()
     if suffix in ARTICLE_SUFFIXES:
         return "an article with errors of its own, not in the site" if os.path.exists(file) \
-            else "no such article"
+            else "no such article (a page of the site is linked by its address: /cities/kabul/)"
     try:
         status = os.lstat(file)
     except (OSError, ValueError):  # not there, a name too long, a NUL in it…
