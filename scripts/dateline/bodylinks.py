@@ -9,10 +9,10 @@ from the article's file:
 - to another article's file: the link leads to that article's page (its ``#anchor``
   kept);
 - to any other file under ``articles/`` of a kind that is safe to serve (images, PDF,
-  audio, video, text and data files): the file is published under
-  ``docs/articles/files/`` (the same path as under ``articles/``) and the link leads
-  there. Formats that can carry scripts (SVG, HTML) are refused: served from the
-  archive's own address, a script in them would run as the archive's.
+  data files, audio, video): the file is published under ``docs/articles/files/`` (at
+  its path under ``articles/``) and the link leads there. Formats that can carry scripts
+  (SVG, HTML, XML) are refused: served from the archive's own address, a script in them
+  would run as the archive's.
 
 Every other relative link (a file that is not there, a draft, a path out of
 ``articles/``) is an error naming the file and line, found by ``dateline check``
