@@ -9,9 +9,10 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from dateline.bodylinks import relative_links, resolve
+from dateline.bodylinks import meant, relative_links, resolve
 from dateline.build import build
 from dateline.errors import ValidationFailed
+from dateline.model import BodyLink
 from tests.projects import Project, article
 from tests.test_incremental import assert_same_site, clean_build_of
 
@@ -38,17 +39,26 @@ def test_relative_links_are_found_where_markdown_makes_links() -> None:
         "```\n"
         "\n"
         "    [z](indented.md)\n"
+        "\n"
+        "<figure><img alt=\"x\" src=\"photos/p&amp;q.gif\"><figcaption><a href='b.md'>B</a>, "
+        "<a href=\"https://example.org/\">web</a>, <img src=\"data:image/gif,x\"></figcaption></figure>\n"
     )
     assert targets(body) == [("kabul-braces.md#headline", 7), ("img/the airport.jpg", 7), ("/cities/kabul/", 9),
-                             ("a\\_b.pdf", 9), ("map(1).png", 9), ("../2020/report.pdf", 11)]
+                             ("a\\_b.pdf", 9), ("map(1).png", 9), ("../2020/report.pdf", 11),
+                             ("photos/p&amp;q.gif", 21), ("b.md", 21)]
+    assert [link.html for link in relative_links(body)][-2:] == [True, True]
     assert relative_links("No links at all.\n") == ()
+    # Read as browsers read addresses: tabs, line breaks and the spaces around go.
+    assert relative_links('<a href="  java&#x09;script:alert(1)">x</a> [y]( \tmailto:a@b.org)\n') == ()
 
 
 def test_a_target_is_read_from_the_articles_folder() -> None:
     assert resolve("articles/2021/08/a.md", "b.md#headline") == ("articles/2021/08/b.md", "#headline")
     assert resolve("articles/2021/08/a.md", "../../2020/the%20report.pdf?page=2") == (
         "articles/2020/the report.pdf", "?page=2")
-    assert resolve("articles/a.md", "a\\_b.pdf") == ("articles/a_b.pdf", "")
+    # As Markdown reads a target (escapes undone), and HTML (entities undone).
+    assert meant(BodyLink(0, 0, "a\\_b.pdf", 1)) == "a_b.pdf"
+    assert meant(BodyLink(0, 0, "a&amp;b.png", 1, html=True)) == "a&b.png"
 
 
 def page(project: Project, url_path: str) -> BeautifulSoup:
@@ -71,6 +81,8 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
     project.write("2021/08/kandahar.md", article(
         "Kandahar falls", body="As [the report](../../2020/report.md#headline) warned. [Kabul](/cities/kabul/),\n"
                                "[home](/) and [the cities](/cities/index.md).\n\n"
+                               "<p><img alt=\"In HTML\" src=\"photos/the airport.gif\"> "
+                               "<a href=\"../../2020/report.md\">The report, in HTML</a></p>\n\n"
                                "![The airport](<photos/the airport.gif>)\n\n[The statement][s].\n\n"
                                "[s]: ministry.pdf\n"))
     build(project.settings)
@@ -87,6 +99,12 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
     statement = content.find("a", string="The statement")
     assert statement is not None
     assert followed(project, here, str(statement["href"])).read_bytes() == b"%PDF-1.4 not really\n"
+    # Written in HTML, where MkDocs leaves addresses as they are.
+    in_html = content.find("img", alt="In HTML")
+    assert in_html is not None and followed(project, here, str(in_html["src"])).read_bytes() == GIF
+    report_html = content.find("a", string="The report, in HTML")
+    assert report_html is not None
+    assert followed(project, here, str(report_html["href"])) == project.site / "articles/2020/05/01/report/index.html"
     # From the archive's root, wherever the archive is published.
     for text, file in (("Kabul", "cities/kabul/index.html"), ("home", "index.html"),
                        ("the cities", "cities/index.html")):
@@ -135,12 +153,12 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     (project.root / "secret.png").write_bytes(GIF)
     (project.root / "articles/2021/linked.png").symlink_to(project.root / "secret.png")
     with (project.root / "articles/2021/a.md").open("a", encoding="utf-8") as body:
-        body.write("[linked](linked.png)\n")
+        body.write("[linked](linked.png)\n<img alt=\"x\" src=\"nowhere.png\">\n")
     with pytest.raises(ValidationFailed) as failed:
         build(project.settings)
     assert [(p.path, p.line, p.field) for p in failed.value.problems if p.is_error] == \
         [("articles/2021/a.md", 9, "body")] * 3 + [("articles/2021/a.md", 10, "body")] * 4 + \
-        [("articles/2021/a.md", 11, "body")]
+        [("articles/2021/a.md", 11, "body"), ("articles/2021/a.md", 12, "body")]
     messages = "\n".join(str(p) for p in failed.value.problems)
     assert 'links to "gone.png" (articles/2021/gone.png): no such file' in messages
     assert 'links to "draft.md" (articles/2021/draft.md): a draft, which the site leaves out' in messages
@@ -150,4 +168,5 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     assert 'links to ".private/p.png" (articles/2021/.private/p.png): a hidden file or folder' in messages
     assert 'links to "run.exe" (articles/2021/run.exe): files of this kind are not published' in messages
     assert 'links to "linked.png" (articles/2021/linked.png): a link leading outside articles/' in messages
+    assert 'links to "nowhere.png" (articles/2021/nowhere.png): no such file' in messages  # in HTML
     assert not (project.docs / "articles").exists() and not project.site.exists()

@@ -23,15 +23,17 @@ relative to the page, so it holds wherever the archive is published (GitHub Page
 serves a project's site under ``/<repository>/``, where ``/cities/kabul/`` would lead
 out of it). The site's audit checks that it leads to a page.
 
-Links are found in the Markdown as written (inline links and images, and link reference
-definitions), outside code; Python-Markdown's own rendering of the body then confirms
-which of them are links, so that text that only looks like one (in an indented code
-block, say) is left alone. This runs when an article file is read, and is kept in the
-read cache with the rest of the article.
+Links are found in the Markdown as written (inline links and images, link reference
+definitions, and ``<a href>`` and ``<img src>`` written in HTML), outside code;
+Python-Markdown's own rendering of the body then confirms which of them are links, so
+that text that only looks like one (in an indented code block, say) is left alone. This
+runs when an article file is read, and is kept in the read cache with the rest of the
+article.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
@@ -62,6 +64,8 @@ _SCRIPTABLE = frozenset({".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".x
 
 _INLINE = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*))")
 _REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
+_HTML_LINK = re.compile(r"<(?:a\s[^<>]*?\bhref|img\s[^<>]*?\bsrc)\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')",
+                        re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -75,42 +79,54 @@ def _masked(body: str) -> str:
     return _CODE_SPAN.sub(lambda span: re.sub(r"[^\n]", " ", span.group(0)), text)
 
 
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
+
+
 def is_relative(target: str) -> bool:
     """A path from the article's file (or from the archive's root, ``/…``): not empty, no
-    scheme, not ``//``, ``#`` or ``?``."""
+    scheme, not ``//``, ``#`` or ``?``; read as browsers read an address, without tabs,
+    line breaks and the controls and spaces around it (``" java&#x09;script:"`` is a
+    scheme, left to the sanitiser)."""
+    target = target.replace("\t", "").replace("\n", "").replace("\r", "").strip(_C0_AND_SPACE)
     return bool(target) and target[0] not in "#?" and not target.startswith("//") \
         and not _SCHEME.match(target)
 
 
 def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
-    """The relative link targets in ``body``, whose first line is line ``body_line``."""
-    if "](" not in body and "]:" not in body:
+    """The relative link targets in ``body``, whose first line is line ``body_line``:
+    Markdown's, and those of ``<a href>`` and ``<img src>`` written as HTML."""
+    if "](" not in body and "]:" not in body and "<" not in body:
         return ()
     masked = _masked(body)
     found = []
-    for pattern in (_INLINE, _REFERENCE):
+    for pattern, in_html in ((_INLINE, False), (_REFERENCE, False), (_HTML_LINK, True)):
         for match in pattern.finditer(masked):
             group = 1 if match.group(1) is not None else 2
             start, end = match.span(group)
-            target = body[start:end]
-            if is_relative(target):
-                found.append(BodyLink(start, end, target, body_line + body.count("\n", 0, start)))
+            link = BodyLink(start, end, body[start:end], body_line + body.count("\n", 0, start), in_html)
+            if is_relative(meant(link)):
+                found.append(link)
     if not found:
         return ()
     rendered = link_targets(body)
-    return tuple(sorted((link for link in found if _ESCAPED.sub(r"\1", link.target) in rendered),
-                        key=lambda link: link.start))
+    return tuple(sorted((link for link in found if meant(link) in rendered), key=lambda link: link.start))
+
+
+def meant(link: BodyLink) -> str:
+    """The target as Markdown or HTML reads it: backslash escapes, or entities, undone."""
+    return html.unescape(link.target) if link.html else _ESCAPED.sub(r"\1", link.target)
 
 
 def split_target(target: str) -> tuple[str, str]:
-    """A link target's path (escapes undone, decoded), and its ``#anchor`` or ``?query``."""
+    """A link target's path (decoded), and its ``#anchor`` or ``?query``; the target as
+    read (:func:`meant`)."""
     cut = min((at for at in (target.find("#"), target.find("?")) if at >= 0), default=len(target))
-    return unquote(_ESCAPED.sub(r"\1", target[:cut])), target[cut:]
+    return unquote(target[:cut]), target[cut:]
 
 
 def resolve(article_path: str, target: str) -> tuple[str, str]:
-    """The project path a link of the article at ``article_path`` names, and what follows
-    the path (``#anchor``, ``?query``), as written."""
+    """The project path a link (its target as read, :func:`meant`) of the article at
+    ``article_path`` names, and what follows the path (``#anchor``, ``?query``)."""
     path, rest = split_target(target)
     return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), path)), rest
 
@@ -136,9 +152,10 @@ def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Ma
     problems = []
     for path, links in published:
         for link in links:
-            if link.target.startswith("/"):
+            target = meant(link)
+            if target.startswith("/"):
                 continue  # from the archive's root: the site's audit checks where it leads
-            found, _rest = resolve(path, link.target)
+            found, _rest = resolve(path, target)
             if found in pages or found in assets:
                 continue
             why = _asset_problem(found, drafted, root, top, articles, folders)
@@ -198,18 +215,22 @@ def destinations(links: tuple[BodyLink, ...], article_path: str, where: Links) -
     """Where each of an article's links leads under ``docs/``, and its anchor or query."""
     found = []
     for link in links:
-        if link.target.startswith("/"):
-            found.append(_from_root(link.target))
+        target = meant(link)
+        if target.startswith("/"):
+            found.append(_from_root(target))
         else:
-            path, rest = resolve(article_path, link.target)
+            path, rest = resolve(article_path, target)
             found.append((where.destination(path), rest))
     return found
 
 
-def from_page(path: str, here: str) -> str:
+def from_page(path: str, here: str, in_html: bool = False) -> str:
     """The link to ``path`` (under ``docs/``) from the page made of ``here``: to a file by
     its path from ``here``, which MkDocs turns into the file's address; to a page's
-    address (``cities/kabul/``) from the page's own address, which MkDocs leaves as is."""
+    address (``cities/kabul/``) from the page's own address, which MkDocs leaves as is,
+    as it leaves every link written in HTML (``in_html``: a page then by its address)."""
+    if in_html:
+        return relative(page_url(path) if path.endswith(".md") else path, f"{page_url(here)}index.html")
     if path and not path.endswith("/") and posixpath.splitext(path)[1]:
         return relative(path, here)
     return relative(path, f"{page_url(here)}index.html")

@@ -22,7 +22,7 @@ from typing import Any
 
 import yaml
 
-from dateline.bodylinks import ASSET_SUFFIXES, relative_links, split_target
+from dateline.bodylinks import ASSET_SUFFIXES, meant, relative_links, split_target
 from dateline.detect import find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer
@@ -109,9 +109,10 @@ def _resources(body: str, post: Path) -> list[tuple[str, Path]]:
     page bundle's images, say. By their path from the post's folder."""
     found: dict[str, Path] = {}
     for link in relative_links(body):
-        path = posixpath.normpath(split_target(link.target)[0])
+        target = meant(link)
+        path = posixpath.normpath(split_target(target)[0])
         source = post.parent / path
-        if (not link.target.startswith("/") and not path.startswith("../") and path != ".."
+        if (not target.startswith("/") and not path.startswith("../") and path != ".."
                 and posixpath.splitext(path)[1].lower() in ASSET_SUFFIXES and source.is_file()):
             found.setdefault(path, source)
     return sorted(found.items())

@@ -43,6 +43,9 @@ class BodyLink:
     """As written."""
     line: int
     """Line in the article's file."""
+    html: bool = False
+    """In an HTML tag written in the body (``<img src="…">``), where the target is
+    HTML-escaped and MkDocs, which turns Markdown links into addresses, leaves it as is."""
 
 
 @dataclass(frozen=True)

@@ -91,8 +91,9 @@ def render_article(article: Article, before: Article | None, after: Article | No
     parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
     body = article.body
     if article.links and links is not None:
-        leads = destinations(article.links, article.path, links)
-        body = with_links(body, article.links, [(from_page(path, here), rest) for path, rest in leads])
+        leads = zip(article.links, destinations(article.links, article.path, links), strict=True)
+        body = with_links(body, article.links, [(from_page(path, here, link.html), rest)
+                                                for link, (path, rest) in leads])
     parts.append(demote_headings(body).rstrip() + "\n\n")
     parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
                                  None if after is None else (after.title, article_path(after)),
