@@ -175,9 +175,9 @@ def test_a_feed_setting_that_is_not_a_count_is_an_error(project: Project) -> Non
 def test_a_feed_linking_to_a_missing_page_fails_the_audit(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     project.publish_at()
     project.write("a.md", article())
-    address = dateline.feeds._address
-    monkeypatch.setattr("dateline.feeds._address", lambda options, path: address(
-        options, f"gone/{path}" if path.startswith("articles/") else path))
+    address = dateline.feeds.published_address
+    monkeypatch.setattr("dateline.feeds.published_address", lambda site_url, path: address(
+        site_url, f"gone/{path}" if path.startswith("articles/") else path))
     with pytest.raises(BuildError, match=r"feed\.xml: links to https://example\.org/archive/gone/"):
         build(project.settings)
 

@@ -21,10 +21,9 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote
 
 from dateline.model import Archive, Article
-from dateline.pagekit import Page, Reuse, city_name, city_path, country_path, page_url
+from dateline.pagekit import Page, Reuse, city_name, city_path, country_path, page_url, published_address
 
 FEED = "feed.xml"
 """The archive's feed, at the top of ``docs/`` (and of the site)."""
@@ -45,7 +44,7 @@ class FeedOptions:
     """What the feeds need besides the articles."""
 
     site_url: str
-    """The published address, ending in ``/``."""
+    """The published address (``site_url``)."""
     size: int
     """Most articles in one feed, newest first."""
 
@@ -55,7 +54,7 @@ def feed_options(site_url: str, size: int) -> FeedOptions | None:
     ``site_url``, or with ``feed_articles: 0``."""
     if not site_url or size < 1:
         return None
-    return FeedOptions(site_url if site_url.endswith("/") else f"{site_url}/", size)
+    return FeedOptions(site_url, size)
 
 
 def feed_path(page: str) -> str:
@@ -72,10 +71,6 @@ def city_feed_path(key: str) -> str:
 def country_feed_path(key: str) -> str:
     """The feed of the articles about a country's cities under ``docs/``."""
     return feed_path(country_path(key))
-
-
-def _address(options: FeedOptions, url_path: str) -> str:
-    return options.site_url + quote(url_path, safe="/")
 
 
 def _start(day: dt.date) -> dt.datetime:
@@ -108,7 +103,7 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
     """One Atom feed (RFC 4287) of ``articles`` (newest first, at least one) for the page
     ``page`` under ``docs/`` (``cities/kabul.md``), at :func:`feed_path`."""
     feed = ET.Element("feed", xmlns=ATOM)
-    address = _address(options, page_url(page))
+    address = published_address(options.site_url, page_url(page))
     _element(feed, "id", address)
     _element(feed, "title", title)
     if subtitle:
@@ -116,11 +111,12 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
     _element(feed, "updated", max(_updated(article) for article in articles).isoformat())
     _element(_element(feed, "author"), "name", author)
     _element(feed, "link", href=address, rel="alternate", type="text/html")
-    _element(feed, "link", href=_address(options, feed_path(page)), rel="self", type="application/atom+xml")
+    _element(feed, "link", href=published_address(options.site_url, feed_path(page)), rel="self",
+             type="application/atom+xml")
     _element(feed, "generator", GENERATOR)
     for article in articles:
         entry = _element(feed, "entry")
-        address = _address(options, article.url_path)
+        address = published_address(options.site_url, article.url_path)
         published = _time(article).isoformat()
         _element(entry, "id", address)
         _element(entry, "title", article.title)

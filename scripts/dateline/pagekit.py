@@ -15,6 +15,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from dateline.model import Article, CityRef
 from dateline.text import escape_markdown_inline as md
@@ -68,6 +69,13 @@ def page_url(page: str) -> str:
     if name in ("index.md", "README.md"):
         return f"{folder}/" if folder else ""
     return f"{page.removesuffix('.md')}/"
+
+
+def published_address(site_url: str, url_path: str) -> str:
+    """The absolute address of ``url_path`` (relative to the site, ``cities/kabul/``) on
+    the site published at ``site_url`` (with or without its final ``/``), %-encoded: the
+    sitemap's and the feeds' addresses."""
+    return (site_url if site_url.endswith("/") else f"{site_url}/") + quote(url_path, safe="/")
 
 
 def city_path(key: str) -> str:

@@ -26,7 +26,6 @@ import re
 from collections.abc import Iterable
 from html import escape
 from pathlib import Path
-from urllib.parse import quote
 
 from dateline.model import Archive
 from dateline.pagekit import (
@@ -37,6 +36,7 @@ from dateline.pagekit import (
     day_path,
     month_path,
     page_url,
+    published_address,
     year_path,
 )
 from dateline.pages_places import countries_of
@@ -91,8 +91,7 @@ def _urlset(entries: Iterable[tuple[str, dt.date | None]]) -> str:
 def sitemap_files(site_url: str, pages: Iterable[str], dates: dict[str, dt.date]) -> dict[str, bytes]:
     """The sitemap of the ``docs/`` pages ``pages``: ``sitemap.xml``, and its parts when
     there are many pages, by file name."""
-    base = site_url if site_url.endswith("/") else f"{site_url}/"
-    entries = sorted((base + quote(page_url(page), safe="/"), dates.get(page))
+    entries = sorted((published_address(site_url, page_url(page)), dates.get(page))
                      for page in pages) if site_url else []
     parts = [entries[at:at + URLS_PER_FILE] for at in range(0, len(entries), URLS_PER_FILE)]
     if len(parts) <= 1:
@@ -104,7 +103,7 @@ def sitemap_files(site_url: str, pages: Iterable[str], dates: dict[str, dt.date]
         files[name] = _urlset(part).encode("utf-8")
         days = [day for _location, day in part if day]
         lastmod = f"<lastmod>{max(days).isoformat()}</lastmod>" if days else ""
-        lines.append(f"<sitemap><loc>{escape(base + name)}</loc>{lastmod}</sitemap>")
+        lines.append(f"<sitemap><loc>{escape(published_address(site_url, name))}</loc>{lastmod}</sitemap>")
     lines.append("</sitemapindex>\n")
     files[SITEMAP] = "\n".join(lines).encode("utf-8")
     return files
