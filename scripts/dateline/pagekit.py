@@ -123,6 +123,12 @@ def link(text: str, target: str, here: str) -> str:
     return f"[{md(text)}]({relative(target, here)})"
 
 
+def feed_sentence(lead: str, feed: str, here: str) -> str:
+    """The sentence after a page's opening lines that links to its feed (``feed``, under
+    ``docs/``), announced by ``lead``; nothing without a feed."""
+    return f" {lead}: {link('Atom feed', feed, here)}." if feed else ""
+
+
 def neighbour_links(here: str, earlier: tuple[str, str] | None, later: tuple[str, str] | None,
                     labels: tuple[str, str] = ("", ""), joiner: str = " · ") -> str:
     """The closing "← earlier · later →" block of a page in a sequence (articles, days, a

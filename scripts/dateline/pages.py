@@ -23,6 +23,7 @@ from dateline.pagekit import (
     article_path,
     city_path,
     day_path,
+    feed_sentence,
     front_matter,
     link,
     month_path,
@@ -172,10 +173,8 @@ def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None)
     else:
         parts.append("No articles yet.\n\n")
     parts.append(f"Browse by {link('city', 'cities/index.md', here)} or by "
-                 f"{link('date', 'dates/index.md', here)}.")
-    if feed:
-        parts.append(f" Follow new articles in a feed reader: {link('Atom feed', feed, here)}.")
-    parts.append("\n\n")
+                 f"{link('date', 'dates/index.md', here)}."
+                 f"{feed_sentence('Follow new articles in a feed reader', feed, here)}\n\n")
     if archive.articles:
         newest = list(reversed(archive.articles[-latest:]))
         parts.append(f"## Latest articles\n\n{article_list(newest, here)}")

@@ -20,6 +20,7 @@ from dateline.pagekit import (
     city_month_path,
     city_path,
     country_path,
+    feed_sentence,
     front_matter,
     link,
     neighbour_links,
@@ -114,11 +115,9 @@ def render_city(city: City, reuse: Reuse | None = None, feed: bool = False) -> l
     count = plural(len(city.articles), "article")
     span = (format_date(city.first_date) if city.first_date == city.last_date
             else f"{format_date(city.first_date)} to {format_date(city.last_date)}")
+    follow = feed_sentence(f"New articles about {md(city.name)}", feed_path, here)
     parts = [front_matter(city.name, f"{count} about {city.name}", feed_path),
-             f"# {md(city.name)}\n\n", place, f"**{count}**, {span}."]
-    if feed_path:
-        parts.append(f" New articles about {md(city.name)}: {link('Atom feed', feed_path, here)}.")
-    parts.append("\n\n")
+             f"# {md(city.name)}\n\n", place, f"**{count}**, {span}.{follow}\n\n"]
     if large:
         parts.append(f"## Latest articles\n\n{article_list(city.articles[:CITY_LATEST], here)}\n")
     year = None
@@ -203,8 +202,7 @@ def render_countries(countries: list[Country], feed: bool = False) -> list[Page]
         here = country_path(country.key)
         count = plural(len(country.articles), "article")
         feed_path = country_feed_path(country.key) if feed else ""
-        follow = (f" New articles about {md(country.name)}: {link('Atom feed', feed_path, here)}."
-                  if feed_path else "")
+        follow = feed_sentence(f"New articles about {md(country.name)}", feed_path, here)
         parts = [front_matter(country.name, f"{count} about places in {country.name}", feed_path),
                  f"# {md(country.name)}\n\n**{count}** about "
                  f"{plural(len(country.cities), 'city', 'cities')}.{follow}\n\n",
