@@ -59,10 +59,10 @@ const placeFile = (letter) => `places/${/^[a-z0-9]$/.test(letter)
 const foldName = (text) => withoutMarks(text).toLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim();
 
 // The words searched for: each run of words that is another name of a city becomes the
-// city's name, the longest run first; the rest as typed. Quoted phrases stay as typed,
-// and so do words without such a name, exactly.
+// city's name, the longest run first; the rest as typed. Words without such a name stay
+// exactly as typed (and so do quoted phrases: termOf does not ask).
 function searchedAs(words, places) {
-  if (!places?.longest || words.includes('"')) return words;
+  if (!places?.longest) return words;
   const typed = words.split(/\s+/).filter(Boolean);
   const folded = typed.map(foldName);
   const out = [];
@@ -224,6 +224,7 @@ async function start(root) {
     }));
     return { longest: index.longest, names: Object.assign({}, ...tables.map((table) => table?.names)) };
   }
+  // Quoted phrases are searched as typed, without fetching any names.
   const termOf = async (words) => (words.includes('"') ? words : searchedAs(words, await places(words)));
   if (readState(location.search).q) places(readState(location.search).q);
 
