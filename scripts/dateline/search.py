@@ -18,8 +18,8 @@ What a record holds (the search page in ``docs/assets/search/`` reads exactly th
   shown in results as text, never as HTML; and ``places``, never shown: the other names
   of the article's cities that several cities share (the others are in the bundle's
   ``places/`` files, listed in ``places.json``, which the search page searches as the
-  city's name; see :class:`PlaceNames`). Pagefind searches meta values too, so a title word or a city's
-  name finds the article.
+  city's name; see :class:`PlaceNames`). Pagefind searches meta values too, so a title
+  word or a city's name finds the article.
   ``every`` holds :data:`EVERY_ARTICLE` and ``facets`` one :func:`facet_word` per filter
   value: hidden words that let a search without words stay cheap (see there).
 - ``filters``: ``city``, ``year``, ``month`` (``2021-08``), ``source``, ``tag``.
@@ -431,9 +431,8 @@ def source_digest(article_digests: Iterable[bytes], names: dict[str, str], langu
     :func:`~dateline.model.article_digest`, which covers every field, places and all),
     the city names, the names several cities share that records keep
     (:attr:`PlaceNames.kept`: another city's alias can make a name shared), the language
-    and Dateline's code. Equal digests let a
-    build reuse a shard without making its records (3 s for 10,000 articles, mostly
-    turning Markdown into text).
+    and Dateline's code. Equal digests let a build reuse a shard without making its
+    records (3 s for 10,000 articles, mostly turning Markdown into text).
     """
     digest = hashlib.sha256(json.dumps(
         [MANIFEST_FORMAT, pagefind_version(), PAGEFIND_OPTIONS, _WASM_PREFIX, package_digest(),
