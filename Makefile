@@ -28,8 +28,9 @@ site: $(VENV)/.site-installed
 check: $(VENV)/.site-installed
 	$(BIN)/dateline check
 
-serve: site
-	$(BIN)/python -m http.server --directory site 8000
+# Builds, serves site/ at http://localhost:8000/ and builds again after each change.
+serve: $(VENV)/.site-installed
+	$(BIN)/dateline serve
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check scripts tests benchmarks

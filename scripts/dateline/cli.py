@@ -6,6 +6,7 @@ A user's mistake ends with a plain message and exit code 1; a bug keeps its trac
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -15,6 +16,7 @@ from rich.console import Console
 
 from dateline import __version__
 from dateline.audit import audit as audit_site
+from dateline.build import BuildResult
 from dateline.build import build as build_site
 from dateline.build import check as check_archive
 from dateline.cities import load_gazetteer
@@ -47,12 +49,18 @@ def _print_problems(problems: Iterable[Problem]) -> None:
         err.print(str(problem), style=style, markup=False, soft_wrap=True)
 
 
-def _fail(error: DatelineError) -> typer.Exit:
+def _failure(error: DatelineError) -> list[str]:
+    """Print what went wrong; return the lines printed."""
     if isinstance(error, ValidationFailed):
         _print_problems(error.problems)
         err.print(f"{error}.", style="bold red", markup=False)
-    else:
-        err.print(str(error), style="red", markup=False, soft_wrap=True)
+        return [*map(str, error.problems), f"{error}."]
+    err.print(str(error), style="red", markup=False, soft_wrap=True)
+    return [str(error)]
+
+
+def _fail(error: DatelineError) -> typer.Exit:
+    _failure(error)
     return typer.Exit(1)
 
 
@@ -89,13 +97,22 @@ def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Validate, generate the pages under docs/, and build the site with MkDocs."""
     try:
         settings = load_settings(config)
-        if err.is_terminal:
-            with err.status("Building…") as status:
-                result = build_site(settings, lambda step: status.update(f"{step}…"))
-        else:
-            result = build_site(settings)
+        result = _build(settings)
     except DatelineError as error:
         raise _fail(error) from None
+    _report(settings, result)
+
+
+def _build(settings: Settings) -> BuildResult:
+    """Build, showing the step on a terminal."""
+    if err.is_terminal:
+        with err.status("Building…") as status:
+            return build_site(settings, lambda step: status.update(f"{step}…"))
+    return build_site(settings)
+
+
+def _report(settings: Settings, result: BuildResult) -> None:
+    """Print a build's warnings and what it did."""
     _print_problems(result.warnings)
     archive, sync = result.archive, result.sync
     pages, feeds = result.generated
@@ -251,6 +268,59 @@ def _import_date(date: str | None, needed: bool) -> dt.date | None:
         return dt.date.fromisoformat(date)
     except ValueError:
         raise DatelineError(f'--date: "{date}" is not a date (use YYYY-MM-DD)') from None
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+@app.command()
+def serve(
+    config: ConfigOption = Path(CONFIG_FILE),
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 lets other machines in.")]
+        = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")]
+        = 8000,
+) -> None:
+    """Build, serve the site on this machine, and build again whenever a source changes."""
+    from dateline.serve import BuildState, Watcher, start_server
+
+    try:
+        settings = load_settings(config)
+    except DatelineError as error:
+        raise _fail(error) from None
+    state = BuildState(site_dir=settings.site_dir, site_path=settings.site_path)
+    try:
+        server = start_server(state, host, port)
+    except OSError as error:
+        raise _fail(DatelineError(f"cannot serve on {host} port {port}: {error.strerror or error}; "
+                                  "choose another with --port")) from None
+    watcher = Watcher(settings)
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl+C does
+    shown_host = f"[{host}]" if ":" in host else host
+    out.print(f"Serving http://{shown_host}:{server.server_address[1]}{settings.site_path} "
+              "(Ctrl+C stops); pages reload after each build.", markup=False)
+    try:
+        while True:
+            try:
+                settings = load_settings(config)
+                result = _build(settings)
+            except DatelineError as error:
+                state.publish(False, _failure(error))
+                err.print("Serving the last good build; waiting for a change.", markup=False)
+            else:
+                _report(settings, result)
+                state.site_dir, state.site_path = settings.site_dir, settings.site_path
+                state.publish(True)
+            watcher.follow(settings)
+            watcher.changes.wait()
+    except KeyboardInterrupt:
+        out.print("Stopped.")
+    finally:
+        state.stop()
+        server.shutdown()
+        server.server_close()
+        watcher.close()
 
 
 @app.command()

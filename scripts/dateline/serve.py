@@ -1,0 +1,324 @@
+"""``dateline serve``: the site on this machine while its articles are written.
+
+It serves the built site over HTTP, watches the project's sources (the articles, the
+hand-written pages in ``docs/``, the theme's overrides, ``mkdocs.yml`` and
+``places.yml``) and runs ``dateline build`` again once they have been quiet for a
+moment. Every page it serves carries a small script that listens for the end of each
+build: the page reloads after a build that succeeded, and shows the build's problems
+over the page, which stays the last good build's, after one that failed.
+
+MkDocs' own ``mkdocs serve`` cannot stand in for it: it would neither make the pages
+from the articles nor index them for search, and Dateline's successors of MkDocs run
+no MkDocs code. Nothing here imports MkDocs.
+"""
+
+from __future__ import annotations
+
+import http.server
+import io
+import json
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+from typing import Any, BinaryIO
+from urllib.parse import urlsplit
+
+from watchdog.events import (
+    EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_MODIFIED,
+    EVENT_TYPE_OPENED,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
+from watchdog.observers import Observer
+
+from dateline.config import Settings
+from dateline.pagekit import GENERATED_ROOTS
+from dateline.places_file import PLACES_FILE
+
+EVENTS = "/__dateline__/events"
+"""Where a page listens for builds (server-sent events); outside any site's own paths."""
+
+QUIET = 0.3
+"""Seconds without a change before a build starts: an editor's save, or a folder of
+articles copied in, is often several events in a row."""
+
+KEEP_ALIVE = 15.0
+"""Seconds between the comments that keep an idle event stream open, and that tell the
+server, by failing, that its page has gone."""
+
+
+@dataclass
+class BuildState:
+    """What the pages being served need to know of the builds, shared between the
+    builder and the threads answering requests."""
+
+    build: int = 0
+    """How many builds have ended, successful or not."""
+    ok: bool = True
+    """Whether the last one succeeded; when not, the site is the last good build's."""
+    problems: list[str] = field(default_factory=list)
+    """The last build's problems, as printed on the terminal (only when it failed)."""
+    site_dir: Path = Path("site")
+    site_path: str = "/"
+    """The path the site is served under (``/archive/`` for a ``site_url`` of
+    ``https://user.github.io/archive/``), as it will be published."""
+    stopping: bool = False
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def publish(self, ok: bool, problems: Iterable[str] = ()) -> None:
+        with self.changed:
+            self.build += 1
+            self.ok = ok
+            self.problems = list(problems)
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopping = True
+            self.changed.notify_all()
+
+    def message(self) -> str:
+        """The state as one event's data: the page compares ``build`` with its own."""
+        return json.dumps({"build": self.build, "ok": self.ok, "problems": self.problems},
+                          ensure_ascii=False)
+
+
+# The page's side: it knows the build it came from, and reloads once a later one has
+# succeeded. Problems are put in as text, never as HTML: they quote the articles.
+_CLIENT = """<script>(() => {
+  const built = %d;
+  const source = new EventSource("%s");
+  source.onmessage = (event) => {
+    const state = JSON.parse(event.data);
+    document.getElementById("dateline-serve-problems")?.remove();
+    if (state.ok) {
+      if (state.build !== built) location.reload();
+      return;
+    }
+    const box = document.createElement("div");
+    box.id = "dateline-serve-problems";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "position:fixed;inset:auto 0 0 0;z-index:10000;max-height:50vh;" +
+      "overflow:auto;margin:0;padding:1em;background:#fff0f0;color:#800;font:14px/1.4 monospace;" +
+      "white-space:pre-wrap;border-top:3px solid #c00";
+    box.textContent = "The build failed; this page is the last good build's.\\n\\n" +
+      state.problems.join("\\n");
+    document.body.append(box);
+  };
+})();</script>"""
+
+
+def with_reload(html: bytes, build: int) -> bytes:
+    """A page with the script that reloads it after each good build, before ``</body>``."""
+    script = (_CLIENT % (build, EVENTS)).encode()
+    at = html.lower().rfind(b"</body>")
+    return html + script if at < 0 else html[:at] + script + html[at:]
+
+
+def placeholder(state: BuildState) -> bytes:
+    """The page served while there is no site yet: the first build is running, or failed."""
+    said = ("The first build failed:" if not state.ok else "Building the site…")
+    problems = "\n".join(state.problems)
+    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dateline</title>'
+            f"</head><body><h1>{escape(said)}</h1><pre>{escape(problems)}</pre></body></html>"
+            ).encode()
+
+
+class Handler(http.server.SimpleHTTPRequestHandler):
+    """Files of the site under its path, as GitHub Pages serves them (a missing address
+    gets the site's 404 page), HTML with the reload script, and the build events."""
+
+    state: BuildState  # set on the class made for each server (see :func:`start_server`)
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
+        pass
+
+    def end_headers(self) -> None:
+        # The site changes under the browser: it must ask again each time.
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        if urlsplit(self.path).path == EVENTS:
+            self._events()
+            return
+        super().do_GET()
+
+    def translate_path(self, path: str) -> str:
+        """The file for an address under the site's path (:meth:`send_head` answers the
+        others)."""
+        return super().translate_path("/" + urlsplit(path).path[len(self.state.site_path):])
+
+    def send_head(self) -> BinaryIO | None:
+        address = urlsplit(self.path).path
+        prefix = self.state.site_path
+        if address + "/" == prefix or (address == "/" and prefix != "/"):
+            self.send_response(302)
+            self.send_header("Location", prefix)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        if not self.state.site_dir.is_dir():
+            return self._html(200, placeholder(self.state))
+        if not address.startswith(prefix):
+            self.send_error(404)
+            return None
+        self.directory = str(self.state.site_dir)
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and address.endswith("/"):
+            path = path / "index.html"
+        if path.suffix == ".html" and path.is_file():
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self.send_error(404)
+                return None
+            return self._html(200, with_reload(data, self.state.build))
+        return super().send_head()
+
+    def list_directory(self, path: str | os.PathLike[str]) -> BinaryIO | None:  # type: ignore[override]
+        self.send_error(404)  # a folder without index.html: GitHub Pages lists none either
+        return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        missing = self.state.site_dir / "404.html"
+        if code != 404 or not missing.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = self._html(404, with_reload(missing.read_bytes(), self.state.build))
+        if self.command != "HEAD":
+            self.copyfile(body, self.wfile)
+
+    def _html(self, status: int, data: bytes) -> BinaryIO:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        return io.BytesIO(data)
+
+    def _events(self) -> None:
+        """Tell the page the state now, then again after each build, until it goes."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream; charset=utf-8")
+        self.end_headers()
+        state = self.state
+        seen = -1
+        try:
+            while True:
+                with state.changed:
+                    if state.build == seen and not state.stopping:
+                        state.changed.wait(KEEP_ALIVE)
+                    if state.stopping:
+                        return
+                    fresh = state.build != seen
+                    seen, data = state.build, state.message()
+                self.wfile.write(f"data: {data}\n\n".encode() if fresh else b": still here\n\n")
+                self.wfile.flush()
+        except OSError:
+            return  # the page was closed or reloaded
+
+
+def start_server(state: BuildState, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """Serve the site from threads of their own; the caller builds.
+
+    Raises OSError when the address cannot be had (the port is taken)."""
+    handler = type("BoundHandler", (Handler,), {"state": state})
+    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
+    return server
+
+
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
+
+
+def watched_folders(settings: Settings) -> dict[Path, bool]:
+    """The folders to watch, each with whether its subfolders are watched too.
+
+    ``docs/``'s generated folders are left out: the build itself writes them. So are the
+    site, Dateline's working files and everything else in the project's folder but the
+    configuration files.
+    """
+    folders: dict[Path, bool] = {settings.root: False}
+    for folder in (settings.articles_dir, settings.theme_dir):
+        if folder is not None and folder.is_dir():
+            folders[folder] = True
+    if settings.docs_dir.is_dir():
+        folders[settings.docs_dir] = False
+        for entry in os.scandir(settings.docs_dir):
+            if entry.is_dir() and entry.name not in GENERATED_ROOTS and not entry.name.startswith("."):
+                folders[Path(entry.path)] = True
+    return folders
+
+
+def is_source(path: Path, settings: Settings) -> bool:
+    """Whether a change to ``path`` can change the site: a source, not a generated page,
+    an editor's swap file or a hidden file."""
+    if path.name.startswith(".") or path.name.endswith(IGNORED_SUFFIXES) or path.name == "4913":
+        return False  # 4913: the file Vim makes to learn whether it may write the folder
+    if path.parent == settings.root:
+        return path in (settings.config_file, settings.root / PLACES_FILE)
+    try:
+        inside = path.relative_to(settings.docs_dir)
+    except ValueError:
+        return True  # under articles/ or the theme's folder: all watched are sources
+    return inside.parts[0] not in GENERATED_ROOTS
+
+
+class Changes(FileSystemEventHandler):
+    """Notes when a source last changed (:func:`is_source`)."""
+
+    def __init__(self, settings: Callable[[], Settings]) -> None:
+        self._settings = settings
+        self.pending = threading.Event()
+        self.last = 0.0
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE) or (
+                event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
+            return
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        settings = self._settings()
+        if any(path and is_source(Path(os.fsdecode(path)), settings) for path in paths):
+            self.last = time.monotonic()
+            self.pending.set()
+
+    def wait(self) -> None:
+        """Return once a source has changed and nothing has changed for :data:`QUIET`."""
+        self.pending.wait()
+        while (still := time.monotonic() - self.last) < QUIET:
+            time.sleep(QUIET - still)
+        self.pending.clear()
+
+
+class Watcher:
+    """Watch :func:`watched_folders`, following the configuration as it changes."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.changes = Changes(lambda: self.settings)
+        self._observer = Observer()
+        self._folders: dict[Path, bool] = {}
+        self._observer.start()
+        self.follow(settings)
+
+    def follow(self, settings: Settings) -> None:
+        """Watch the folders ``settings`` name (called after each build: a folder may
+        have been made, or ``mkdocs.yml`` changed)."""
+        self.settings = settings
+        folders = watched_folders(settings)
+        if folders == self._folders:
+            return
+        self._observer.unschedule_all()
+        for folder, recursive in folders.items():
+            self._observer.schedule(self.changes, str(folder), recursive=recursive)
+        self._folders = folders
+
+    def close(self) -> None:
+        self._observer.stop()
+        self._observer.join(timeout=5)

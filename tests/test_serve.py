@@ -1,0 +1,183 @@
+"""``dateline serve``: the site on this machine, built again after each change."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from dateline.serve import EVENTS, BuildState, is_source, start_server, watched_folders, with_reload
+from tests.projects import Project, article
+from tests.served import Served
+
+# --- which changes count ---------------------------------------------------------------
+
+
+def test_sources_are_the_articles_the_hand_written_pages_and_the_configuration(project: Project) -> None:
+    settings = project.settings
+    root = project.root
+    assert is_source(root / "articles/2021/a.md", settings)
+    assert is_source(root / "articles/2021/photo.jpg", settings)
+    assert is_source(root / "docs/search.md", settings)
+    assert is_source(root / "docs/stylesheets/dateline.css", settings)
+    assert is_source(root / "overrides/main.html", settings)
+    assert is_source(root / "mkdocs.yml", settings)
+    assert is_source(root / "places.yml", settings)
+    # What the build writes itself, and what editors leave beside a file.
+    assert not is_source(root / "docs/articles/2021/08/13/a.md", settings)
+    assert not is_source(root / "docs/index.md", settings)
+    assert not is_source(root / "README.md", settings)
+    assert not is_source(root / "articles/2021/.a.md.swp", settings)
+    assert not is_source(root / "articles/2021/a.md~", settings)
+    assert not is_source(root / "articles/2021/4913", settings)
+
+
+def test_generated_folders_are_not_watched(project: Project) -> None:
+    (project.docs / "articles").mkdir()
+    folders = watched_folders(project.settings)
+    assert folders[project.root] is False  # only mkdocs.yml and places.yml there
+    assert folders[project.root / "articles"] is True
+    assert folders[project.docs] is False
+    assert folders[project.docs / "stylesheets"] is True
+    assert folders[project.root / "overrides"] is True
+    assert project.docs / "articles" not in folders
+    assert project.site not in folders
+
+
+def test_the_reload_script_goes_before_the_end_of_the_body() -> None:
+    page = with_reload(b"<html><body><p>x</p></BODY></html>", 7)
+    assert page.startswith(b"<html><body><p>x</p><script>")
+    assert page.endswith(b"</script></BODY></html>")
+    assert b"const built = 7;" in page
+    assert with_reload(b"<p>no body tag", 1).startswith(b"<p>no body tag<script>")
+
+
+# --- the server, on a made-up site -------------------------------------------------------
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, BuildState]]:
+    site = tmp_path / "site"
+    (site / "articles/a").mkdir(parents=True)
+    (site / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+    (site / "articles/a/index.html").write_text("<html><body><h1>A</h1></body></html>")
+    (site / "404.html").write_text("<html><body><h1>Not here</h1></body></html>")
+    (site / "style.css").write_text("body{}")
+    state = BuildState(site_dir=site, site_path="/archive/")
+    state.publish(True)
+    running = start_server(state, "127.0.0.1", 0)
+    try:
+        yield f"http://127.0.0.1:{running.server_address[1]}", state
+    finally:
+        state.stop()
+        running.shutdown()
+        running.server_close()
+
+
+def fetch(url: str) -> tuple[int, str, dict[str, str]]:
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *_args: object, **_kwargs: object) -> None:
+            return None
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=10) as answer:
+            return answer.status, answer.read().decode(), dict(answer.headers)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(), dict(error.headers)
+
+
+def test_pages_are_served_under_the_published_path_with_the_reload_script(server: tuple[str, BuildState]) -> None:
+    base, _state = server
+    status, text, headers = fetch(base + "/archive/articles/a/")
+    assert status == 200 and "<h1>A</h1><script>" in text and "const built = 1;" in text
+    assert headers["Cache-Control"] == "no-store"
+    assert fetch(base + "/archive/style.css")[1] == "body{}"  # other files as they are
+    status, _text, headers = fetch(base + "/")
+    assert status == 302 and headers["Location"] == "/archive/"
+    # As GitHub Pages: a folder without a page, or a missing one, gets the 404 page.
+    for missing in ("/archive/articles/", "/archive/nowhere/", "/elsewhere/"):
+        status, text, _headers = fetch(base + missing)
+        assert status == 404 and "Not here" in text, missing
+
+
+def test_a_page_hears_of_each_build_and_of_its_problems(server: tuple[str, BuildState]) -> None:
+    base, state = server
+    with urllib.request.urlopen(base + EVENTS, timeout=10) as stream:
+        assert stream.headers["Content-Type"].startswith("text/event-stream")
+
+        def event() -> dict[str, object]:
+            line = stream.readline().decode()
+            assert stream.readline() == b"\n"
+            assert line.startswith("data: ")
+            return json.loads(line[len("data: "):])  # type: ignore[no-any-return]
+
+        assert event() == {"build": 1, "ok": True, "problems": []}
+        state.publish(False, ['articles/a.md:3: date: "<b>x</b>" is not a date'])
+        assert event() == {"build": 2, "ok": False, "problems": ['articles/a.md:3: date: "<b>x</b>" is not a date']}
+
+
+def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
+    state = BuildState(site_dir=tmp_path / "site")
+    state.publish(False, ['articles/a.md:2: title: "<script>alert(1)</script>"'])
+    running = start_server(state, "127.0.0.1", 0)
+    try:
+        status, text, _headers = fetch(f"http://127.0.0.1:{running.server_address[1]}/anything/")
+    finally:
+        state.stop()
+        running.shutdown()
+        running.server_close()
+    assert status == 200 and "The first build failed" in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
+
+
+# --- the command, building a real site ----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_serve_builds_again_after_each_change_and_keeps_the_last_good_site(project: Project) -> None:
+    project.publish_at()
+    source = project.write("2021/a.md", article("Alpha from Kabul"))
+    project.write("2021/b.md", article("Bravo from Herat", cities="[Herat]", date="2021-08-14"))
+    with Served(project.root) as served:
+        assert served.url.startswith("http://127.0.0.1:") and served.url.endswith("/archive/")
+        served.wait_for(r"^Built 2 articles")
+        status, text = served.get("articles/2021/08/13/a/")
+        assert status == 200 and "Alpha from Kabul" in text
+
+        source.write_text(article("Alpha, corrected"), encoding="utf-8")
+        served.wait_for(r"^Built 2 articles", times=2)
+        assert "Alpha, corrected" in served.get("articles/2021/08/13/a/")[1]
+
+        source.write_text(article("Alpha, corrected", date="2021-13-13"), encoding="utf-8")
+        served.wait_for(r'^articles/2021/a\.md:3: date: "2021-13-13" is not a valid date', stream="err")
+        served.wait_for(r"^Serving the last good build", stream="err")
+        assert "Alpha, corrected" in served.get("articles/2021/08/13/a/")[1]
+
+        source.write_text(article("Alpha, fixed"), encoding="utf-8")
+        served.wait_for(r"^Built 2 articles", times=3)
+        assert "Alpha, fixed" in served.get("articles/2021/08/13/a/")[1]
+        # The build's own writes (docs/, site/, .dateline/) start no other build.
+        time.sleep(2)
+        assert served.count(r"^Built ") == 3
+        assert served.stop() == 0
+    assert served.out[-1] == "Stopped."
+    assert not any("Traceback" in line for line in served.err)
+
+
+def test_a_taken_port_is_a_plain_error(project: Project) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "dateline", "serve", "--port", str(port)],
+                              cwd=project.root, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert f"cannot serve on 127.0.0.1 port {port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
