@@ -59,6 +59,8 @@ def test_a_target_is_read_from_the_articles_folder() -> None:
     # As Markdown reads a target (escapes undone), and HTML (entities undone).
     assert meant(BodyLink(0, 0, "a\\_b.pdf", 1)) == "a_b.pdf"
     assert meant(BodyLink(0, 0, "a&amp;b.png", 1, html=True)) == "a&b.png"
+    # Browsers drop the spaces around an address written in HTML.
+    assert [meant(link) for link in relative_links('<img src=" photo.gif\n" alt="">\n')] == ["photo.gif"]
 
 
 def page(project: Project, url_path: str) -> BeautifulSoup:
@@ -81,7 +83,7 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
     project.write("2021/08/kandahar.md", article(
         "Kandahar falls", body="As [the report](../../2020/report.md#headline) warned. [Kabul](/cities/kabul/),\n"
                                "[home](/) and [the cities](/cities/index.md).\n\n"
-                               "<p><img alt=\"In HTML\" src=\"photos/the airport.gif\"> "
+                               "<p><img alt=\"In HTML\" src=\" photos/the airport.gif \"> "
                                "<a href=\"../../2020/report.md\">The report, in HTML</a></p>\n\n"
                                "![The airport](<photos/the airport.gif>)\n\n[The statement][s].\n\n"
                                "[s]: ministry.pdf\n"))

@@ -108,13 +108,14 @@ def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
                 found.append(link)
     if not found:
         return ()
-    rendered = link_targets(body)
+    rendered = {target.strip(_C0_AND_SPACE) for target in link_targets(body)}
     return tuple(sorted((link for link in found if meant(link) in rendered), key=lambda link: link.start))
 
 
 def meant(link: BodyLink) -> str:
-    """The target as Markdown or HTML reads it: backslash escapes, or entities, undone."""
-    return html.unescape(link.target) if link.html else _ESCAPED.sub(r"\1", link.target)
+    """The target as Markdown or HTML reads it: backslash escapes undone, or entities
+    and the spaces around (which browsers drop)."""
+    return html.unescape(link.target).strip(_C0_AND_SPACE) if link.html else _ESCAPED.sub(r"\1", link.target)
 
 
 def split_target(target: str) -> tuple[str, str]:
