@@ -136,6 +136,32 @@ def test_a_large_archive_starts_pagefind_while_the_pages_are_made_when_it_has_li
     assert result.search is not None and result.search.indexed == 1
 
 
+@pytest.mark.parametrize("first", [True, False], ids=["much to index: records first", "little: pages first"])
+def test_with_much_to_index_again_search_makes_its_records_before_the_pages(
+        demo: Project, monkeypatch: pytest.MonkeyPatch, first: bool) -> None:
+    # Pagefind is then what the build waits for last; with little, MkDocs' side is.
+    monkeypatch.setattr("dateline.build.SEARCH_FIRST_ARTICLES", 0 if first else 10**9)
+    pages_started = threading.Event()
+    saw: list[bool] = []
+    period_records = dateline.search.period_records
+    write_docs = dateline.build.write_docs
+
+    def noted_records(*args: Any) -> Any:
+        saw.append(pages_started.wait(0 if first else 20))
+        return period_records(*args)
+
+    def noted_pages(*args: Any) -> Any:
+        pages_started.set()
+        return write_docs(*args)
+
+    monkeypatch.setattr(dateline.search, "period_records", noted_records)
+    monkeypatch.setattr(dateline.build, "write_docs", noted_pages)
+    demo.write("2024/01/new-one.md", article("Added later", date="2024-01-02", cities="[Herat]"))
+    result = build(demo.settings)
+    assert saw and set(saw) == {not first}
+    assert result.search is not None and result.search.indexed >= 1
+
+
 def test_a_change_to_many_pages_is_rendered_as_a_clean_build_shared_among_processes(
         demo: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     # One MkDocs process would hold every page it renders; a bulk edit at 50,000 articles

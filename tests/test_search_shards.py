@@ -175,10 +175,10 @@ def test_a_shard_that_fails_fails_the_index_and_leaves_no_manifest(
     real = search._index_shard
     failing = plan_shards(archive_of(30), 4)[2].folder
 
-    def flaky(bundle: Path, folder: str, records: list[dict[str, object]]) -> None:
+    def flaky(bundle: Path, folder: str, records: list[dict[str, object]], idle: object = None) -> None:
         if folder == failing:
             raise BuildError("search: Pagefind failed (exit 1): disk full")
-        real(bundle, folder, records)
+        real(bundle, folder, records, idle)
 
     monkeypatch.setattr(search, "_index_shard", flaky)
     with pytest.raises(BuildError, match="disk full"):

@@ -591,8 +591,9 @@ def _write_pages(folder: Path, shard_records: Iterable[dict[str, Any]]) -> None:
                          + (said[-1] if said else f"exit {done.returncode}"))
 
 
-def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]]) -> None:
-    """Index one shard into ``bundle/folder``.
+def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]],
+                 idle: threading.Event | None = None) -> None:
+    """Index one shard into ``bundle/folder``; ``idle``, when given, is set as Pagefind starts.
 
     A shard indexed again (its folder already there, hard-linked from the live site) is
     indexed into a scratch folder first, in memory where there is one, and only the
@@ -610,6 +611,8 @@ def _index_shard(bundle: Path, folder: str, shard_records: list[dict[str, Any]])
         pages = Path(scratch) / "pages"
         written = Path(scratch) / "bundle" if again else output
         _write_pages(pages, shard_records)
+        if idle is not None:
+            idle.set()
         run_pagefind(pages, written)
         canonicalize_bundle(written, _WASM_PREFIX)
         # What every shard writes alike lives once at the top (the search page imports
@@ -646,7 +649,8 @@ _UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "
 
 def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
                workers: int | None = None, cancel: threading.Event | None = None,
-               hold: Callable[[int], None] | None = None, texts: Path | None = None) -> SearchReport:
+               hold: Callable[[int], None] | None = None, texts: Path | None = None,
+               idle: threading.Event | None = None) -> SearchReport:
     """Write the search bundle for ``archive`` into ``site_dir/pagefind``: one Pagefind
     bundle per shard (see :func:`plan_shards`; ``cap`` defaults to :data:`SHARD_CAP`)
     and ``manifest.json`` listing them.
@@ -661,7 +665,19 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
     the call fails. ``hold``, when given, is told how many articles the shards to index
     again hold before Pagefind starts, and may wait (see :func:`dateline.build._indexing`).
     ``texts``, when given, keeps the articles' texts between calls (:func:`period_records`).
+    ``idle``, when given, is set once the calling thread has little left to do for a
+    while: as Pagefind starts on the first period, or at the end, whichever comes first.
     """
+    try:
+        return _index_site(archive, site_dir, cap, workers, cancel, hold, texts, idle)
+    finally:
+        if idle is not None:
+            idle.set()
+
+
+def _index_site(archive: Archive, site_dir: Path, cap: int | None, workers: int | None,
+                cancel: threading.Event | None, hold: Callable[[int], None] | None,
+                texts: Path | None, idle: threading.Event | None) -> SearchReport:
     started = time.perf_counter()
     # Absolute, because Pagefind runs in a folder of its own and would resolve a relative
     # output path from there.
@@ -690,7 +706,7 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
         digest = records_digest(shard_records)
         if known is not None and known[0] == digest and (bundle / shard.folder).is_dir():
             return digest, False
-        _index_shard(bundle, shard.folder, shard_records)
+        _index_shard(bundle, shard.folder, shard_records, idle)
         return digest, True
 
     digests = archive.digests
