@@ -25,8 +25,10 @@ class Served:
         self.err: list[str] = []
         self._lines = threading.Condition()
         self._ended = 0  # streams read to their end
-        for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err)):
-            threading.Thread(target=self._follow, args=(stream, lines), daemon=True).start()
+        self._readers = [threading.Thread(target=self._follow, args=(stream, lines), daemon=True)
+                         for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))]
+        for reader in self._readers:
+            reader.start()
         said = self.wait_for(r"^Serving (http://\S+) ")
         self.url = re.match(r"^Serving (http://\S+) ", said).group(1)  # type: ignore[union-attr]
 
@@ -40,6 +42,8 @@ class Served:
             self._lines.notify_all()
 
     def count(self, pattern: str, stream: str = "out") -> int:
+        """How many lines of ``stream`` read so far match: stdout and stderr are read apart,
+        so a line printed to one before a line of the other may be read after it."""
         with self._lines:
             return sum(bool(re.search(pattern, line)) for line in getattr(self, stream))
 
@@ -70,10 +74,13 @@ class Served:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)
         try:
-            return self.process.wait(timeout=30)
+            code = self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             self.process.kill()
             raise
+        for reader in self._readers:
+            reader.join(timeout=10)  # every line it printed is read
+        return code
 
     def __enter__(self) -> Served:
         return self

@@ -144,16 +144,21 @@ def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
 def test_serve_builds_again_after_each_change_and_keeps_the_last_good_site(project: Project) -> None:
     project.publish_at()
     source = project.write("2021/a.md", article("Alpha from Kabul"))
-    project.write("2021/b.md", article("Bravo from Herat", cities="[Herat]", date="2021-08-14"))
+    project.write("2021/b.md", article("Bravo from Geneva", cities="[Geneva]", date="2021-08-14"))
     with Served(project.root) as served:
         assert served.url.startswith("http://127.0.0.1:") and served.url.endswith("/archive/")
         served.wait_for(r"^Built 2 articles")
         status, text = served.get("articles/2021/08/13/a/")
         assert status == 200 and "Alpha from Kabul" in text
+        warning = r'^articles/2021/b\.md:4: cities: warning: "Geneva" could be several places'
+        served.wait_for(warning, stream="err")
 
         source.write_text(article("Alpha, corrected"), encoding="utf-8")
         served.wait_for(r"^Built 2 articles", times=2)
         assert "Alpha, corrected" in served.get("articles/2021/08/13/a/")[1]
+        # The same warnings again are not printed again.
+        served.wait_for(r"^1 warning, as before\.$", stream="err")
+        assert served.count(warning, "err") == 1
 
         source.write_text(article("Alpha, corrected", date="2021-13-13"), encoding="utf-8")
         served.wait_for(r'^articles/2021/a\.md:3: date: "2021-13-13" is not a valid date', stream="err")
@@ -168,7 +173,7 @@ def test_serve_builds_again_after_each_change_and_keeps_the_last_good_site(proje
         assert served.count(r"^Built ") == 3
         assert served.stop() == 0
     assert served.out[-1] == "Stopped."
-    assert not any("Traceback" in line for line in served.err)
+    assert not any("Traceback" in line for line in served.err), "\n".join(served.err)
 
 
 def test_a_taken_port_is_a_plain_error(project: Project) -> None:

@@ -6,6 +6,7 @@ A user's mistake ends with a plain message and exit code 1; a bug keeps its trac
 from __future__ import annotations
 
 import datetime as dt
+import os
 import signal
 from collections.abc import Iterable
 from pathlib import Path
@@ -111,9 +112,12 @@ def _build(settings: Settings) -> BuildResult:
     return build_site(settings)
 
 
-def _report(settings: Settings, result: BuildResult) -> None:
-    """Print a build's warnings and what it did."""
-    _print_problems(result.warnings)
+def _report(settings: Settings, result: BuildResult, warned: list[Problem] | None = None) -> None:
+    """Print a build's warnings (unless they are ``warned``, the last build's) and what it did."""
+    if result.warnings != warned:
+        _print_problems(result.warnings)
+    elif warned:
+        err.print(f"{plural(len(warned), 'warning')}, as before.", style="yellow", markup=False)
     archive, sync = result.archive, result.sync
     pages, feeds = result.generated
     feeds_made = f", {plural(feeds, 'feed')}" if feeds else ""
@@ -270,7 +274,16 @@ def _import_date(date: str | None, needed: bool) -> dt.date | None:
         raise DatelineError(f'--date: "{date}" is not a date (use YYYY-MM-DD)') from None
 
 
-def _interrupt(_signal: int, _frame: object) -> None:
+_SERVING = os.getpid()
+"""The process of ``dateline serve`` (forked workers inherit its signal handler)."""
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    if os.getpid() != _SERVING:
+        # A worker forked by a build, which a pool ends with this signal: end as it would.
+        signal.signal(signum, signal.SIG_DFL)
+        os.kill(os.getpid(), signum)
+        return
     raise KeyboardInterrupt
 
 
@@ -300,6 +313,7 @@ def serve(
     shown_host = f"[{host}]" if ":" in host else host
     out.print(f"Serving http://{shown_host}:{server.server_address[1]}{settings.site_path} "
               "(Ctrl+C stops); pages reload after each build.", markup=False)
+    warned: list[Problem] | None = None
     try:
         while True:
             try:
@@ -308,8 +322,10 @@ def serve(
             except DatelineError as error:
                 state.publish(False, _failure(error))
                 err.print("Serving the last good build; waiting for a change.", markup=False)
+                warned = None
             else:
-                _report(settings, result)
+                _report(settings, result, warned)
+                warned = result.warnings
                 state.site_dir, state.site_path = settings.site_dir, settings.site_path
                 state.publish(True)
             watcher.follow(settings)
