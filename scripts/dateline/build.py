@@ -51,7 +51,7 @@ from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
 from dateline.pages import GENERATED_ROOTS, render_reusing
-from dateline.search import BUNDLE, MANIFEST, TEXTS, SearchReport, index_site
+from dateline.search import BUNDLE, MANIFEST, TEXTS, SearchReport, index_site, plan_index, read_manifest
 from dateline.sitemap import page_dates, sitemap_files, write_sitemap_files
 from dateline.text import plural
 from dateline.writer import SyncReport, atomic_write, sync
@@ -494,20 +494,21 @@ def _search_from(site: Path, searching: Path, staged: Path | None = None) -> Non
 def _index_from(start: Callable[[Path], None], archive: Archive, folder: Path, cap: int | None,
                 workers: int | None, cancel: threading.Event | None = None,
                 gate: _Gate | None = None, texts: Path | None = None,
-                idle: threading.Event | None = None) -> SearchReport:
-    def hold(stale: int) -> None:
-        if idle is not None and stale < SEARCH_FIRST_ARTICLES:
-            idle.set()  # Pagefind will not be what the build waits for last
-        if gate is not None:
-            gate.hold(stale)
-
+                idle: threading.Event | None = None, live: Path | None = None) -> SearchReport:
     try:
+        plan = plan_index(archive, cap)
+        if idle is not None and live is not None and \
+                sum(plan.stale(read_manifest(live) or {}).values()) < SEARCH_FIRST_ARTICLES:
+            # Judged from the live site's bundle, before its copy (which may wait for the
+            # site's) is made: Pagefind will not be what the build waits for last.
+            idle.set()
         start(folder)
     except BaseException:
         if idle is not None:
             idle.set()
         raise
-    return index_site(archive, folder, cap, workers, cancel=cancel, hold=hold, texts=texts, idle=idle)
+    return index_site(archive, folder, cap, workers, cancel=cancel,
+                      hold=gate.hold if gate is not None else None, texts=texts, idle=idle, plan=plan)
 
 
 SEARCH_FIRST_ARTICLES = 500
@@ -515,7 +516,9 @@ SEARCH_FIRST_ARTICLES = 500
 articles, their records are made before the pages rather than beside them (see
 :func:`_build_locked`): Pagefind, about 1.5 ms an article here, is then what the build
 waits for last. Below it, MkDocs' side is: after an addition to the newest month,
-making the records first cost about 0.05 s."""
+making the records first each time cost about 0.05 s. The periods to index again are
+judged from the live site's manifest (:func:`_index_from`), not from its copy, which may
+wait for the copy of the site."""
 
 
 SEARCH_EARLY_ARTICLES = 2_000
@@ -550,12 +553,13 @@ class _Gate:
 def _indexing(start: Callable[[Path], None], archive: Archive, folder: Path, cap: int | None,
               beside: bool, workers: int | None = None, gate: _Gate | None = None,
               texts: Path | None = None, idle: threading.Event | None = None,
-              ) -> Iterator[Callable[[], SearchReport]]:
+              live: Path | None = None) -> Iterator[Callable[[], SearchReport]]:
     """Index ``archive`` into ``folder``, starting from the bundle ``start`` puts there,
     while the ``with`` block runs (``beside``), or when it is asked for; ``workers``
     periods at once (:func:`index_site`, which keeps the articles' texts in ``texts``),
     Pagefind held by ``gate`` if given (asking for the result opens it); ``idle`` as
-    :func:`index_site` says. The block's
+    :func:`index_site` says, and set at once when ``live``, the live site's bundle, says
+    there is little to index again. The block's
     failure stops the indexing before its next shard and waits for it, so nothing writes
     into ``folder`` afterwards."""
     if not beside:
@@ -564,7 +568,7 @@ def _indexing(start: Callable[[Path], None], archive: Archive, folder: Path, cap
     cancel = threading.Event()
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="search") as pool:
         job = pool.submit(_index_from, start, archive, folder, cap, workers, cancel=cancel, gate=gate,
-                          texts=texts, idle=idle)
+                          texts=texts, idle=idle, live=live)
 
         def result() -> SearchReport:
             if gate is not None:
@@ -634,7 +638,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 gate = None if small else _Gate(idle)
                 searched = stack.enter_context(_indexing(search_start, archive, searching, cap, beside=True,
                                                          workers=None if small else 1, gate=gate,
-                                                         texts=texts, idle=idle))
+                                                         texts=texts, idle=idle, live=site / BUNDLE))
                 # After an edit, Pagefind indexing the article's period again is what the
                 # build waits for last. Its records are made first, rather than beside the
                 # pages, for the interpreter's lock: Pagefind then starts sooner (README,

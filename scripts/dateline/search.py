@@ -492,7 +492,7 @@ def period_records(shard: Shard, names: dict[str, str], language: str, places: P
     return made
 
 
-def _read_manifest(bundle: Path) -> dict[str, tuple[str, str]] | None:
+def read_manifest(bundle: Path) -> dict[str, tuple[str, str]] | None:
     """Folder → (records hash, source hash) of the shards on disk, or None without a
     usable manifest."""
     try:
@@ -647,10 +647,43 @@ def _sync_folder(new: Path, old: Path) -> None:
 _UI_FILES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
 
 
+@dataclass(frozen=True)
+class IndexPlan:
+    """What an archive's search index is made of, known before anything is read from
+    disk: the periods, and a hash of what each one's records are made from."""
+
+    names: dict[str, str]
+    language: str
+    places: PlaceNames
+    shards: list[Shard]
+    sources: list[str]
+    """:func:`source_digest` of each shard."""
+
+    def stale(self, previous: Mapping[str, tuple[str, str]]) -> dict[str, int]:
+        """The periods whose records must be made again, by folder, with their number
+        of articles: those a manifest (:func:`read_manifest`) does not list as made from
+        the same sources."""
+        return {shard.folder: len(shard.articles)
+                for shard, source in zip(self.shards, self.sources, strict=True)
+                if (known := previous.get(shard.folder)) is None or known[1] != source}
+
+
+def plan_index(archive: Archive, cap: int | None = None) -> IndexPlan:
+    """The :class:`IndexPlan` of ``archive`` (``cap`` as :func:`index_site` takes it)."""
+    names = {key: city.name for key, city in archive.cities.items()}
+    language = index_language(archive)
+    places = place_table(archive)
+    shards = plan_shards(archive.articles, cap or SHARD_CAP)
+    digests = archive.digests
+    sources = [source_digest([digests[a.path] for a in shard.articles], names, language, places)
+               for shard in shards]
+    return IndexPlan(names, language, places, shards, sources)
+
+
 def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
                workers: int | None = None, cancel: threading.Event | None = None,
                hold: Callable[[int], None] | None = None, texts: Path | None = None,
-               idle: threading.Event | None = None) -> SearchReport:
+               idle: threading.Event | None = None, plan: IndexPlan | None = None) -> SearchReport:
     """Write the search bundle for ``archive`` into ``site_dir/pagefind``: one Pagefind
     bundle per shard (see :func:`plan_shards`; ``cap`` defaults to :data:`SHARD_CAP`)
     and ``manifest.json`` listing them.
@@ -667,23 +700,25 @@ def index_site(archive: Archive, site_dir: Path, cap: int | None = None,
     ``texts``, when given, keeps the articles' texts between calls (:func:`period_records`).
     ``idle``, when given, is set once the calling thread has little left to do for a
     while: as Pagefind starts on the first period, or at the end, whichever comes first.
+    ``plan``, when given, is ``archive``'s :func:`plan_index` with ``cap``.
     """
     try:
-        return _index_site(archive, site_dir, cap, workers, cancel, hold, texts, idle)
+        return _index_site(archive, site_dir, workers, cancel, hold, texts, idle,
+                           plan or plan_index(archive, cap))
     finally:
         if idle is not None:
             idle.set()
 
 
-def _index_site(archive: Archive, site_dir: Path, cap: int | None, workers: int | None,
+def _index_site(archive: Archive, site_dir: Path, workers: int | None,
                 cancel: threading.Event | None, hold: Callable[[int], None] | None,
-                texts: Path | None, idle: threading.Event | None) -> SearchReport:
+                texts: Path | None, idle: threading.Event | None, plan: IndexPlan) -> SearchReport:
     started = time.perf_counter()
     # Absolute, because Pagefind runs in a folder of its own and would resolve a relative
     # output path from there.
     site = site_dir.resolve()
     bundle = site / BUNDLE
-    previous = _read_manifest(bundle)
+    previous = read_manifest(bundle)
     if previous is None:
         shutil.rmtree(bundle, ignore_errors=True)  # a single-index bundle, or no bundle
         previous = {}
@@ -692,10 +727,7 @@ def _index_site(archive: Archive, site_dir: Path, cap: int | None, workers: int 
     # Until the new manifest is in, no shard on disk is vouched for: a run that stops
     # half-way leaves no manifest, and the next one indexes every shard.
     (bundle / MANIFEST).unlink(missing_ok=True)
-    names = {key: city.name for key, city in archive.cities.items()}
-    language = index_language(archive)
-    places = place_table(archive)
-    shards = plan_shards(archive.articles, cap or SHARD_CAP)
+    names, language, places, shards = plan.names, plan.language, plan.places, plan.shards
 
     def refresh(shard: Shard, known: tuple[str, str] | None) -> tuple[str, bool]:
         """The shard's records hash, and whether it was indexed again (its records differ
@@ -710,13 +742,10 @@ def _index_site(archive: Archive, site_dir: Path, cap: int | None, workers: int 
         return digest, True
 
     digests = archive.digests
-    sources = [source_digest([digests[a.path] for a in shard.articles], names, language, places)
-               for shard in shards]
     # Shards whose articles, names or code changed, or that are not on disk: their
     # records are made again (and indexed again if those differ from the ones on disk).
-    stale = {shard.folder: len(shard.articles) for shard, source in zip(shards, sources, strict=True)
-             if (known := previous.get(shard.folder)) is None or known[1] != source
-             or not (bundle / shard.folder).is_dir()}
+    stale = plan.stale(previous) | {shard.folder: len(shard.articles) for shard in shards
+                                    if not (bundle / shard.folder).is_dir()}
     if hold is not None:
         hold(sum(stale.values()))
     if workers is None:
@@ -730,7 +759,7 @@ def _index_site(archive: Archive, site_dir: Path, cap: int | None, workers: int 
         listed = []
         indexed = count = 0
         try:
-            for shard, source in zip(shards, sources, strict=True):
+            for shard, source in zip(shards, plan.sources, strict=True):
                 count += len(shard.articles)
                 if shard.folder in outcomes:
                     digest, again = outcomes[shard.folder].result()
