@@ -134,6 +134,7 @@ def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
         running.shutdown()
         running.server_close()
     assert status == 200 and "The first build failed" in text
+    assert "const built = 1;" in text  # it reloads once a build succeeds
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
 
 

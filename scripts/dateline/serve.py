@@ -7,9 +7,9 @@ moment. Every page it serves carries a small script that listens for the end of 
 build: the page reloads after a build that succeeded, and shows the build's problems
 over the page, which stays the last good build's, after one that failed.
 
-MkDocs' own ``mkdocs serve`` cannot stand in for it: it would neither make the pages
-from the articles nor index them for search, and Dateline's successors of MkDocs run
-no MkDocs code. Nothing here imports MkDocs.
+``mkdocs serve`` cannot stand in for it: it would neither make the pages from the
+articles nor index them for search, and MkDocs' successors, which build the same
+``docs/``, run no MkDocs code. Nothing here imports MkDocs.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             self.end_headers()
             return None
         if not self.state.site_dir.is_dir():
-            return self._html(200, placeholder(self.state))
+            return self._html(200, with_reload(placeholder(self.state), self.state.build))
         if not address.startswith(prefix):
             self.send_error(404)
             return None
