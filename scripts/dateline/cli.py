@@ -310,8 +310,7 @@ def serve(
                                   "choose another with --port")) from None
     watcher = Watcher(settings)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl+C does
-    shown_host = f"[{host}]" if ":" in host else host
-    out.print(f"Serving http://{shown_host}:{server.server_address[1]}{settings.site_path} "
+    out.print(f"Serving http://{host}:{server.server_address[1]}{settings.site_path} "
               "(Ctrl+C stops); pages reload after each build.", markup=False)
     warned: list[Problem] | None = None
     try:
