@@ -194,6 +194,8 @@ def test_a_month_lists_headlines_and_a_day_their_summaries(site: Project) -> Non
 def test_home_page_has_name_totals_latest_and_section_links(site: Project) -> None:
     page = content(site, "index.html")
     assert page.h1.get_text(strip=True) == "Afghanistan 2021 — News Archive"
+    title = soup(site, "index.html").title
+    assert title is not None and title.get_text() == "Afghanistan 2021 — News Archive"  # once, not "X - X"
     text = page.get_text(" ", strip=True)
     assert "4 articles about 4 cities , from 29 February 2020 to 15 August 2021." in text
     found = links(page, "index.html")
