@@ -10,7 +10,7 @@ import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
@@ -89,6 +89,10 @@ def test_article_page_shows_headline_dateline_source_cities_and_body(site: Proje
     assert [found[c] for c in ("Kandahar", "Herat", "Ghazni", "Kabul")] == [
         f"cities/{c}/index.html" for c in ("kandahar", "herat", "ghazni", "kabul")]
     assert "Tags: offensive" in meta.get_text()
+    # A tag leads to the search page, filtered by it.
+    tag = meta.find("a", string="offensive")
+    assert found["offensive"] == "search/index.html" and (site.site / found["offensive"]).is_file()
+    assert parse_qs(urlsplit(tag["href"]).query) == {"tag": ["offensive"]}
     assert "Synthetic test text about Kandahar." in page.get_text()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import posixpath
 
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from dateline.archive import group
 from dateline.model import Article, CityRef
 from dateline.pagekit import relative
-from dateline.pages import demote_headings, front_matter, link, render
+from dateline.pages import demote_headings, front_matter, link, render, render_article
 from dateline.text import escape_markdown_inline, slugify
 
 
@@ -69,6 +70,17 @@ def _article(slug: str, day: int, cities: tuple[str, ...] = ("Kabul",)) -> Artic
     return Article(path=f"articles/{slug}.md", title=slug.title(), date=dt.date(2021, 8, day),
                    timestamp=None, cities=refs, dateline=refs[0], slug=slug, body="Text.",
                    summary="Text.")
+
+
+def test_tags_lead_to_the_search_page_filtered_by_them_when_there_is_one() -> None:
+    article = dataclasses.replace(_article("a", 13), tags=("offensive", "A&B (c) [x]"))
+    names = {"kabul": "Kabul"}
+    linked = render_article(article, None, None, names, search="search.md").text
+    odd = escape_markdown_inline("A&B (c) [x]")
+    assert (f"Tags: [offensive](../../../../search.md?tag=offensive), "
+            f"[{odd}](../../../../search.md?tag=A%26B%20%28c%29%20%5Bx%5D)") in linked
+    plain = render_article(article, None, None, names, search=None).text
+    assert f"Tags: offensive, {odd}" in plain and "search.md" not in plain
 
 
 def test_render_plans_one_page_per_article_city_and_period() -> None:

@@ -50,7 +50,7 @@ from dateline.incremental import (
 from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
-from dateline.pages import GENERATED_ROOTS, render_reusing
+from dateline.pages import GENERATED_ROOTS, SEARCH_PAGE, render_reusing
 from dateline.search import BUNDLE, MANIFEST, TEXTS, SearchReport, index_site, plan_index, read_manifest
 from dateline.sitemap import page_dates, sitemap_files, write_sitemap_files
 from dateline.text import plural
@@ -116,8 +116,9 @@ def write_docs(settings: Settings, archive: Archive,
     (:mod:`dateline.pagememo`), nor written: ``kept_stats``, if given, receives their
     status (for :func:`snapshot`)."""
     memo = PageMemo(settings)
+    search = SEARCH_PAGE if (settings.docs_dir / SEARCH_PAGE).is_file() else None
     pages, kept = render_reusing(archive, settings.latest, memo.reuse,
-                                 feed_options(settings.site_url, settings.feed_articles))
+                                 feed_options(settings.site_url, settings.feed_articles), search)
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept,
                   {docs: settings.root / found for found, docs in archive.links.assets.items()})
     memo.save(pages)

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from urllib.parse import quote
 
 from dateline.bodylinks import destinations, from_page, with_links
 from dateline.feeds import FEED, FeedOptions, render_feeds
@@ -28,6 +29,7 @@ from dateline.pagekit import (
     link,
     month_path,
     neighbour_links,
+    relative,
     remembering_items,
     year_path,
 )
@@ -35,8 +37,12 @@ from dateline.pages_places import named_countries, render_cities_index, render_c
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, format_month, in_fenced_code, plural
 
-__all__ = ["GENERATED_ROOTS", "Page", "demote_headings", "front_matter", "link", "render",
+__all__ = ["GENERATED_ROOTS", "SEARCH_PAGE", "Page", "demote_headings", "front_matter", "link", "render",
            "render_article", "render_reusing"]
+
+SEARCH_PAGE = "search.md"
+"""The search page, hand-written under ``docs/`` (it reads its filters from the address:
+``search/?tag=…``)."""
 
 
 HEADLINE_ID = "headline"
@@ -63,9 +69,10 @@ def demote_headings(body: str) -> str:
 
 
 def render_article(article: Article, before: Article | None, after: Article | None,
-                   names: dict[str, str], links: Links | None = None) -> Page:
+                   names: dict[str, str], links: Links | None = None, search: str | None = None) -> Page:
     """An article's page; ``links``: where its body's relative links lead
-    (:attr:`~dateline.model.Archive.links`)."""
+    (:attr:`~dateline.model.Archive.links`); ``search``: the search page under ``docs/``,
+    if there is one, which each tag leads to, filtered by it."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
     parts = [
@@ -87,7 +94,11 @@ def render_article(article: Article, before: Article | None, after: Article | No
         meta.append(f"By: {', '.join(md(a) for a in article.authors)}")
     meta.append("Cities: " + ", ".join(link(names[c.key], city_path(c.key), here)
                                        for c in article.cities))
-    if article.tags:
+    if article.tags and search:
+        to_search = relative(search, here)
+        meta.append("Tags: " + ", ".join(f"[{md(tag)}]({to_search}?tag={quote(tag, safe='')})"
+                                         for tag in article.tags))
+    elif article.tags:
         meta.append(f"Tags: {', '.join(md(t) for t in article.tags)}")
     parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
     body = article.body
@@ -181,15 +192,18 @@ def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None)
     return Page(here, "".join(parts))
 
 
-def render(archive: Archive, latest: int = 20, feeds: FeedOptions | None = None) -> list[Page]:
+def render(archive: Archive, latest: int = 20, feeds: FeedOptions | None = None,
+           search: str | None = SEARCH_PAGE) -> list[Page]:
     """Every generated page (and feed) of the site, in a stable order."""
-    return render_reusing(archive, latest, feeds=feeds)[0]
+    return render_reusing(archive, latest, feeds=feeds, search=search)[0]
 
 
 def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str], bool] | None = None,
-                   feeds: FeedOptions | None = None) -> tuple[list[Page], list[str]]:
+                   feeds: FeedOptions | None = None,
+                   search: str | None = SEARCH_PAGE) -> tuple[list[Page], list[str]]:
     """Every generated page of the site, in a stable order, and the feeds when ``feeds``
-    says there are to be some (:mod:`dateline.feeds`), except the pages that
+    says there are to be some (:mod:`dateline.feeds`); tags lead to ``search``, the
+    search page, when there is one (:func:`render_article`); except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
     paths come second. Only the pages made in large numbers or long to make ask: articles,
     days, months, cities, large cities' months and feeds; each key covers all the page
@@ -207,9 +221,10 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
                     shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
                 # Where its links lead: an article linked to may have moved.
                 shown += ["".join(lead) for lead in destinations(article.links, article.path, archive.links)]
+                shown.append(search or "")
                 if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
-            pages.append(render_article(article, before, after, names, archive.links))
+            pages.append(render_article(article, before, after, names, archive.links, search))
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, keeping, feeds is not None))
         countries = named_countries(archive)

@@ -174,3 +174,13 @@ def test_header_box_on_a_phone_opens_focused(page: Any, sample_url: str) -> None
     page.keyboard.press("Enter")
     page.wait_for_url("**/search/?q=kandahar")
     assert len(titles(page)) == 1
+
+
+def test_a_tag_on_an_article_page_lists_every_article_with_it(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}articles/2021/05/10/b/")
+    page.locator(".dateline-meta a", has_text="test").click()
+    page.wait_for_url("**/search/?tag=test")
+    wait_for_count(page, 3)
+    assert titles(page) == ["Alpha report from Herat", "Bravo report from Herat and Kabul",
+                            "Echo <b>bold</b> & title from Herat"]
+    assert page.locator("[data-facet=tag]").get_by_label("test").is_checked()
