@@ -29,7 +29,11 @@ class Served:
                          for stream, lines in ((self.process.stdout, self.out), (self.process.stderr, self.err))]
         for reader in self._readers:
             reader.start()
-        said = self.wait_for(r"^Serving (http://\S+) ")
+        try:
+            said = self.wait_for(r"^Serving (http://\S+) ")
+        except BaseException:
+            self.__exit__(None, None, None)  # no with block yet to end it
+            raise
         self.url = re.match(r"^Serving (http://\S+) ", said).group(1)  # type: ignore[union-attr]
 
     def _follow(self, stream: object, lines: list[str]) -> None:
@@ -90,3 +94,5 @@ class Served:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+        for reader in self._readers:
+            reader.join(timeout=10)

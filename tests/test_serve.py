@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import socket
 import subprocess
 import sys
@@ -38,18 +39,26 @@ def test_sources_are_the_articles_the_hand_written_pages_and_the_configuration(p
     assert not is_source(root / "articles/2021/.a.md.swp", settings)
     assert not is_source(root / "articles/2021/a.md~", settings)
     assert not is_source(root / "articles/2021/4913", settings)
+    assert not is_source(root / "articles/2021/#a.md#", settings)  # Emacs
+    assert not is_source(root / "articles/2021/a.md___jb_tmp___", settings)  # JetBrains
+    assert not is_source(root / "articles/.obsidian/workspace.json", settings)
+    assert not is_source(root / "articles/.git/index", settings)
+    # A source folder made, moved or removed is a change.
+    assert is_source(root / "articles", settings) and is_source(root / "docs", settings)
 
 
 def test_generated_folders_are_not_watched(project: Project) -> None:
     (project.docs / "articles").mkdir()
-    folders = watched_folders(project.settings)
-    assert folders[project.root] is False  # only mkdocs.yml and places.yml there
+    folders = {folder: recursive for folder, (recursive, _which) in watched_folders(project.settings).items()}
+    assert folders[project.root] is False  # for mkdocs.yml, places.yml and the source folders
     assert folders[project.root / "articles"] is True
     assert folders[project.docs] is False
     assert folders[project.docs / "stylesheets"] is True
     assert folders[project.root / "overrides"] is True
     assert project.docs / "articles" not in folders
     assert project.site not in folders
+    (project.root / "articles").rmdir()
+    assert project.root / "articles" not in watched_folders(project.settings)  # not yet made
 
 
 def test_the_reload_script_goes_before_the_end_of_the_body() -> None:
@@ -118,9 +127,14 @@ def test_a_page_hears_of_each_build_and_of_its_problems(server: tuple[str, Build
             assert line.startswith("data: ")
             return json.loads(line[len("data: "):])  # type: ignore[no-any-return]
 
-        assert event() == {"build": 1, "ok": True, "problems": []}
+        assert event() == {"site": 1, "ok": True, "problems": []}
         state.publish(False, ['articles/a.md:3: date: "<b>x</b>" is not a date'])
-        assert event() == {"build": 2, "ok": False, "problems": ['articles/a.md:3: date: "<b>x</b>" is not a date']}
+        assert event() == {"site": 1, "ok": False, "problems": ['articles/a.md:3: date: "<b>x</b>" is not a date']}
+        # A good build that changed nothing clears the problems; the pages need no reload.
+        state.publish(True, site_changed=False)
+        assert event() == {"site": 1, "ok": True, "problems": []}
+        state.publish(True)
+        assert event() == {"site": 2, "ok": True, "problems": []}
 
 
 def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
@@ -134,7 +148,7 @@ def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
         running.shutdown()
         running.server_close()
     assert status == 200 and "The first build failed" in text
-    assert "const built = 1;" in text  # it reloads once a build succeeds
+    assert "const built = 0;" in text  # it reloads once a build has made a site
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
 
 
@@ -175,6 +189,24 @@ def test_serve_builds_again_after_each_change_and_keeps_the_last_good_site(proje
         assert served.stop() == 0
     assert served.out[-1] == "Stopped."
     assert not any("Traceback" in line for line in served.err), "\n".join(served.err)
+
+
+@pytest.mark.slow
+def test_serve_follows_a_source_folder_made_or_made_again_after_it_started(project: Project) -> None:
+    (project.root / "articles").rmdir()
+    with Served(project.root) as served:
+        served.wait_for(r"^No site yet; waiting for a change\.$", stream="err")
+        project.write("2021/a.md", article("Alpha from Kabul"))  # articles/ made now
+        served.wait_for(r"^Built 1 article")
+        # Removed and made again (the same inode, often): still heard.
+        shutil.rmtree(project.root / "articles")
+        served.wait_for(r"^Serving the last good build", stream="err")
+        source = project.write("2021/a.md", article("Alpha again"))
+        served.wait_for(r"^Built 1 article", times=2)
+        source.write_text(article("Alpha, edited in the new folder"), encoding="utf-8")
+        served.wait_for(r"^Built 1 article", times=3)
+        assert "Alpha, edited in the new folder" in served.get("articles/2021/08/13/a/")[1]
+        assert served.stop() == 0
 
 
 def test_a_taken_port_is_a_plain_error(project: Project) -> None:

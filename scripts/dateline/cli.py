@@ -5,6 +5,7 @@ A user's mistake ends with a plain message and exit code 1; a bug keeps its trac
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import signal
@@ -287,6 +288,13 @@ def _interrupt(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _default_sigterm() -> None:
+    """In a process forked by a build: SIGTERM ends it at once, even one busy in C code
+    (the render guard's workers), where no Python handler would run."""
+    with contextlib.suppress(ValueError):  # forked from a thread Python does not take as main
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 @app.command()
 def serve(
     config: ConfigOption = Path(CONFIG_FILE),
@@ -310,6 +318,7 @@ def serve(
                                   "choose another with --port")) from None
     watcher = Watcher(settings)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl+C does
+    os.register_at_fork(after_in_child=_default_sigterm)
     out.print(f"Serving http://{host}:{server.server_address[1]}{settings.site_path} "
               "(Ctrl+C stops); pages reload after each build.", markup=False)
     warned: list[Problem] | None = None
@@ -317,16 +326,20 @@ def serve(
         while True:
             try:
                 settings = load_settings(config)
+                # A folder made (or made again) since is watched before the build reads it.
+                watcher.follow(settings)
                 result = _build(settings)
             except DatelineError as error:
                 state.publish(False, _failure(error))
-                err.print("Serving the last good build; waiting for a change.", markup=False)
+                err.print("Serving the last good build; waiting for a change." if settings.site_dir.is_dir()
+                          else "No site yet; waiting for a change.", markup=False)
                 warned = None
             else:
                 _report(settings, result, warned)
                 warned = result.warnings
                 state.site_dir, state.site_path = settings.site_dir, settings.site_path
-                state.publish(True)
+                unchanged = result.rendered == 0 and (result.search is None or result.search.indexed == 0)
+                state.publish(True, site_changed=not unchanged)
             watcher.follow(settings)
             watcher.changes.wait()
     except KeyboardInterrupt:

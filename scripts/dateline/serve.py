@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from typing import Any, BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from watchdog.events import (
     EVENT_TYPE_CLOSED_NO_WRITE,
@@ -58,7 +58,9 @@ class BuildState:
     builder and the threads answering requests."""
 
     build: int = 0
-    """How many builds have ended, successful or not."""
+    """How many builds have ended, successful or not: the event streams send each."""
+    site: int = 0
+    """How many of them changed the site: a page older than that reloads."""
     ok: bool = True
     """Whether the last one succeeded; when not, the site is the last good build's."""
     problems: list[str] = field(default_factory=list)
@@ -70,9 +72,12 @@ class BuildState:
     stopping: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
-    def publish(self, ok: bool, problems: Iterable[str] = ()) -> None:
+    def publish(self, ok: bool, problems: Iterable[str] = (), site_changed: bool = True) -> None:
+        """Tell the pages a build has ended: a good one that changed the site (or not),
+        or one that failed with ``problems``."""
         with self.changed:
             self.build += 1
+            self.site += ok and site_changed
             self.ok = ok
             self.problems = list(problems)
             self.changed.notify_all()
@@ -83,21 +88,35 @@ class BuildState:
             self.changed.notify_all()
 
     def message(self) -> str:
-        """The state as one event's data: the page compares ``build`` with its own."""
-        return json.dumps({"build": self.build, "ok": self.ok, "problems": self.problems},
+        """The state as one event's data: the page compares ``site`` with its own."""
+        return json.dumps({"site": self.site, "ok": self.ok, "problems": self.problems},
                           ensure_ascii=False)
 
 
-# The page's side: it knows the build it came from, and reloads once a later one has
-# succeeded. Problems are put in as text, never as HTML: they quote the articles.
+# The page's side: it knows the site it came from, and reloads once a later build has
+# changed it. Problems are put in as text, never as HTML: they quote the articles. A
+# hidden tab lets its stream go (browsers open at most six connections to one server,
+# and each stream holds one), and asks again, for the state now, once it is shown.
 _CLIENT = """<script>(() => {
   const built = %d;
-  const source = new EventSource("%s");
-  source.onmessage = (event) => {
+  let source = null;
+  const listen = () => {
+    source = new EventSource("%s");
+    source.onmessage = show;
+  };
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden) {
+      source?.close();
+      source = null;
+    } else if (!source) {
+      listen();
+    }
+  });
+  const show = (event) => {
     const state = JSON.parse(event.data);
     document.getElementById("dateline-serve-problems")?.remove();
     if (state.ok) {
-      if (state.build !== built) location.reload();
+      if (state.site !== built) location.reload();
       return;
     }
     const box = document.createElement("div");
@@ -110,12 +129,14 @@ _CLIENT = """<script>(() => {
       state.problems.join("\\n");
     document.body.append(box);
   };
+  if (!document.hidden) listen();
 })();</script>"""
 
 
-def with_reload(html: bytes, build: int) -> bytes:
-    """A page with the script that reloads it after each good build, before ``</body>``."""
-    script = (_CLIENT % (build, EVENTS)).encode()
+def with_reload(html: bytes, site: int) -> bytes:
+    """A page of version ``site`` (:attr:`BuildState.site`) with the script that reloads it
+    after each build that changes the site, before ``</body>``."""
+    script = (_CLIENT % (site, EVENTS)).encode()
     at = html.lower().rfind(b"</body>")
     return html + script if at < 0 else html[:at] + script + html[at:]
 
@@ -149,22 +170,27 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def _address(self) -> str:
+        """The request's path, decoded, as the site's path is compared with it."""
+        return unquote(urlsplit(self.path).path)
+
     def translate_path(self, path: str) -> str:
         """The file for an address under the site's path (:meth:`send_head` answers the
         others)."""
-        return super().translate_path("/" + urlsplit(path).path[len(self.state.site_path):])
+        inside = unquote(urlsplit(path).path)[len(unquote(self.state.site_path)):]
+        return super().translate_path("/" + quote(inside))
 
     def send_head(self) -> BinaryIO | None:
-        address = urlsplit(self.path).path
-        prefix = self.state.site_path
+        address, prefix = self._address(), unquote(self.state.site_path)
+        site = self.state.site  # before the page is read: an older page then reloads
         if address + "/" == prefix or (address == "/" and prefix != "/"):
             self.send_response(302)
-            self.send_header("Location", prefix)
+            self.send_header("Location", quote(prefix))
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
         if not self.state.site_dir.is_dir():
-            return self._html(200, with_reload(placeholder(self.state), self.state.build))
+            return self._html(200, with_reload(placeholder(self.state), site))
         if not address.startswith(prefix):
             self.send_error(404)
             return None
@@ -178,7 +204,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             except OSError:
                 self.send_error(404)
                 return None
-            return self._html(200, with_reload(data, self.state.build))
+            return self._html(200, with_reload(data, site))
         return super().send_head()
 
     def list_directory(self, path: str | os.PathLike[str]) -> BinaryIO | None:  # type: ignore[override]
@@ -186,11 +212,15 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return None
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        missing = self.state.site_dir / "404.html"
-        if code != 404 or not missing.is_file():
+        site = self.state.site
+        try:
+            page = (self.state.site_dir / "404.html").read_bytes() if code == 404 else None
+        except OSError:
+            page = None  # no site, or one without a 404 page
+        if page is None:
             super().send_error(code, message, explain)
             return
-        body = self._html(404, with_reload(missing.read_bytes(), self.state.build))
+        body = self._html(404, with_reload(page, site))
         if self.command != "HEAD":
             self.copyfile(body, self.wfile)
 
@@ -234,40 +264,63 @@ def start_server(state: BuildState, host: str, port: int) -> http.server.Threadi
     return server
 
 
-IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part")
+IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", "___jb_tmp___", "___jb_old___")
+"""Names editors and downloads give files beside the one being written (JetBrains' last)."""
 
 
-def watched_folders(settings: Settings) -> dict[Path, bool]:
-    """The folders to watch, each with whether its subfolders are watched too.
+Folders = dict[Path, tuple[bool, tuple[int, int]]]
+"""Each folder watched: whether its subfolders are watched too, and which folder it is
+(device and inode: one replaced by another needs watching again)."""
+
+
+def watched_folders(settings: Settings) -> Folders:
+    """The folders to watch (:data:`Folders`).
 
     ``docs/``'s generated folders are left out: the build itself writes them. So are the
     site, Dateline's working files and everything else in the project's folder but the
-    configuration files.
+    configuration files and the source folders.
     """
-    folders: dict[Path, bool] = {settings.root: False}
+    wanted: dict[Path, bool] = {settings.root: False}
     for folder in (settings.articles_dir, settings.theme_dir):
-        if folder is not None and folder.is_dir():
-            folders[folder] = True
+        if folder is not None:
+            wanted[folder] = True
+    wanted[settings.docs_dir] = False
     if settings.docs_dir.is_dir():
-        folders[settings.docs_dir] = False
         for entry in os.scandir(settings.docs_dir):
             if entry.is_dir() and entry.name not in GENERATED_ROOTS and not entry.name.startswith("."):
-                folders[Path(entry.path)] = True
+                wanted[Path(entry.path)] = True
+    folders: Folders = {}
+    for folder, recursive in wanted.items():
+        try:
+            found = folder.stat()
+        except OSError:
+            continue  # not there (yet): its parent's watch sees it made
+        folders[folder] = (recursive, (found.st_dev, found.st_ino))
     return folders
 
 
+def _sources(settings: Settings) -> tuple[Path, ...]:
+    """The folders whose files are all sources (but generated, hidden and editors' files)."""
+    return tuple(folder for folder in (settings.articles_dir, settings.theme_dir, settings.docs_dir)
+                 if folder is not None)
+
+
 def is_source(path: Path, settings: Settings) -> bool:
-    """Whether a change to ``path`` can change the site: a source, not a generated page,
-    an editor's swap file or a hidden file."""
-    if path.name.startswith(".") or path.name.endswith(IGNORED_SUFFIXES) or path.name == "4913":
-        return False  # 4913: the file Vim makes to learn whether it may write the folder
-    if path.parent == settings.root:
-        return path in (settings.config_file, settings.root / PLACES_FILE)
-    try:
-        inside = path.relative_to(settings.docs_dir)
-    except ValueError:
-        return True  # under articles/ or the theme's folder: all watched are sources
-    return inside.parts[0] not in GENERATED_ROOTS
+    """Whether a change to ``path`` can change the site: a source (or a source folder
+    made, moved or removed), not a generated page, an editor's swap file or a hidden file
+    or folder."""
+    name = path.name
+    if name.endswith(IGNORED_SUFFIXES) or name == "4913" or (name.startswith("#") and name.endswith("#")):
+        return False  # 4913: Vim's test of the folder; #name#: Emacs' auto-save
+    if path in (settings.config_file, settings.root / PLACES_FILE, *_sources(settings)):
+        return True
+    for folder in _sources(settings):
+        if path.is_relative_to(folder):
+            inside = path.relative_to(folder).parts
+            if any(part.startswith(".") for part in inside):
+                return False  # .git/, .obsidian/, an editor's hidden copy
+            return folder != settings.docs_dir or inside[0] not in GENERATED_ROOTS
+    return False
 
 
 class Changes(FileSystemEventHandler):
@@ -277,6 +330,9 @@ class Changes(FileSystemEventHandler):
         self._settings = settings
         self.pending = threading.Event()
         self.last = 0.0
+        self.folders_changed = False
+        """Whether a source folder was made, moved or removed (and made again, perhaps
+        with the same inode) since :meth:`Watcher.follow` last looked."""
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE) or (
@@ -285,6 +341,7 @@ class Changes(FileSystemEventHandler):
         paths = [event.src_path, getattr(event, "dest_path", "")]
         settings = self._settings()
         if any(path and is_source(Path(os.fsdecode(path)), settings) for path in paths):
+            self.folders_changed |= event.is_directory
             self.last = time.monotonic()
             self.pending.set()
 
@@ -303,19 +360,20 @@ class Watcher:
         self.settings = settings
         self.changes = Changes(lambda: self.settings)
         self._observer = Observer()
-        self._folders: dict[Path, bool] = {}
+        self._folders: Folders = {}
         self._observer.start()
         self.follow(settings)
 
     def follow(self, settings: Settings) -> None:
-        """Watch the folders ``settings`` name (called after each build: a folder may
-        have been made, or ``mkdocs.yml`` changed)."""
+        """Watch the folders ``settings`` name (called around each build: a folder may
+        have been made or made again, or ``mkdocs.yml`` changed)."""
         self.settings = settings
         folders = watched_folders(settings)
-        if folders == self._folders:
+        again, self.changes.folders_changed = self.changes.folders_changed, False
+        if folders == self._folders and not again:
             return
         self._observer.unschedule_all()
-        for folder, recursive in folders.items():
+        for folder, (recursive, _which) in folders.items():
             self._observer.schedule(self.changes, str(folder), recursive=recursive)
         self._folders = folders
 
