@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from dateline.serve import EVENTS, BuildState, is_source, start_server, watched_folders, with_reload
+from dateline.serve import (
+    EVENTS,
+    BuildState,
+    is_source,
+    start_server,
+    stop_server,
+    watched_folders,
+    with_reload,
+)
 from tests.projects import Project, article
 from tests.served import Served
 
@@ -86,9 +94,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, BuildState]]:
     try:
         yield f"http://127.0.0.1:{running.server_address[1]}", state
     finally:
-        state.stop()
-        running.shutdown()
-        running.server_close()
+        stop_server(state, running)
 
 
 def fetch(url: str) -> tuple[int, str, dict[str, str]]:
@@ -144,9 +150,7 @@ def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
     try:
         status, text, _headers = fetch(f"http://127.0.0.1:{running.server_address[1]}/anything/")
     finally:
-        state.stop()
-        running.shutdown()
-        running.server_close()
+        stop_server(state, running)
     assert status == 200 and "The first build failed" in text
     assert "const built = 0;" in text  # it reloads once a build has made a site
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text

@@ -304,7 +304,7 @@ def serve(
         = 8000,
 ) -> None:
     """Build, serve the site on this machine, and build again whenever a source changes."""
-    from dateline.serve import BuildState, Watcher, start_server
+    from dateline.serve import BuildState, Watcher, start_server, stop_server
 
     try:
         settings = load_settings(config)
@@ -345,9 +345,7 @@ def serve(
     except KeyboardInterrupt:
         out.print("Stopped.")
     finally:
-        state.stop()
-        server.shutdown()
-        server.server_close()
+        stop_server(state, server)
         watcher.close()
 
 

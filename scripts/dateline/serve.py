@@ -264,6 +264,13 @@ def start_server(state: BuildState, host: str, port: int) -> http.server.Threadi
     return server
 
 
+def stop_server(state: BuildState, server: http.server.ThreadingHTTPServer) -> None:
+    """End what :func:`start_server` started: the pages' event streams, then the server."""
+    state.stop()
+    server.shutdown()
+    server.server_close()
+
+
 IGNORED_SUFFIXES = ("~", ".swp", ".swx", ".tmp", ".part", "___jb_tmp___", "___jb_old___")
 """Names editors and downloads give files beside the one being written (JetBrains' last)."""
 
