@@ -539,14 +539,13 @@ class _Gate:
     run Pagefind: at once with little to index (:data:`SEARCH_EARLY_ARTICLES`), else once
     the build opens the gate."""
 
-    def __init__(self, idle: threading.Event | None = None) -> None:
+    def __init__(self, idle: threading.Event) -> None:
         self.open = threading.Event()
         self.idle = idle
 
     def hold(self, stale: int) -> None:
         if stale > SEARCH_EARLY_ARTICLES:
-            if self.idle is not None:
-                self.idle.set()  # the search thread waits: nothing to wait for from it
+            self.idle.set()  # the search thread waits: nothing to wait for from it
             self.open.wait()
 
 
