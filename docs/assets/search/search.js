@@ -226,7 +226,8 @@ async function start(root) {
   }
   // Quoted phrases are searched as typed, without fetching any names.
   const termOf = async (words) => (words.includes('"') ? words : searchedAs(words, await places(words)));
-  if (readState(location.search).q) places(readState(location.search).q);
+  const opened = readState(location.search).q;
+  if (opened) places(opened);
 
   let pagefind;
   let shards;
