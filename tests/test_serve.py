@@ -18,6 +18,7 @@ import pytest
 from dateline.serve import (
     EVENTS,
     BuildState,
+    Watcher,
     is_source,
     start_server,
     stop_server,
@@ -67,6 +68,31 @@ def test_generated_folders_are_not_watched(project: Project) -> None:
     assert project.site not in folders
     (project.root / "articles").rmdir()
     assert project.root / "articles" not in watched_folders(project.settings)  # not yet made
+
+
+def test_a_source_folder_removed_and_made_again_is_heard_however_the_watches_are_set(
+        project: Project) -> None:
+    """Setting the watches again (before each build) can meet a folder's removal: the
+    removal, the folder made again and an edit in it are each still heard."""
+    watcher = Watcher(project.settings)
+    heard = watcher.changes.pending
+    try:
+        for turn in range(20):
+            source = project.write("2021/a.md", article(f"Alpha {turn}"))
+            watcher.follow(project.settings)
+            heard.clear()
+            shutil.rmtree(project.root / "articles")
+            watcher.follow(project.settings)  # at once, as a build started then would
+            assert heard.wait(5), f"turn {turn}: the removal was not heard"
+            heard.clear()
+            source = project.write("2021/a.md", article("Alpha"))
+            watcher.follow(project.settings)
+            assert heard.wait(5), f"turn {turn}: the folder made again was not heard"
+            heard.clear()
+            source.write_text(article("Alpha, edited"), encoding="utf-8")
+            assert heard.wait(5), f"turn {turn}: an edit in the folder made again was not heard"
+    finally:
+        watcher.close()
 
 
 def test_the_reload_script_goes_before_the_end_of_the_body() -> None:
@@ -211,6 +237,7 @@ def test_serve_follows_a_source_folder_made_or_made_again_after_it_started(proje
         served.wait_for(r"^Built 1 article", times=3)
         assert "Alpha, edited in the new folder" in served.get("articles/2021/08/13/a/")[1]
         assert served.stop() == 0
+    assert not any("Inotify" in line or "Traceback" in line for line in served.err), "\n".join(served.err)
 
 
 def test_a_taken_port_is_a_plain_error(project: Project) -> None:

@@ -340,7 +340,6 @@ def serve(
                 state.site_dir, state.site_path = settings.site_dir, settings.site_path
                 unchanged = result.rendered == 0 and (result.search is None or result.search.indexed == 0)
                 state.publish(True, site_changed=not unchanged)
-            watcher.follow(settings)
             watcher.changes.wait()
     except KeyboardInterrupt:
         out.print("Stopped.")

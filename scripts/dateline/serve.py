@@ -17,6 +17,7 @@ from __future__ import annotations
 import http.server
 import io
 import json
+import logging
 import os
 import threading
 import time
@@ -35,6 +36,7 @@ from watchdog.events import (
     FileSystemEventHandler,
 )
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from dateline.config import Settings
 from dateline.pagekit import GENERATED_ROOTS
@@ -360,6 +362,15 @@ class Changes(FileSystemEventHandler):
         self.pending.clear()
 
 
+def _not_ending_watch(record: logging.LogRecord) -> bool:
+    """Leave out what watchdog logs as an error when a watch ends while it reads (its
+    folder was removed, or it is being set again): expected here, and nothing is lost."""
+    return "called when the thread is inactive" not in record.getMessage()
+
+
+logging.getLogger("watchdog.observers.inotify").addFilter(_not_ending_watch)
+
+
 class Watcher:
     """Watch :func:`watched_folders`, following the configuration as it changes."""
 
@@ -368,21 +379,36 @@ class Watcher:
         self.changes = Changes(lambda: self.settings)
         self._observer = Observer()
         self._folders: Folders = {}
+        self._watches: dict[Path, ObservedWatch] = {}
         self._observer.start()
         self.follow(settings)
 
     def follow(self, settings: Settings) -> None:
-        """Watch the folders ``settings`` name (called around each build: a folder may
-        have been made or made again, or ``mkdocs.yml`` changed)."""
+        """Watch the folders ``settings`` name. Called before each build: a folder may
+        have been made, removed or made again since, or ``mkdocs.yml`` changed.
+
+        Only watches that changed are set again; the project folder's, which hears its
+        source folders made and removed, is never let go of, so no such event is lost
+        while the others are set. Anything changed while a watch is being set is read
+        by the build that follows.
+        """
         self.settings = settings
         folders = watched_folders(settings)
         again, self.changes.folders_changed = self.changes.folders_changed, False
-        if folders == self._folders and not again:
-            return
-        self._observer.unschedule_all()
-        for folder, (recursive, _which) in folders.items():
-            self._observer.schedule(self.changes, str(folder), recursive=recursive)
-        self._folders = folders
+        alive = {emitter.watch for emitter in self._observer.emitters if emitter.is_alive()}
+        for folder, watch in list(self._watches.items()):
+            if (folders.get(folder) != self._folders[folder] or watch not in alive
+                    or (again and folder != settings.root)):
+                self._observer.unschedule(watch)
+                del self._watches[folder], self._folders[folder]
+        for folder, (recursive, which) in folders.items():
+            if folder in self._watches:
+                continue
+            try:
+                watch = self._observer.schedule(self.changes, str(folder), recursive=recursive)
+            except OSError:  # removed since it was looked at: its parent's watch heard that
+                continue
+            self._watches[folder], self._folders[folder] = watch, (recursive, which)
 
     def close(self) -> None:
         self._observer.stop()
