@@ -123,6 +123,29 @@ def server(tmp_path: Path) -> Iterator[tuple[str, BuildState]]:
         stop_server(state, running)
 
 
+def _has_ipv6() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _has_ipv6(), reason="this machine has no IPv6 loopback")
+def test_the_site_can_be_served_on_ipv6_and_on_both_at_once(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+    state = BuildState(site_dir=tmp_path, site_path="/")
+    state.publish(True)
+    for host, bases in (("::1", ["http://[::1]:{}"]), ("::", ["http://[::1]:{}", "http://127.0.0.1:{}"])):
+        running = start_server(state, host, 0)
+        try:
+            for base in bases:
+                assert "<h1>Home</h1>" in fetch(base.format(running.server_address[1]) + "/")[1], (host, base)
+        finally:
+            stop_server(state, running)
+
+
 def fetch(url: str) -> tuple[int, str, dict[str, str]]:
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *_args: object, **_kwargs: object) -> None:
@@ -249,4 +272,12 @@ def test_a_taken_port_is_a_plain_error(project: Project) -> None:
                               cwd=project.root, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 1
     assert f"cannot serve on 127.0.0.1 port {port}: Address already in use" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_an_unknown_host_is_a_plain_error(project: Project) -> None:
+    done = subprocess.run([sys.executable, "-m", "dateline", "serve", "--host", "nosuchhost.invalid"],
+                          cwd=project.root, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "cannot serve on nosuchhost.invalid: " in done.stderr and "--host" in done.stderr
     assert "Traceback" not in done.stderr

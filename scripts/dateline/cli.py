@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import os
 import signal
+import socket
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -298,7 +299,8 @@ def _default_sigterm() -> None:
 @app.command()
 def serve(
     config: ConfigOption = Path(CONFIG_FILE),
-    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 lets other machines in.")]
+    host: Annotated[str, typer.Option(
+        help="Address to listen on: a name, IPv4 or IPv6 address; 0.0.0.0 or :: lets others in.")]
         = "127.0.0.1",
     port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free one).")]
         = 8000,
@@ -313,13 +315,17 @@ def serve(
     state = BuildState(site_dir=settings.site_dir, site_path=settings.site_path)
     try:
         server = start_server(state, host, port)
+    except socket.gaierror as error:
+        raise _fail(DatelineError(f"cannot serve on {host}: {error.strerror or error}; "
+                                  "give another address with --host")) from None
     except OSError as error:
         raise _fail(DatelineError(f"cannot serve on {host} port {port}: {error.strerror or error}; "
                                   "choose another with --port")) from None
     watcher = Watcher(settings)
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl+C does
     os.register_at_fork(after_in_child=_default_sigterm)
-    out.print(f"Serving http://{host}:{server.server_address[1]}{settings.site_path} "
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as addresses write it
+    out.print(f"Serving http://{shown}:{server.server_address[1]}{settings.site_path} "
               "(Ctrl+C stops); pages reload after each build.", markup=False)
     warned: list[Problem] | None = None
     try:

@@ -14,11 +14,13 @@ articles nor index them for search, and MkDocs' successors, which build the same
 
 from __future__ import annotations
 
+import contextlib
 import http.server
 import io
 import json
 import logging
 import os
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -255,12 +257,22 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return  # the page was closed or reloaded
 
 
-def start_server(state: BuildState, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """Serve the site from threads of their own; the caller builds.
+class _Server(http.server.ThreadingHTTPServer):
+    def server_bind(self) -> None:
+        if self.address_family == socket.AF_INET6:  # "::" takes IPv4's connections too
+            with contextlib.suppress(OSError, AttributeError):
+                self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+        super().server_bind()
 
-    Raises OSError when the address cannot be had (the port is taken)."""
+
+def start_server(state: BuildState, host: str, port: int) -> http.server.ThreadingHTTPServer:
+    """Serve the site from threads of their own; the caller builds. ``host`` is a name or
+    an IPv4 or IPv6 address.
+
+    Raises OSError when the address cannot be had (the port is taken, no such host)."""
+    family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)[0][0]
     handler = type("BoundHandler", (Handler,), {"state": state})
-    server = http.server.ThreadingHTTPServer((host, port), handler)
+    server: _Server = type("Server", (_Server,), {"address_family": family})((host, port), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="serve", daemon=True).start()
     return server
