@@ -185,6 +185,28 @@ def test_check_city_words_unknown_country_and_ambiguous_names(gazetteer: Gazette
     assert 'no "Paris" in "Japan"' in said("Paris, Japan")[0]
 
 
+def test_the_advice_for_an_ambiguous_name_leads_to_the_place_it_names(gazetteer: Gazetteer) -> None:
+    from dateline.placecheck import check_city
+
+    def said(name: str) -> str:
+        return " ".join(str(p) for p in check_city(gazetteer, name, "a.md", 4)[1])
+
+    # The country alone would lead back to Missouri's: the state is written instead.
+    assert 'write "Springfield, Massachusetts"' in said("Springfield")
+    assert gazetteer.resolve("Springfield, Massachusetts").place.region == "Massachusetts"  # type: ignore[union-attr]
+    # Two Aurangabads in India, whose states GeoNames does not name here: told apart by
+    # where they lie and their ids, and the id chooses one.
+    aurangabad = said("Aurangabad")
+    assert ("chose Aurangabad, India (most populous; 19.88° N, 75.34° E; geonames:1278149) over "
+            "Aurangabad, India (24.75° N, 84.37° E; geonames:1278148)") in aurangabad
+    assert 'write "Aurangabad, geonames:1278148" or pin "Aurangabad" in places.yml' in aurangabad
+    chosen = gazetteer.resolve("Aurangabad, geonames:1278148").place
+    assert chosen is not None and (chosen.id, chosen.name) == ("geonames:1278148", "Aurangabad")
+    assert said("Aurangabad, geonames:1278148") == ""
+    # Namesakes in different countries keep the plain form.
+    assert 'over Hyderabad, Pakistan. To choose another, write "Hyderabad, Pakistan"' in said("Hyderabad")
+
+
 @pytest.mark.parametrize("name", ["Mazar-i-Sharif", "Sana'a", "St. John's", "Kabul  ", "A_B", "X\tY", "ABC1"])
 def test_ascii_fast_path_agrees_with_the_full_fold(name: str) -> None:
     assert name_key(name) == normalise_name(name).replace(" ", "")

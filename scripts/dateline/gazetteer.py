@@ -195,7 +195,8 @@ class Gazetteer:
     def resolve(self, name: str, prefer_countries: tuple[str, ...] = ()) -> Resolution:
         """The place ``name`` means; see the module docstring for the rule when it is ambiguous.
 
-        ``name`` may carry a qualifier after a comma (``Paris, Texas``, ``Hyderabad, PK``).
+        ``name`` may carry a qualifier after a comma (``Paris, Texas``, ``Hyderabad, PK``,
+        or the place's id, ``Rampur, geonames:1258662``, for namesakes nothing else parts).
         ``prefer_countries`` (codes, most relevant first) lets an article's context decide.
         """
         base, qualifier = _split_qualifier(name)
@@ -230,7 +231,7 @@ class Gazetteer:
 
     def _fits(self, place: Place, qualifier: str) -> bool:
         q = name_key(qualifier)
-        return q in {name_key(place.country_code), name_key(place.country),
+        return q in {name_key(place.country_code), name_key(place.country), name_key(place.id),
                      name_key(place.region or ""), name_key(place.admin1_code)} or (
             self.country_of(qualifier) == place.country_code)
 

@@ -7,6 +7,9 @@ the two ways to choose differently. The gazetteer decides; this module only word
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer, Place, Resolution
 
@@ -17,6 +20,40 @@ def describe(place: Place) -> str:
     """``Hyderabad, Pakistan`` or ``Paris, Texas, United States``: enough to tell namesakes apart."""
     parts = [place.name, place.region, place.country]
     return ", ".join(p for p in parts if p)
+
+
+def _describe_apart(places: Sequence[Place], first_note: str = "") -> list[str]:
+    """:func:`describe` of each place; those it would word alike (three ``Rampur, India``:
+    GeoNames names only US states) also get where they lie and their id, which a
+    qualifier or a pin takes. ``first_note`` goes in the first place's brackets."""
+    labels = [describe(place) for place in places]
+    alike = Counter(labels)
+    shown = []
+    for index, (label, place) in enumerate(zip(labels, places, strict=True)):
+        notes = [first_note] if index == 0 and first_note else []
+        if alike[label] > 1:
+            notes += [note for note in (_where(place), place.id) if note]
+        shown.append(f"{label} ({'; '.join(notes)})" if notes else label)
+    return shown
+
+
+def _where(place: Place) -> str:
+    if place.lat is None or place.lon is None:
+        return ""
+    return (f"{abs(place.lat):.2f}° {'N' if place.lat >= 0 else 'S'}, "
+            f"{abs(place.lon):.2f}° {'E' if place.lon >= 0 else 'W'}")
+
+
+def _how_to_choose(gazetteer: Gazetteer, name: str, place: Place) -> str:
+    """What to write for ``name`` to mean ``place``: its country or region after a comma
+    where that leads there, else its id."""
+    for qualifier in (place.country, place.region):
+        if qualifier:
+            written = f"{name}, {qualifier}"
+            found = gazetteer.resolve(written).place
+            if found is not None and found.id == place.id:
+                return written
+    return f"{name}, {place.id}"
 
 
 def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str = "cities",
@@ -44,17 +81,17 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
         return result, []
     others = rivals[:SHOWN_ALTERNATIVES]
     more = len(rivals) - len(others)
-    listed = "; ".join(describe(p) for p in others) + (f" and {more} more" if more > 0 else "")
-    example = f"{name}, {others[0].country}" if others else name
-    message = (f'"{name}" could be several places; chose {describe(result.place)} '
-               f"({result.reason}) over {listed}. To choose another, write "
-               f'"{example}" or pin "{name}" in places.yml')
+    chosen, *listed = _describe_apart([result.place, *others], first_note=result.reason)
+    message = (f'"{name}" could be several places; chose {chosen} over '
+               + "; ".join(listed) + (f" and {more} more" if more > 0 else "")
+               + f'. To choose another, write "{_how_to_choose(gazetteer, name, others[0])}" '
+               + f'or pin "{name}" in places.yml')
     return result, [Problem(path, line, field, message, Severity.WARNING)]
 
 
 def _unknown(gazetteer: Gazetteer, name: str, result: Resolution) -> str:
     if result.alternatives:  # a qualifier that fits none of the namesakes
-        places = "; ".join(describe(p) for p in result.alternatives[:SHOWN_ALTERNATIVES])
+        places = "; ".join(_describe_apart(result.alternatives[:SHOWN_ALTERNATIVES]))
         return f'"{name}": {result.reason}; the places of that name are {places}'
     code = gazetteer.country_of(name)
     if code is not None:
