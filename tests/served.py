@@ -15,11 +15,12 @@ from types import TracebackType
 
 
 class Served:
-    """``python -m dateline serve --port 0`` in ``root``; :meth:`wait_for` follows its output."""
+    """``python -m dateline serve --port 0`` in ``root``; :meth:`wait_for` follows its output.
+    ``program``: another script to run in place of ``-m dateline``."""
 
-    def __init__(self, root: Path, *args: str) -> None:
+    def __init__(self, root: Path, *args: str, program: tuple[str, ...] = ("-m", "dateline")) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "dateline", "serve", "--port", "0", *args], cwd=root,
+            [sys.executable, *program, "serve", "--port", "0", *args], cwd=root,
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.out: list[str] = []
         self.err: list[str] = []

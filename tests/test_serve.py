@@ -263,6 +263,23 @@ def test_serve_follows_a_source_folder_made_or_made_again_after_it_started(proje
     assert not any("Inotify" in line or "Traceback" in line for line in served.err), "\n".join(served.err)
 
 
+@pytest.mark.slow
+def test_a_bug_in_a_build_is_shown_and_the_last_good_site_stays_served(project: Project) -> None:
+    project.write("2021/a.md", article("Alpha"))
+    with Served(project.root, program=(str(Path(__file__).with_name("dateline_with_a_bug.py")),)) as served:
+        served.wait_for(r"^Built 1 article")
+        source = project.write("2021/a.md", article("Alpha BUG"))
+        served.wait_for(r"^RuntimeError: a bug put in for a test$", stream="err")  # the traceback's end
+        served.wait_for(r"^Serving the last good build; waiting for a change\.$", stream="err")
+        status, page = served.get("articles/2021/08/13/a/")
+        assert status == 200 and "Alpha" in page and "Alpha BUG" not in page
+        source.write_text(article("Alpha, mended"), encoding="utf-8")
+        served.wait_for(r"^Built 1 article", times=2)
+        assert "Alpha, mended" in served.get("articles/2021/08/13/a/")[1]
+        assert served.stop() == 0
+    assert any(line.startswith("Traceback") for line in served.err)
+
+
 def test_a_taken_port_is_a_plain_error(project: Project) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

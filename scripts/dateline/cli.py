@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import signal
 import socket
+import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -60,6 +61,14 @@ def _failure(error: DatelineError) -> list[str]:
         return [*map(str, error.problems), f"{error}."]
     err.print(str(error), style="red", markup=False, soft_wrap=True)
     return [str(error)]
+
+
+def _bug(error: Exception) -> list[str]:
+    """Print the traceback of a bug in Dateline (not the user's mistake); return what a
+    page should say."""
+    traceback.print_exception(error)
+    return [f"{type(error).__name__}: {error}",
+            "A bug in Dateline stopped this build; the terminal shows where. Please report it."]
 
 
 def _fail(error: DatelineError) -> typer.Exit:
@@ -335,8 +344,8 @@ def serve(
                 # A folder made (or made again) since is watched before the build reads it.
                 watcher.follow(settings)
                 result = _build(settings)
-            except DatelineError as error:
-                state.publish(False, _failure(error))
+            except Exception as error:  # noqa: BLE001 (a bug, too, leaves the last good site served)
+                state.publish(False, _failure(error) if isinstance(error, DatelineError) else _bug(error))
                 err.print("Serving the last good build; waiting for a change." if settings.site_dir.is_dir()
                           else "No site yet; waiting for a change.", markup=False)
                 warned = None
