@@ -353,6 +353,30 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
                                      "mkdocs.yml, or pass --config)")
 
 
+@pytest.mark.parametrize(("setting", "said"), [
+    ("site_dir: .", 'site_dir: "." is or holds the project\'s own folder'),
+    ("site_dir: ..", 'site_dir: ".." is or holds the project\'s own folder'),
+    ("site_dir: articles", 'site_dir: "articles" overlaps articles ("articles")'),
+    ("site_dir: overrides", 'site_dir: "overrides" overlaps theme.custom_dir ("overrides")'),
+    ("site_dir: docs/out", 'site_dir: "docs/out" overlaps docs_dir ("docs")'),
+    ("docs_dir: .", 'docs_dir: "." is or holds the project\'s own folder'),
+    ("docs_dir: articles", 'docs_dir: "articles" overlaps articles'),
+])
+def test_folders_a_build_would_replace_the_users_files_with_are_refused(
+        project: Project, setting: str, said: str) -> None:
+    """Each build replaces site_dir, and docs_dir's generated folders, whole: pointed at the
+    project's own folders, it would have taken mkdocs.yml and the articles with it."""
+    project.write("2021/a.md", article("The only copy"))
+    config = project.root / "mkdocs.yml"
+    config.write_text(f"{setting}\n{config.read_text()}")
+    before = sorted(path.relative_to(project.root) for path in project.root.rglob("*"))
+    done = subprocess.run([sys.executable, "-m", "dateline", "build"], cwd=project.root,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.startswith(f"mkdocs.yml: {said}"), done.stderr
+    assert sorted(path.relative_to(project.root) for path in project.root.rglob("*")) == before
+
+
 def test_pages_load_nothing_from_other_hosts(site: Project) -> None:
     """Offline and private: no fonts, scripts or styles from a CDN."""
     outside = []

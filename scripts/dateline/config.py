@@ -192,7 +192,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
     theme = raw.get("theme")
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
 
-    return Settings(
+    settings = Settings(
         root=root,
         config_file=config_path,
         site_name=str(raw.get("site_name") or "News archive"),
@@ -212,6 +212,49 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         environment=tuple(sorted(loader.environment.items())),
         plugins=_plugins(raw),
     )
+    problems = _folder_problems(settings, raw, ours)
+    if problems:
+        raise ConfigError("\n".join(f"{config_path.name}: {problem}" for problem in problems))
+    return settings
+
+
+def _folder_problems(settings: Settings, raw: dict[str, Any], ours: dict[str, Any]) -> list[str]:
+    """What is wrong with where mkdocs.yml puts the folders. Each build replaces
+    ``site_dir`` whole, and the generated folders of ``docs_dir`` (``articles/``,
+    ``cities/``, …): one that is, holds or lies in the project's own folders would take
+    the user's files with it (``site_dir: .`` would replace mkdocs.yml and the articles)."""
+    from dateline.pagekit import GENERATED_ROOTS
+
+    def overlap(one: Path, other: Path) -> bool:
+        return one == other or one in other.parents or other in one.parents
+
+    root = Path(os.path.realpath(settings.root))
+    site, docs, articles = (Path(os.path.realpath(folder))
+                            for folder in (settings.site_dir, settings.docs_dir, settings.articles_dir))
+    named = {f'articles ("{ours.get("articles", "articles")}")': articles,
+             f'docs_dir ("{raw.get("docs_dir", "docs")}")': docs,
+             "Dateline's working folder (.dateline)": root / ".dateline"}
+    if settings.theme_dir is not None:
+        theme = f'theme.custom_dir ("{raw["theme"]["custom_dir"]}")'
+        named[theme] = Path(os.path.realpath(settings.theme_dir))
+    site_is = f'site_dir: "{raw.get("site_dir", "site")}"'
+    docs_is = f'docs_dir: "{raw.get("docs_dir", "docs")}"'
+    replaced = "each build replaces site_dir whole; give it a folder of its own, such as site"
+    if site == root or site in root.parents:
+        return [f"{site_is} is or holds the project's own folder: {replaced}"]
+    if docs == root or docs in root.parents:
+        return [f"{docs_is} is or holds the project's own folder, where each build would replace "
+                f"{', '.join(GENERATED_ROOTS)}; give it a folder of its own, such as docs"]
+    problems = [f"{site_is} overlaps {name}: {replaced}"
+                for name, folder in named.items() if overlap(site, folder)]
+    if overlap(docs, articles):
+        problems.append(f"{docs_is} overlaps articles: the articles are read from one folder and "
+                        "their pages written to the other; keep them apart")
+    for generated in GENERATED_ROOTS:
+        problems += [f"{docs_is}: its {generated}, which each build replaces, overlaps {name}"
+                     for name, folder in named.items()
+                     if folder not in (docs, articles) and overlap(docs / generated, folder)]
+    return problems
 
 
 def _plugins(raw: dict[str, Any]) -> tuple[str, ...]:
