@@ -189,8 +189,10 @@ def canonicalize_bundle(folder: Path, wasm_prefix: str = "") -> None:
         index["hash"] = _name_hash(language, data, 10)
         meta_path.unlink()
         (folder / f"pagefind.{index['hash']}.pf_meta").write_bytes(data)
-        if wasm_prefix and index.get("wasm"):
-            index["wasm"] = wasm_prefix + index["wasm"]
+        if wasm_prefix:
+            # A language Pagefind has no stemmer for (Persian, Pashto) has none named: its
+            # script then fetches wasm.unknown.pagefind, which is shared as the others are.
+            index["wasm"] = wasm_prefix + (index.get("wasm") or "unknown")
     entry_path.unlink()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 

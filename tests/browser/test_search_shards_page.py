@@ -15,6 +15,7 @@ import dateline.search
 from dateline.build import build
 from tests.browser.conftest import fixture_project, serve
 from tests.browser.test_search_page import RESULT_TITLES, titles, wait_for_count
+from tests.projects import Project, article
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -193,3 +194,23 @@ def test_an_archive_without_articles_says_so(page: Any, tmp_path: Path) -> None:
         page.goto(f"{url}search/?q=anything")
         page.locator(".dateline-search__status--none").wait_for()
         assert page.locator(".dateline-search__status").inner_text() == "There are no articles to search yet."
+
+
+@pytest.mark.parametrize("language", ["ps", "fa"])
+def test_an_archive_in_a_language_pagefind_cannot_stem_is_searched(
+        page: Any, tmp_path: Path, language: str) -> None:
+    """Pashto and Persian have no stemmer in Pagefind: its script then fetches
+    wasm.unknown.pagefind, which the shards share like any other."""
+    project = Project(tmp_path)
+    project.write("2021/a.md", article("کابل خبرونه", language=language, body="طالبانو کندهار ونیو.\n"))
+    project.write("2020/b.md", article("هرات", date="2020-05-01", cities="[Herat]", language=language,
+                                       body="د هرات ښار.\n"))
+    build(project.settings)
+    with serve(project.site) as url:
+        failed: list[str] = []
+        page.on("response", lambda response: failed.append(response.url) if response.status >= 400 else None)
+        page.goto(f"{url}search/?q=کندهار")
+        assert titles(page) == ["کابل خبرونه"]
+        page.goto(f"{url}search/?q=هرات")
+        assert titles(page) == ["هرات"]
+    assert failed == []
