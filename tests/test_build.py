@@ -353,6 +353,25 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
                                      "mkdocs.yml, or pass --config)")
 
 
+def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Project) -> None:
+    project.write("2021/ps.md", article("طالبانو کندهار ونیو", language="ps", body="""
+        طالبانو د **کندهار** ښار ونیو.[^1]
+
+        ## سرلیک
+
+        [^1]: دا یادښت دی.
+        """))
+    project.write("2021/en.md", article("Kandahar falls", date="2021-08-14"))
+    build(project.settings)
+    pashto = content(project, "articles/2021/08/13/ps/index.html")
+    assert pashto.h1["lang"] == "ps" and pashto.h1["dir"] == "rtl"
+    text = pashto.find("div", lang="ps")
+    assert text is not None and text["dir"] == "rtl"
+    assert text.p.strong.get_text() == "کندهار" and text.h3.get_text().startswith("سرلیک")  # Markdown rendered
+    english = content(project, "articles/2021/08/14/en/index.html")
+    assert english.h1.get("lang") is None and english.find(attrs={"dir": True}) is None
+
+
 @pytest.mark.parametrize(("setting", "said"), [
     ("site_dir: .", 'site_dir: "." is or holds the project\'s own folder'),
     ("site_dir: ..", 'site_dir: ".." is or holds the project\'s own folder'),

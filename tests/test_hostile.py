@@ -69,6 +69,20 @@ def test_link_leading_outside_articles_is_refused(project: Project, tmp_path_fac
     assert refused_problems(project) == ["articles/leak.md: link: leads outside articles/; refused"]
 
 
+def test_a_link_leading_nowhere_is_refused_without_a_traceback(project: Project) -> None:
+    (project.root / "articles" / "x.md").symlink_to("gone.md")
+    project.write("fine.md", article())
+    project.write("typo.md", article(title="Typo", cities="[Kandahr]"))
+    for command in ("check", "build"):
+        result = project.run(command)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        lines = result.stderr.splitlines()
+        assert 'articles/x.md: link: leads nowhere ("gone.md" does not exist); refused' in lines
+        assert any(line.startswith('articles/typo.md:4: cities: "Kandahr"') for line in lines)
+        assert lines[-1] == "2 errors; nothing was written."
+    assert not (project.root / "site").exists()
+
+
 def test_the_default_size_limit_is_two_megabytes(project: Project) -> None:
     project.write("big.md", article(body="Synthetic filler.\n" * 120_000))
     assert refused_problems(project) == [
@@ -217,7 +231,7 @@ def test_check_command_reports_every_refused_case_at_once_without_a_traceback(pr
 @pytest.mark.parametrize(("html", "default", "trusted"), [
     ('<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>',
      '<img src="a.png" alt="A">Cap', '<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>'),
-    ('<p title="t" lang="fa" dir="rtl">x</p>', "<p>x</p>", '<p title="t" lang="fa" dir="rtl">x</p>'),
+    ('<p title="t" lang="fa" dir="rtl">x</p>', '<p lang="fa" dir="rtl">x</p>', '<p title="t" lang="fa" dir="rtl">x</p>'),
     ('<iframe src="https://example.org/"></iframe>x', "x", "x"),
     ('<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>'),
     ('<img src="data:image/png;base64,AA" alt="d">', '<img alt="d">', '<img alt="d">'),

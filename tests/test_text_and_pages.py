@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from dateline.archive import group
 from dateline.model import Article, CityRef
 from dateline.pagekit import relative
-from dateline.pages import demote_headings, front_matter, link, render, render_article
+from dateline.pages import demote_headings, front_matter, link, render, render_article, text_direction
 from dateline.text import escape_markdown_inline, slugify
 
 
@@ -111,3 +111,10 @@ _segment = st.sampled_from(["articles", "cities", "dates", "2021", "08", "13", "
 def test_links_between_pages_are_the_relative_paths_posixpath_gives(target: list[str], here: list[str]) -> None:
     to, start = "/".join(target), "/".join(here)
     assert relative(to, start) == posixpath.relpath(to, posixpath.dirname(start) or ".")
+
+
+@pytest.mark.parametrize(("language", "direction"), [
+    ("ps", "rtl"), ("fa", "rtl"), ("fa-AF", "rtl"), ("prs", "rtl"), ("ar", "rtl"), ("ur", "rtl"),
+    ("en", "ltr"), ("en-GB", "ltr"), ("ru", "ltr"), ("az-Arab", "rtl"), ("ku-Latn", "ltr"), ("pa", "ltr")])
+def test_text_direction_follows_the_language_tag(language: str, direction: str) -> None:
+    assert text_direction(language) == direction

@@ -68,6 +68,32 @@ def demote_headings(body: str) -> str:
     return "\n".join(lines)
 
 
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
+"""ISO 15924 scripts written right to left (a language tag's script subtag: ``ku-Arab``)."""
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "bal", "ckb", "dv", "fa", "glk", "he", "ks", "lrc",
+                           "mzn", "nqo", "pnb", "prs", "ps", "sd", "syr", "ug", "ur", "yi"})
+"""Languages written right to left unless their tag names another script (Arabic, Persian
+and Dari, Pashto, Urdu, Sorani Kurdish, Sindhi, Hebrew, Yiddish, Dhivehi, …)."""
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` or ``ltr`` for a BCP 47 tag (``ps``, ``fa-AF``, ``az-Arab``)."""
+    primary, *rest = language.lower().split("-")
+    script = next((part for part in rest if len(part) == 4 and part.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+
+def _in_language(article: Article) -> str:
+    """The attributes that mark an article's title and text as in its language, written
+    right to left where it is: none for English, the site's language."""
+    if article.language.split("-")[0].lower() == "en":
+        return ""
+    return f'lang="{article.language}" dir="{text_direction(article.language)}"'
+
+
 def render_article(article: Article, before: Article | None, after: Article | None,
                    names: dict[str, str], links: Links | None = None, search: str | None = None) -> Page:
     """An article's page; ``links``: where its body's relative links lead
@@ -75,11 +101,12 @@ def render_article(article: Article, before: Article | None, after: Article | No
     if there is one, which each tag leads to, filtered by it."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
+    language = _in_language(article)  # a checked tag: letters, digits and hyphens
     parts = [
         front_matter(article.title, article.summary),
         # A short id: the title's slug would be written three times (the heading, its
         # permalink and Material's "skip to content" link), 0.25 KB a page.
-        f"# {md(article.title)} {{#{HEADLINE_ID}}}\n\n",
+        f"# {md(article.title)} {{#{HEADLINE_ID}{' ' + language if language else ''}}}\n\n",
         f"**{md(names[article.dateline.key].upper())}** — {date_link}\n{{: .dateline }}\n\n",
     ]
     meta = []
@@ -106,7 +133,9 @@ def render_article(article: Article, before: Article | None, after: Article | No
         leads = zip(article.links, destinations(article.links, article.path, links), strict=True)
         body = with_links(body, article.links, [(from_page(path, here, link.html), rest)
                                                 for link, (path, rest) in leads])
-    parts.append(demote_headings(body).rstrip() + "\n\n")
+    body = demote_headings(body).rstrip()
+    # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
+    parts.append(f"<div {language} markdown>\n\n{body}\n\n</div>\n\n" if language else body + "\n\n")
     parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
                                  None if after is None else (after.title, article_path(after)),
                                  labels=("Earlier: ", "Later: "), joiner="  \n"))

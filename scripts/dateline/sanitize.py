@@ -11,8 +11,9 @@ before serialisation, so they are untouched.
 
 What survives by default: the markup Python-Markdown and the common extensions produce
 (headings with their ids, lists, tables with ``text-align``, code with highlighting
-classes, footnotes, admonitions, ``a.headerlink`` permalinks, abbr, details), ``class``
-and ``id`` on any of it, and links and images whose address is relative or ``http``,
+classes, footnotes, admonitions, ``a.headerlink`` permalinks, abbr, details), ``class``,
+``id``, ``lang`` and ``dir`` on any of it (an article in Pashto is marked so, and written
+right to left; GitHub's sanitiser keeps both too), and links and images whose address is relative or ``http``,
 ``https`` (and ``mailto`` for links). Everything else goes: ``<script>`` and ``<style>``
 with their content, other tags with their text kept, ``on*`` handlers, ``style``
 (except ``text-align`` on table cells), ``javascript:`` and ``data:`` addresses,
@@ -21,10 +22,10 @@ a text box that looks like the site's own is a phishing tool).
 
 ``trusted_html: true`` (for archives whose every author is trusted) adds what people
 write by hand: figure, figcaption, cite, q, small, s, u, sub, time, var, samp, dfn,
-ruby, bdi, bdo, wbr, table captions and column groups; ``title``, ``lang`` and ``dir``
-on everything, image sizes, table cell spans. Even then: no iframe, object, embed,
-form, input, style or script. An iframe runs another site's page inside ours, beyond
-anything a sanitiser can check: link to the video instead.
+ruby, bdi, bdo, wbr, table captions and column groups; ``title`` on everything, image
+sizes, table cell spans. Even then: no iframe, object, embed, form, input, style or
+script. An iframe runs another site's page inside ours, beyond anything a sanitiser can
+check: link to the video instead.
 
 ``trusted_pages`` names hand-written pages of ``docs/`` (``search.md``) whose raw HTML
 is the site's own and is left as written. The page is known from MkDocs' own link
@@ -46,7 +47,7 @@ from markdown.postprocessors import Postprocessor
 PRIORITY = -1000
 """Below every postprocessor of Python-Markdown (lowest 20) and of known extensions."""
 
-_EVERYWHERE = {"class", "id"}
+_EVERYWHERE = {"class", "id", "lang", "dir"}
 
 SAFE_TAGS = frozenset({
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "a", "em", "strong", "b", "i",
@@ -72,7 +73,7 @@ TRUSTED_TAGS = SAFE_TAGS | {
 }  # fmt: skip
 TRUSTED_ATTRIBUTES: dict[str, set[str]] = {
     **SAFE_ATTRIBUTES,
-    "*": _EVERYWHERE | {"title", "lang", "dir"},
+    "*": _EVERYWHERE | {"title"},
     "img": SAFE_ATTRIBUTES["img"] | {"width", "height", "loading"},
     "th": SAFE_ATTRIBUTES["th"] | {"colspan", "rowspan", "scope"},
     "td": SAFE_ATTRIBUTES["td"] | {"colspan", "rowspan"},

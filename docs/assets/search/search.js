@@ -189,9 +189,10 @@ function resultItem(data) {
   const line = el("p", { class: "dateline-result__meta" });
   details.forEach((node, index) => line.append(...(index ? [" · ", node] : [node])));
   return el("li", { class: "dateline-result" },
-    el("h2", { class: "dateline-result__title" }, el("a", { href: data.url, text: meta.title || data.url })),
+    // dir=auto: an article in Pashto or Persian reads right to left among English ones.
+    el("h2", { class: "dateline-result__title", dir: "auto" }, el("a", { href: data.url, text: meta.title || data.url })),
     line,
-    el("p", { class: "dateline-result__excerpt" }, ...excerptNodes(data.excerpt || "")));
+    el("p", { class: "dateline-result__excerpt", dir: "auto" }, ...excerptNodes(data.excerpt || "")));
 }
 
 async function start(root) {
