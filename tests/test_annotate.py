@@ -7,6 +7,7 @@ import yaml
 
 from dateline.annotate import add_cities, yaml_text
 from dateline.frontmatter_yaml import parse
+from tests.projects import Project
 
 BODY = "\nKandahar fell on Thursday.  \n\n<!-- keep -->\nHerat: too.\n"
 
@@ -42,6 +43,41 @@ def test_add_cities_edits_only_the_list(before: str, after: str) -> None:
     assert cities_of(text)[-2:] == ["Ghazni", "Kabul"]
 
 
+@pytest.mark.parametrize(("before", "after"), [
+    # a trailing comma, spaces, a comment: the names go after the last item, the rest stays
+    ("cities: [Herat,]", "cities: [Herat, Ghazni, Kabul,]"),
+    ("cities: [Herat, ]", "cities: [Herat, Ghazni, Kabul, ]"),
+    ("cities: [ Herat , ]  # c", "cities: [ Herat, Ghazni, Kabul , ]  # c"),
+    ('cities: ["Herat",]', 'cities: ["Herat", Ghazni, Kabul,]'),
+    ("cities: [ ]", "cities: [ Ghazni, Kabul]"),
+    # over several lines
+    ("cities: [Kandahar,\n  Herat]  # c", "cities: [Kandahar,\n  Herat, Ghazni, Kabul]  # c"),
+    ("cities: [\n  Kandahar,\n  Herat,  # last\n]", "cities: [\n  Kandahar,\n  Herat, Ghazni, Kabul,  # last\n]"),
+    ("cities: [\n]", "cities: [\nGhazni, Kabul]"),
+])
+def test_a_flow_list_of_any_shape_gets_the_names(before: str, after: str) -> None:
+    head = "---\ntitle: T\n{}\ndate: 2021-08-13\n---\n"
+    text, problems = add_cities(head.format(before) + BODY, ["Ghazni", "Kabul"], "a.md")
+    assert problems == []
+    assert text == head.format(after) + BODY
+    assert cities_of(text) == cities_of(head.format(before) + BODY) + ["Ghazni", "Kabul"]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    # libyaml, which check reads front matter with, takes a tab after the colon
+    ("---\ntitle:\tTab\ncities: [Herat]\n---\n", "---\ntitle:\tTab\ncities: [Herat, Ghazni]\n---\n"),
+    ("---\ntitle:\tTab\n---\n", "---\ntitle:\tTab\ncities:\n  - Ghazni\n---\n"),
+    # check's closing line may be longer than "---" or end in spaces; a "---" in the body is a rule
+    ("---\ncities: [Herat]\n-----\n", "---\ncities: [Herat, Ghazni]\n-----\n"),
+    ("---\ntitle: T\n---  \n", "---\ntitle: T\ncities:\n  - Ghazni\n---  \n"),
+])
+def test_front_matter_that_check_reads_is_annotated(before: str, after: str) -> None:
+    body = "\nKandahar.\n\n---\n\nHerat: [\n"
+    text, problems = add_cities(before + body, ["Ghazni"], "a.md")
+    assert problems == []
+    assert text == after + body
+
+
 def test_names_already_listed_in_any_spelling_are_skipped() -> None:
     before = "---\ncities:\n  - Kandahār\n---\nBody\n"
     assert add_cities(before, ["kandahar", "KANDAHAR"]) == (before, [])
@@ -68,7 +104,7 @@ def test_names_that_yaml_would_misread_are_quoted() -> None:
     ("no front matter\n", "missing"),
     ("---\ncities: [Kabul\n---\n", "invalid YAML"),
     ("---\ncities:\n  - name: Kabul\n---\n", "not a list of names"),
-    ("---\ncities: [Kabul,\n  Herat]\n---\n", "several lines"),
+    ("---\ncities: >\n  Kabul\n---\n", "several lines"),
 ])
 def test_problems_leave_the_file_unchanged(before: str, message: str) -> None:
     text, problems = add_cities(before, ["Ghazni"], "a.md")
@@ -92,3 +128,24 @@ def test_annotate_text_plans_only_missing_cities() -> None:
     assert not again.changed and again.text == plan.text
     broken = annotate_text("---\ntitle: [\n---\n", "b.md", gazetteer)
     assert not broken.changed and broken.problems[0].field == "front matter"
+
+
+def test_annotate_reports_each_file_it_cannot_change_and_does_the_rest(project: Project) -> None:
+    body = "\nFighting in Kandahar.\n"
+    tab = project.write("a.md", "---\ntitle:\tTab\ndate: 2021-08-13\ncities: [Herat,]\n---\n" + body)
+    folded = project.write("b.md", "---\ntitle: B\ndate: 2021-08-13\ncities: >\n  Herat\n---\n" + body)
+    closed = project.write("c.md", "---\ntitle: C\ndate: 2021-08-13\ncities: [Herat]\n----\n" + body)
+    (project.root / "articles" / "d.md").mkdir()
+    unchanged = folded.read_bytes()
+    result = project.run("annotate", "--write", "articles")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stderr.splitlines() == [
+        "articles/b.md:4: cities: is written over several lines; add the cities by hand",
+        "articles/d.md: file: cannot be read (is a directory)"]
+    assert tab.read_text(encoding="utf-8") == (
+        "---\ntitle:\tTab\ndate: 2021-08-13\ncities: [Herat, Kandahar,]\n---\n" + body)
+    assert closed.read_text(encoding="utf-8") == (
+        "---\ntitle: C\ndate: 2021-08-13\ncities: [Herat, Kandahar]\n----\n" + body)
+    assert folded.read_bytes() == unchanged
+    assert project.run("check").returncode == 0

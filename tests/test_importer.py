@@ -14,6 +14,7 @@ from dateline.importer import Imported, escape_paragraph, file_slug, plain_text_
 from dateline.load import validate
 from dateline.pages import render_article
 from dateline.text import markdown_to_text
+from tests.projects import Project
 
 # shared/ sits beside the checkout (in CI too); the test is skipped where it does not.
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "afghanistan-taliban-news.txt"
@@ -76,6 +77,9 @@ def test_seed_round_trip_into_an_article_page(gazetteer: Gazetteer) -> None:
 def test_unusable_text_is_a_problem(gazetteer: Gazetteer, text: str, field: str) -> None:
     item, problems = plain_text_article(text, "x.txt", gazetteer, day=DAY)
     assert item is None and [p.field for p in problems] == [field]
+
+
+NOT_UTF8 = "byte 0xE9 at position 3 is not UTF-8; save the file as UTF-8"
 
 
 def test_no_city_is_a_warning_and_an_empty_list(gazetteer: Gazetteer) -> None:
@@ -169,6 +173,31 @@ def test_a_posts_last_change_becomes_updated_when_after_its_date(
     assert parsed is not None
     article, invalid = validate(item.path, parsed.fields, parsed.body, "kandahar-falls")
     assert article is not None and not [p for p in invalid if p.is_error]
+
+
+def test_a_post_that_is_not_utf8_is_a_problem_naming_the_byte(gazetteer: Gazetteer, tmp_path: Path) -> None:
+    posts = tmp_path / "_posts"
+    posts.mkdir()
+    (posts / "2021-08-13-cafe.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nHerat.\n")
+    (posts / "2021-08-14-kabul.md").write_bytes(b"---\r\ntitle: Kabul\r\n---\r\nKabul.\r\n")
+    items, problems = import_folder(posts, gazetteer, display="_posts")
+    assert [(p.path, p.line, p.field, p.message) for p in problems] == [
+        ("_posts/2021-08-13-cafe.md", 2, "encoding", "byte 0xE9 at position 14 is not UTF-8; save the file as UTF-8")]
+    assert [i.path for i in items] == ["articles/2021/08/kabul.md"]
+    assert items[0].text.endswith("\n---\nKabul.\n") and "\r" not in items[0].text  # as before
+
+
+def test_import_reports_every_file_not_utf8_and_imports_the_rest(project: Project) -> None:
+    (project.root / "in").mkdir()
+    (project.root / "in" / "latin.txt").write_bytes(b"Caf\xe9 in Herat\n\nHerat.\n")
+    (project.root / "in" / "also.txt").write_bytes(b"Kabul\n\nIn Kabul, caf\xe9s.\n")
+    (project.root / "in" / "good.txt").write_text("Fighting in Kandahar\n\nKandahar.\n", encoding="utf-8")
+    result = project.run("import", "in/latin.txt", "in/also.txt", "in/good.txt", "--date", "2021-08-15")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "in/also.txt:3: encoding: byte 0xE9 at position 20 is not UTF-8; save the file as UTF-8",
+        f"in/latin.txt:1: encoding: {NOT_UTF8}"]
+    assert sorted(p.name for p in (project.root / "articles").rglob("*.md")) == ["fighting-in-kandahar.md"]
 
 
 def test_split_post_reports_broken_front_matter() -> None:

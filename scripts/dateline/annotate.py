@@ -4,8 +4,10 @@
 out: it would drop comments, reorder keys and requote values. Instead the YAML parser
 only says *where* the list is (line and column of each node), and the new names are
 spliced in as text, in the list's own style: a block list gets ``  - Name`` lines with
-the same indentation, a flow list ``[A, B]`` gets ``, Name``. Every other byte of the
-file, the body included, stays as it was, line endings too.
+the same indentation, a flow list ``[A, B]`` gets ``, Name`` after its last item. Every
+other byte of the file, the body included, stays as it was, line endings too. The result
+is read back before it is kept: unless it reads as the old list and the new names, the
+file is left alone and the user told to add them by hand.
 """
 
 from __future__ import annotations
@@ -16,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from dateline.detect import Mention, find_cities, prose_of_markdown
 from dateline.errors import Problem
-from dateline.frontmatter_yaml import BOM, decode, parse
+from dateline.frontmatter_yaml import BOM, FAST_LOADER, Parsed, decode, parse
 from dateline.gazetteer import Gazetteer, Place
 from dateline.placenames import name_key
 from dateline.writer import atomic_write
@@ -110,20 +113,59 @@ def add_cities(text: str, names: Sequence[str], path: str = "") -> tuple[str, li
 
     lines = text[len(bom):].splitlines(keepends=True)
     items = [yaml_text(n) for n in new]
-    closing = next(i for i in range(1, len(lines)) if lines[i].rstrip("\r\n") == "---")
+    closing = _closing_line(lines)
+    if closing is None:  # parse() found it: a guard, never a crash
+        return text, [_by_hand(path, 1, "front matter", "its closing '---' line is not clear")]
     if field is None:
         nl = _newline(lines[0])
         lines[closing:closing] = [f"cities:{nl}", *(f"  - {item}{nl}" for item in items)]
-        return bom + "".join(lines), []
-    # Our own parse of exactly the front-matter lines, so that a node's line is its
-    # index in ``lines`` less one.
-    root = yaml.compose("".join(lines[1:closing]).replace("\r\n", "\n"), Loader=yaml.SafeLoader)
-    assert isinstance(root, yaml.MappingNode)  # parse() above accepted it as one
-    key_node, node = next((k, v) for k, v in root.value if k.value == "cities")
-    if not _splice(lines, node, key_node.start_mark.line + 1, items):
-        return text, [Problem(path, field.line, "cities",
-                              "is written over several lines; add the cities by hand")]
-    return bom + "".join(lines), []
+    elif (key_and_node := _cities_nodes(lines[1:closing])) is None:
+        return text, [_by_hand(path, field.line, "cities", "cannot be found in the front matter")]
+    elif not _splice(lines, key_and_node[1], key_and_node[0].start_mark.line + 1, items):
+        return text, [_by_hand(path, field.line, "cities", "is written over several lines")]
+    result = bom + "".join(lines)
+    if not _reads_as(result, parsed, existing + new):
+        return text, [_by_hand(path, field.line if field else closing + 1, "cities",
+                               "is written in a way annotate cannot add to")]
+    return result, []
+
+
+def _by_hand(path: str, line: int, field: str, why: str) -> Problem:
+    return Problem(path, line, field, f"{why}; add the cities by hand")
+
+
+def _closing_line(lines: list[str]) -> int | None:
+    """Index of the front matter's closing line, found by the rule ``check`` uses
+    (``----`` and ``---`` with spaces close it too; a later ``---`` is the body's)."""
+    boundary = YAMLHandler.FM_BOUNDARY
+    return next((i for i in range(1, len(lines)) if boundary.fullmatch(lines[i])), None)
+
+
+def _cities_nodes(front_matter: list[str]) -> tuple[yaml.Node, yaml.Node] | None:
+    """The ``cities`` key's node and its value's, from our own parse of exactly the
+    front-matter lines, so that a node's line is its index in the file's lines less one.
+
+    The parser is the one ``check`` reads front matter with: libyaml takes a tab after
+    ``title:``, which PyYAML's own parser refuses, and a file ``check`` accepts must not
+    fail here. None if it reads the lines otherwise after all (reported, never a crash)."""
+    try:
+        root = yaml.compose("".join(front_matter).replace("\r\n", "\n"), Loader=FAST_LOADER)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    return next(((k, v) for k, v in root.value if k.value == "cities"), None)
+
+
+def _reads_as(text: str, before: Parsed, cities: list[str]) -> bool:
+    """Whether ``text`` reads as ``before`` with ``cities`` for its list and nothing else
+    changed: the last guard, so that a list written in a way the splicing did not foresee
+    is reported and left alone, never written out broken."""
+    after, problems = parse(text.removeprefix(BOM).replace("\r\n", "\n"), "")
+    if after is None or any(p.is_error for p in problems) or after.body != before.body:
+        return False
+    expected = {key: field.value for key, field in before.fields.items()} | {"cities": cities}
+    return {key: field.value for key, field in after.fields.items()} == expected
 
 
 def _splice(lines: list[str], node: yaml.Node, key_index: int, items: list[str]) -> bool:
@@ -143,14 +185,18 @@ def _splice(lines: list[str], node: yaml.Node, key_index: int, items: list[str])
         nl = _newline(lines[after])
         lines[after + 1:after + 1] = [f"{prefix}{item}{nl}" for item in items]
         return True
-    if node.start_mark.line != node.end_mark.line:
-        return False
     if isinstance(node, yaml.SequenceNode):
-        row, column = at(node.end_mark), node.end_mark.column - 1  # the closing "]"
+        # Right after the last item, not before the "]": a trailing comma ("[Herat,]"),
+        # spaces, a comment or a line break may come between them.
+        mark = node.value[-1].end_mark if node.value else node.end_mark
+        row, column = at(mark), mark.column if node.value else mark.column - 1  # or at "]"
         line = lines[row]
         joined = ", ".join(items)
         lines[row] = f"{line[:column]}{', ' if node.value else ''}{joined}{line[column:]}"
-    elif isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" \
+        return True
+    if node.start_mark.line != node.end_mark.line:
+        return False
+    if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" \
             and node.start_mark.index == node.end_mark.index:
         nl = _newline(lines[key_index])
         lines[key_index + 1:key_index + 1] = [f"  - {item}{nl}" for item in items]
@@ -179,8 +225,17 @@ def article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
 
 
 def annotate_file(path: Path, display: str, gazetteer: Gazetteer, *, write: bool) -> Annotation:
-    """Plan (and with ``write``, make) the additions for one file, byte-exact elsewhere."""
-    text, problems = decode(path.read_bytes(), display)
+    """Plan (and with ``write``, make) the additions for one file, byte-exact elsewhere.
+
+    A file that cannot be read (a folder named ``*.md``, a dangling link) is a problem of
+    its own, so that the other files are still annotated."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        reason = (error.strerror or type(error).__name__).lower()
+        unreadable = Problem(display, 0, "file", f"cannot be read ({reason})")
+        return Annotation(display, (), (), (), "", (unreadable,))
+    text, problems = decode(data, display)
     if text is None:
         return Annotation(display, (), (), (), "", tuple(problems))
     result = annotate_text(text, display, gazetteer)

@@ -26,6 +26,7 @@ from dateline.build import check as check_archive
 from dateline.cities import load_gazetteer
 from dateline.config import CONFIG_FILE, Settings, load_settings
 from dateline.errors import DatelineError, Problem, ValidationFailed
+from dateline.frontmatter_yaml import decode
 from dateline.gazetteer import Gazetteer
 from dateline.text import plural
 
@@ -255,10 +256,11 @@ def import_(
             found, more = import_folder(item_source, gazetteer, articles_dir=articles_dir)
             items += found
         elif item_source.is_file() and day is not None:
-            text = item_source.read_bytes().decode("utf-8", errors="replace")
-            item, more = plain_text_article(text, str(item_source), gazetteer, day=day, source=source,
-                                            url=url, articles_dir=articles_dir)
-            items += [item] if item else []
+            text, more = decode(item_source.read_bytes(), str(item_source))  # not UTF-8: named
+            if text is not None:
+                item, more = plain_text_article(text, str(item_source), gazetteer, day=day, source=source,
+                                                url=url, articles_dir=articles_dir)
+                items += [item] if item else []
         else:
             more = [Problem(str(item_source), 0, "path", "not found")]
         problems += more

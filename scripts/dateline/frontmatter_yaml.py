@@ -137,7 +137,7 @@ def _foreign_tag(node: yaml.Node) -> str | None:
     return None
 
 
-_FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+FAST_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 """libyaml's parser where PyYAML has it: about ten times faster on front matter. Values
 are still built by PyYAML's safe constructor, so they are the same either way."""
 
@@ -145,9 +145,9 @@ are still built by PyYAML's safe constructor, so they are the same either way.""
 def _fields(source: str, path: str, first_line: int) -> tuple[dict[str, Field] | None, list[Problem]]:
     # Control characters: libyaml accepts some that PyYAML's reader refuses; such text
     # goes to the pure parser, which reports them.
-    if _FAST_LOADER is not yaml.SafeLoader and not yaml.reader.Reader.NON_PRINTABLE.search(source):
+    if FAST_LOADER is not yaml.SafeLoader and not yaml.reader.Reader.NON_PRINTABLE.search(source):
         try:
-            fast = _FAST_LOADER(source)
+            fast = FAST_LOADER(source)
             try:
                 return _read_mapping(fast, fast.get_single_node(), path, first_line)
             finally:

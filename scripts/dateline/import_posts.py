@@ -25,6 +25,7 @@ import yaml
 from dateline.bodylinks import ASSET_SUFFIXES, meant, relative_links, split_target
 from dateline.detect import find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
+from dateline.frontmatter_yaml import decode
 from dateline.gazetteer import Gazetteer
 from dateline.importer import FieldValue, Imported, article_path, file_slug, front_matter
 from dateline.text import SLUG_RE
@@ -179,13 +180,24 @@ def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "ar
     shown = display or str(folder)
     for path in post_files(folder):
         origin = f"{shown.rstrip('/')}/{path.relative_to(folder).as_posix()}"
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            problems.append(Problem(origin, 0, "file", f"cannot be read: {error}"))
+        text, found = _read_post(path, origin)
+        if text is None:
+            problems.extend(found)
             continue
         item, found = post_article(text, origin, gazetteer, articles_dir=articles_dir, source=path)
         problems.extend(found)
         if item is not None:
             items.append(item)
     return items, problems
+
+
+def _read_post(path: Path, origin: str) -> tuple[str | None, list[Problem]]:
+    """A post's text with its line ends made ``\\n`` (as reading it in text mode would), or
+    the problem: bytes that are not UTF-8 are named as in an article file, by line and
+    position, rather than as Python's codec error."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(origin, 0, "file", f"cannot be read: {error.strerror or error}")]
+    text, problems = decode(data, origin)
+    return (None if text is None else text.replace("\r\n", "\n").replace("\r", "\n")), problems
