@@ -50,6 +50,8 @@ def test_relative_links_are_found_where_markdown_makes_links() -> None:
     assert relative_links("No links at all.\n") == ()
     # Read as browsers read addresses: tabs, line breaks and the spaces around go.
     assert relative_links('<a href="  java&#x09;script:alert(1)">x</a> [y]( \tmailto:a@b.org)\n') == ()
+    # A footnote of one word is a footnote (the footnotes extension), not a link to a file.
+    assert relative_links("As reported.[^1]\n\n[^1]: Ibid.\n") == ()
 
 
 def test_a_target_is_read_from_the_articles_folder() -> None:

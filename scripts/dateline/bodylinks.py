@@ -63,7 +63,8 @@ browser might run or a server execute."""
 _SCRIPTABLE = frozenset({".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".xsl"})
 
 _INLINE = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*))")
-_REFERENCE = re.compile(r"^ {0,3}\[[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
+_REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
+"""A link reference definition; not ``[^1]: Ibid.``, a footnote's (the footnotes extension)."""
 _HTML_LINK = re.compile(r"<(?:a\s[^<>]*?\bhref|img\s[^<>]*?\bsrc)\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')",
                         re.IGNORECASE)
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
