@@ -16,7 +16,7 @@ from dateline.archive import group
 from dateline.model import Article, CityRef
 from dateline.pagekit import relative
 from dateline.pages import demote_headings, front_matter, link, render, render_article, text_direction
-from dateline.text import escape_markdown_inline, slugify
+from dateline.text import escape_markdown_inline, markdown_to_text, slugify
 
 
 @pytest.mark.parametrize(("name", "slug"), [
@@ -118,3 +118,7 @@ def test_links_between_pages_are_the_relative_paths_posixpath_gives(target: list
     ("en", "ltr"), ("en-GB", "ltr"), ("ru", "ltr"), ("az-Arab", "rtl"), ("ku-Latn", "ltr"), ("pa", "ltr")])
 def test_text_direction_follows_the_language_tag(language: str, direction: str) -> None:
     assert text_direction(language) == direction
+
+
+def test_a_summary_leaves_out_footnote_numbers() -> None:
+    assert markdown_to_text("The lede.[^1] More[^note] *here*.") == "The lede. More here."

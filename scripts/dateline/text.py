@@ -89,6 +89,8 @@ class _TextExtractor(HTMLParser):
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>!&#|~=]")
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?!:)")
+"""``[^1]`` in the text: a footnote's number, not words (its definition stays text)."""
 _RENDERER = markdown.Markdown()
 
 
@@ -145,7 +147,7 @@ def markdown_to_text(source: str) -> str:
         # Most summaries are plain prose: skip the renderer, which costs ~1 ms a call.
         return " ".join(source.split())
     extractor = _TextExtractor()
-    extractor.feed(_RENDERER.reset().convert(source))
+    extractor.feed(_RENDERER.reset().convert(_FOOTNOTE_REFERENCE.sub("", source)))
     extractor.close()
     return " ".join("".join(extractor.parts).split())
 
