@@ -214,3 +214,43 @@ def test_a_corrected_article_is_dated_by_its_update_on_its_page_in_feeds_and_in_
 
     sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{PUBLISHED_URL}articles/2021/08/10/old/</loc><lastmod>2021-08-20</lastmod>" in sitemap
+
+
+def test_an_update_is_never_before_publication_in_the_feed_nor_on_the_page(project: Project) -> None:
+    project.publish_at()
+    # A day alone is published at its start in UTC; 01:00 in Kabul is 20:30 UTC the day before.
+    project.write("day.md", article("Kabul falls", date="2021-08-13", updated="2021-08-13T01:00:00+04:30"))
+    # 21:00 UTC on the 13th is after 00:30 on the 14th in Kabul (20:00 UTC), on the 13th in UTC.
+    project.write("time.md", article("Herat waits", date="2021-08-14T00:30:00+04:30",
+                                     updated="2021-08-13T21:00:00Z"))
+    build(project.settings)
+    by_title = {text(e, "title"): e for e in entries(feed(project, "feed.xml"))}
+    assert {title: (text(e, "published"), text(e, "updated")) for title, e in by_title.items()} == {
+        "Herat waits": ("2021-08-14T00:30:00+04:30", "2021-08-13T21:00:00+00:00"),
+        "Kabul falls": ("2021-08-13T00:00:00+00:00", "2021-08-13T00:00:00+00:00")}
+    for page, day in [("articles/2021/08/13/day/index.html", "13 August 2021"),
+                      ("articles/2021/08/14/time/index.html", "14 August 2021")]:
+        assert f"Updated: {day}" in (project.site / page).read_text(encoding="utf-8")
+    sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{PUBLISHED_URL}articles/2021/08/14/time/</loc><lastmod>2021-08-14</lastmod>" in sitemap
+
+
+def test_articles_at_the_ends_of_the_accepted_years_are_published(project: Project) -> None:
+    project.publish_at()
+    project.write("first.md", article("First", date="1000-01-01T00:00:00+05:00"))  # 0999-12-31 in UTC
+    project.write("first-day.md", article("First day", date="1000-01-01"))
+    project.write("last.md", article("Last", date="9998-12-31T23:00:00-05:00",  # 9999-01-01 in UTC
+                                     updated="9998-12-31T23:59:59-12:00"))
+    project.write("last-day.md", article("Last day", date="9998-12-31"))
+    build(project.settings)
+    by_title = {text(e, "title"): e for e in entries(feed(project, "feed.xml"))}
+    assert {title: (text(e, "published"), text(e, "updated")) for title, e in by_title.items()} == {
+        "Last": ("9998-12-31T23:00:00-05:00", "9998-12-31T23:59:59-12:00"),
+        "Last day": ("9998-12-31T00:00:00+00:00", "9998-12-31T00:00:00+00:00"),
+        "First day": ("1000-01-01T00:00:00+00:00", "1000-01-01T00:00:00+00:00"),
+        "First": ("1000-01-01T00:00:00+05:00", "1000-01-01T00:00:00+05:00")}
+    for page in ("dates/1000/01/01/index.html", "dates/9998/12/31/index.html",
+                 "articles/1000/01/01/first/index.html", "articles/9998/12/31/last/index.html"):
+        assert (project.site / page).is_file(), page
+    sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{PUBLISHED_URL}dates/1000/</loc><lastmod>1000-01-01</lastmod>" in sitemap

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import markdown
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dateline.archive import group
@@ -31,6 +31,8 @@ from dateline.load import KNOWN_KEYS, read_article, validate
 from dateline.model import Article, CityRef
 from dateline.pages import front_matter, render
 from dateline.sanitize import sanitize_html
+from dateline.search import plan_shards, sort_date
+from dateline.sitemap import page_dates
 from tests.projects import REPO
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -92,6 +94,42 @@ def test_reading_any_bytes_never_raises(scratch: Path, data: bytes) -> None:
     file.write_bytes(data)
     article, problems = read_article(file, load_settings(scratch / "mkdocs.yml"))
     assert article is not None or any(p.is_error for p in problems)
+
+
+# Dates to the calendar's ends, with any offset a date-time can have.
+any_moment = st.builds(lambda moment, minutes: moment.replace(tzinfo=dt.timezone(dt.timedelta(minutes=minutes))),
+                       st.datetimes(), st.integers(-1439, 1439))
+any_date = st.one_of(st.dates().map(dt.date.isoformat), any_moment.map(dt.datetime.isoformat))
+
+
+@FAST
+@given(date=any_date, updated=st.one_of(st.none(), any_date))
+@example(date="9999-12-31T23:00:00-05:00", updated=None)
+@example(date="0001-01-01T00:00:00+05:00", updated=None)
+@example(date="9998-12-31T23:00:00-05:00", updated="9998-12-31T23:59:59-23:59")
+@example(date="2021-08-13", updated="2021-08-13T01:00:00+04:30")
+@example(date="2021-08-14T00:30:00+04:30", updated="2021-08-13T21:00:00Z")
+def test_every_date_the_loader_accepts_is_published_and_updates_never_precede_it(date: str,
+                                                                                  updated: str | None) -> None:
+    text = f"---\ntitle: T\ndate: {date}\ncities: [Kabul]\n" + (f"updated: {updated}\n" if updated else "")
+    parsed, problems = parse(text + "---\nBody.\n", "articles/x.md")
+    assert parsed is not None and problems == []
+    found, problems = validate("articles/x.md", parsed.fields, parsed.body, "x",
+                               resolve=lambda name, line: CityRef("kabul", name, line))
+    if found is None:
+        assert {p.field for p in problems if p.is_error} <= {"date", "updated"} and problems
+        return
+    archive = group([found], name="Fuzz")
+    assert found.updated is None or found.updated >= found.date  # as the page shows them
+    for shard in plan_shards(archive.articles, cap=1):
+        assert shard.first <= found.date <= shard.last
+    assert sort_date(found) and page_dates(archive)
+    feeds = [page for page in render(archive, feeds=feed_options("https://example.org/archive", 5))
+             if page.path.endswith("feed.xml")]
+    for page in feeds:
+        (entry,) = ET.fromstring(page.text.encode("utf-8")).findall(f"{ATOM}entry")
+        published = dt.datetime.fromisoformat(entry.findtext(f"{ATOM}published") or "")
+        assert dt.datetime.fromisoformat(entry.findtext(f"{ATOM}updated") or "") >= published
 
 
 # Rendering: values are already validated text (the loader folds whitespace and refuses

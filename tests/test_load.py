@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+from pathlib import Path
 
 import pytest
 
+import dateline.archive
 from dateline.archive import load_archive
-from dateline.errors import Severity
+from dateline.config import Settings
+from dateline.errors import Problem, Severity
 from tests.projects import Project, article
 
 
@@ -51,6 +56,26 @@ def test_updated_says_when_the_article_last_changed(project: Project) -> None:
     assert b.updated_timestamp.isoformat() == "2021-08-13T23:00:00+04:30"
     assert (c.updated, c.updated_timestamp) == (dt.date(2021, 8, 13), None)
     assert (d.updated, d.updated_timestamp) == (None, None)
+
+
+def test_an_update_after_publication_is_never_on_a_day_before_it(project: Project) -> None:
+    # 21:00 UTC on the 13th is after 00:30 on the 14th in Kabul (20:00 UTC), but on the
+    # 13th in its own zone: the page would say it was updated the day before publication.
+    project.write("a.md", article(date="2021-08-14T00:30:00+04:30", updated="2021-08-13T21:00:00Z"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    [a] = archive.articles
+    assert (a.date, a.updated) == (dt.date(2021, 8, 14), dt.date(2021, 8, 14))
+    assert a.updated_timestamp is not None and a.updated_timestamp.isoformat() == "2021-08-13T21:00:00+00:00"
+
+
+def test_dates_at_the_limits_of_the_accepted_years_are_read(project: Project) -> None:
+    project.write("first.md", article(date="1000-01-01T00:00:00+05:00"))  # 0999-12-31 in UTC
+    project.write("last.md", article(date="9998-12-31", updated="9998-12-31T23:59:59-12:00"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    assert [(a.date, a.updated) for a in archive.articles] == [
+        (dt.date(1000, 1, 1), None), (dt.date(9998, 12, 31), dt.date(9998, 12, 31))]
 
 
 def test_date_with_time_keeps_the_local_calendar_day(project: Project) -> None:
@@ -97,6 +122,21 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
     pytest.param(article(date="2021-08-13T10:00:00"),
                  'articles/story.md:3: date: "2021-08-13T10:00:00" has a time but no offset; '
                  "add one such as +04:30 or Z, or give the date alone", id="date-naive"),
+    pytest.param(article(date="9999-12-31T23:00:00-05:00"),
+                 'articles/story.md:3: date: "9999-12-31T23:00:00-05:00" is outside the years 1000 to 9998 '
+                 "that an archive can hold; check the year", id="date-time-past-the-calendar"),
+    pytest.param(article(date="0001-01-01T00:00:00+05:00"),
+                 'articles/story.md:3: date: "0001-01-01T00:00:00+05:00" is outside the years 1000 to 9998 '
+                 "that an archive can hold; check the year", id="date-time-before-the-calendar"),
+    pytest.param(article(date="9999-12-31"),
+                 'articles/story.md:3: date: "9999-12-31" is outside the years 1000 to 9998 '
+                 "that an archive can hold; check the year", id="date-too-late"),
+    pytest.param(article(date="0999-12-31"),
+                 'articles/story.md:3: date: "0999-12-31" is outside the years 1000 to 9998 '
+                 "that an archive can hold; check the year", id="date-too-early"),
+    pytest.param(article(updated="9999-01-01T00:00:00Z"),
+                 'articles/story.md:5: updated: "9999-01-01T00:00:00Z" is outside the years 1000 to 9998 '
+                 "that an archive can hold; check the year", id="updated-too-late"),
     pytest.param(article(updated="2021-08-12"),
                  'articles/story.md:5: updated: "2021-08-12" is before the article\'s date (2021-08-13); '
                  "give when it was last changed, or remove updated:", id="updated-before-date"),
@@ -298,3 +338,50 @@ def test_which_files_are_articles(project: Project, tmp_path_factory: pytest.Tem
     assert [str(p) for p in problems if p.field in ("file", "link")] == [
         "articles/linked-folder: link: linked folders are not followed; move the articles here",
         "articles/notes.txt: file: warning: not an article (articles end in .md); skipped"]
+
+
+def test_a_link_leading_nowhere_is_refused_with_every_other_problem(project: Project) -> None:
+    project.write("fine.md", article())
+    project.write("bad.md", article(date="soon"))
+    (project.root / "articles" / "gone-link.md").symlink_to("gone.md")
+    (project.root / "articles" / "loop.md").symlink_to("loop.md")
+    archive, problems = load_archive(project.settings)
+    assert [a.path for a in archive.articles] == ["articles/fine.md"]
+    assert [str(p) for p in problems] == [
+        'articles/bad.md:3: date: "soon" is not a date (use YYYY-MM-DD)',
+        'articles/gone-link.md: link: leads nowhere ("gone.md" does not exist); refused',
+        "articles/loop.md: link: leads nowhere (a loop of links); refused"]
+    assert all(p.is_error for p in problems)
+
+
+def test_a_pipe_named_like_an_article_is_refused_not_read(project: Project) -> None:
+    os.mkfifo(project.root / "articles" / "pipe.md")  # reading it would wait for a writer forever
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == ["articles/pipe.md: file: is not a plain file (a pipe or a device); refused"]
+
+
+def test_a_file_gone_or_unreadable_when_it_is_read_is_a_problem(project: Project,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    project.write("fine.md", article())
+    project.write("gone.md", article(title="Gone"))
+    project.write("locked.md", article(title="Locked"))
+    listed, read = dateline.archive.article_files, Path.read_bytes
+
+    def list_then_remove(settings: Settings) -> tuple[list[Path], list[Problem]]:
+        found = listed(settings)
+        (project.root / "articles" / "gone.md").unlink()  # as an editor saving by renaming
+        return found
+
+    def read_unless_locked(file: Path) -> bytes:
+        if file.name == "locked.md":  # the tests may run as root, who may read any file
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(file))
+        return read(file)
+
+    monkeypatch.setattr(dateline.archive, "article_files", list_then_remove)
+    monkeypatch.setattr(Path, "read_bytes", read_unless_locked)
+    archive, problems = load_archive(project.settings)
+    assert [a.path for a in archive.articles] == ["articles/fine.md"]
+    assert [str(p) for p in problems] == [
+        "articles/gone.md: file: was removed while the articles were read; check again",
+        "articles/locked.md: file: cannot be read (permission denied); check its permissions"]
+    assert all(p.is_error for p in problems)

@@ -83,10 +83,13 @@ def _time(article: Article) -> dt.datetime:
 
 
 def _updated(article: Article) -> dt.datetime:
-    """When the article last changed: its ``updated`` time; a day alone, its start (UTC)
-    but never before publication; without either, when it was published."""
+    """When the article last changed: its ``updated`` time, or a day alone's start (UTC);
+    without either, when it was published. Never before publication: the loader compares
+    a day alone with a time by their calendar days, so an article dated 2021-08-13 (here
+    published at its start in UTC) may say ``updated: 2021-08-13T01:00:00+04:30``, which
+    is 20:30 UTC on the 12th."""
     if article.updated_timestamp is not None:
-        return article.updated_timestamp
+        return max(_time(article), article.updated_timestamp)
     if article.updated is not None:
         return max(_time(article), _start(article.updated))
     return _time(article)

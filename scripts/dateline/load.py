@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import errno
 import os
 import re
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -134,6 +136,13 @@ def _as_text(field: Field, checker: _Checker, label: str, value: Any, line: int,
 _When = tuple[dt.date, dt.datetime | None]
 """A calendar day in the article's own time zone, and the full time when one was given."""
 
+EARLIEST = dt.date(1000, 1, 1)
+LATEST = dt.date(9998, 12, 31)
+"""The days an article may be dated or updated on. Every page address, search filter and
+search period names a year in four digits (``strftime`` writes the year 999 as ``999``);
+a time is turned into UTC to sort it, and a month's end is found from the next month's
+start: both would pass the year 9999, past which Python has no dates."""
+
 
 def _when(checker: _Checker, key: str) -> _When | None:
     """The ``date``-like field ``key`` (present): a day, or a date-time with an offset."""
@@ -152,10 +161,20 @@ def _when(checker: _Checker, key: str) -> _When | None:
             checker.error(field.line, key, f'"{field.source_text}" has a time but no offset; '
                           "add one such as +04:30 or Z, or give the date alone")
             return None
-        return value.date(), value
+        return _in_range(checker, key, (value.date(), value))
     if isinstance(value, dt.date):
-        return value, None
+        return _in_range(checker, key, (value, None))
     checker.error(field.line, key, f'"{field.source_text}" is not a date (use YYYY-MM-DD)')
+    return None
+
+
+def _in_range(checker: _Checker, key: str, when: _When) -> _When | None:
+    """``when``, if its day is one an article may have (:data:`EARLIEST` to :data:`LATEST`)."""
+    if EARLIEST <= when[0] <= LATEST:
+        return when
+    field = checker.fields[key]
+    checker.error(field.line, key, f'"{field.source_text}" is outside the years {EARLIEST.year} to '
+                  f"{LATEST.year} that an archive can hold; check the year")
     return None
 
 
@@ -187,7 +206,10 @@ def _updated(checker: _Checker, published: _When | None) -> _When | None:
         checker.error(field.line, "updated", f'"{field.source_text}" is before the article\'s date '
                       f"({shown}); give when it was last changed, or remove updated:")
         return None
-    return updated
+    # A time after publication, written with an offset further west than the date's, can
+    # fall on the day before the date's in its own zone (2021-08-13T21:00:00Z after
+    # 2021-08-14T00:30:00+04:30): the page would show an update before publication.
+    return max(day, published_day), moment
 
 
 def _url(checker: _Checker) -> str | None:
@@ -310,14 +332,37 @@ def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[P
 
 def read_article_and_hash(file: Path, settings: Settings) -> tuple[Result, bytes | None]:
     """:func:`read_article`, and the :func:`~dateline.readcache.content_hash` of the very
-    bytes it read (None when it read none: a file over the size limit)."""
+    bytes it read (None when it read none: a file refused unread, or one that could not
+    be read; a problem says which, never an exception)."""
     path = settings.display(file)
-    size = file.stat().st_size
-    if size > settings.max_article_bytes:
-        return (None, [Problem(path, 0, "size", f"{size:,} bytes is over the limit of "
-                               f"{settings.max_article_bytes:,} (extra.dateline.max_article_bytes)")]), None
-    data = file.read_bytes()
+    try:
+        refused = _refused(file.stat(), path, settings)
+        if refused is not None:
+            return (None, [refused]), None
+        data = file.read_bytes()
+    except OSError as error:
+        return (None, [_unreadable(path, error)]), None
     return _read_bytes(data, path, file.stem), content_hash(data)
+
+
+def _refused(status: os.stat_result, path: str, settings: Settings) -> Problem | None:
+    """Why the file is not to be read at all, if it is not: reading a pipe would wait for
+    a writer (a device may never end), and a file over the size limit is refused unread."""
+    if not stat.S_ISREG(status.st_mode):
+        return Problem(path, 0, "file", "is not a plain file (a pipe or a device); refused")
+    if status.st_size > settings.max_article_bytes:
+        return Problem(path, 0, "size", f"{status.st_size:,} bytes is over the limit of "
+                       f"{settings.max_article_bytes:,} (extra.dateline.max_article_bytes)")
+    return None
+
+
+def _unreadable(path: str, error: OSError) -> Problem:
+    """The file was listed but cannot be read: removed since (an editor saving by
+    renaming, a ``git checkout`` under way), or not the user's to read."""
+    if isinstance(error, FileNotFoundError):
+        return Problem(path, 0, "file", "was removed while the articles were read; check again")
+    reason = (error.strerror or type(error).__name__).lower()
+    return Problem(path, 0, "file", f"cannot be read ({reason}); check its permissions")
 
 
 def _read_bytes(data: bytes, path: str, stem: str) -> tuple[Article | None, list[Problem]]:
@@ -333,7 +378,8 @@ def _read_bytes(data: bytes, path: str, stem: str) -> tuple[Article | None, list
 
 
 def article_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
-    """Every article file under the articles folder, sorted; links leading out are refused.
+    """Every article file under the articles folder, sorted; links leading nowhere or out
+    of it are refused.
 
     Hidden files and folders are left out. The listing says which entries are links, so a
     file is not stated here (at 50,000 articles, one stat each was 0.2 s of every build).
@@ -350,7 +396,7 @@ def article_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
-                if entry.is_dir():
+                if _is_dir(entry):
                     if entry.is_symlink():
                         problems.append(Problem(settings.display(Path(entry.path)), 0, "link",
                                                 "linked folders are not followed; move the articles here"))
@@ -366,9 +412,45 @@ def article_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
                 if suffix not in ARTICLE_SUFFIXES:
                     continue
                 file = Path(entry.path)
-                if entry.is_symlink() and not file.resolve().is_relative_to(top):
-                    problems.append(Problem(settings.display(file), 0, "link",
-                                            f"leads outside {settings.display(root)}/; refused"))
+                refused = _refused_link(file, top, settings) if entry.is_symlink() else None
+                if refused is not None:
+                    problems.append(refused)
                     continue
                 files.append(file)
     return sorted(files), problems
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """Whether the entry is a folder, or a link to one; a link that cannot be followed
+    (a loop, a folder it may not look into) is not, and :func:`_refused_link` says why."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _refused_link(file: Path, top: Path, settings: Settings) -> Problem | None:
+    """Why the link ``file`` is not read as an article, if it is not: it leads nowhere
+    (its file is gone, or links go round in a loop), or out of the articles folder, to
+    files the archive does not hold."""
+    where = settings.display(file)
+    try:
+        target = file.resolve(strict=True)
+    except FileNotFoundError:
+        return Problem(where, 0, "link", f"leads nowhere ({_written_target(file)} does not exist); refused")
+    except RuntimeError:  # a loop, before Python 3.13
+        return Problem(where, 0, "link", "leads nowhere (a loop of links); refused")
+    except OSError as error:
+        reason = "a loop of links" if error.errno == errno.ELOOP else (error.strerror or str(error)).lower()
+        return Problem(where, 0, "link", f"leads nowhere ({reason}); refused")
+    if not target.is_relative_to(top):
+        return Problem(where, 0, "link", f"leads outside {settings.display(settings.articles_dir)}/; refused")
+    return None
+
+
+def _written_target(link: Path) -> str:
+    """Where the link says it leads, quoted as written (``"gone.md"``)."""
+    try:
+        return f'"{os.readlink(link)}"'
+    except OSError:  # removed in the meantime
+        return "its file"

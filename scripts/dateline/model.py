@@ -85,7 +85,8 @@ class Article:
     draft: bool = False
     updated: dt.date | None = None
     """Calendar day of the last change after publication (a correction), in its own time
-    zone, when the front matter gives one; never before ``date``."""
+    zone, when the front matter gives one; never before ``date`` (a time after the date's,
+    but on the day before in its own zone, counts as on the date's day)."""
     updated_timestamp: dt.datetime | None = None
     """Full time of that change when the front matter gave one (always offset-aware)."""
     links: tuple[BodyLink, ...] = ()
