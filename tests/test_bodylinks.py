@@ -9,7 +9,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from dateline.bodylinks import meant, relative_links, resolve
+from dateline.bodylinks import in_page_links, meant, relative_links, resolve
 from dateline.build import build
 from dateline.errors import ValidationFailed
 from dateline.model import BodyLink
@@ -150,7 +150,7 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     project.write("2021/.private/p.png", GIF)
     project.write("2021/draft.md", article("Draft", draft="true"))
     project.write("2021/a.md", article("A", body=(
-        "Fine: [web](https://example.org/a.md), [top](#top).\n\n"
+        "Fine: [web](https://example.org/a.md), [top](#headline).\n\n"
         "[gone](gone.png) [draft](draft.md) [notes](notes.md)\n"
         "[out](../../mkdocs.yml) [svg](x.svg) [hidden](.private/p.png) [exe](run.exe)\n")))
     (project.root / "articles/2021/run.exe").write_bytes(b"MZ")
@@ -174,3 +174,29 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     assert 'links to "linked.png" (articles/2021/linked.png): a link leading outside articles/' in messages
     assert 'links to "nowhere.png" (articles/2021/nowhere.png): no such file' in messages  # in HTML
     assert not (project.docs / "articles").exists() and not project.site.exists()
+
+
+def test_anchors_are_checked_against_the_ids_the_article_will_have(project: Project) -> None:
+    """What MkDocs' strict build would stop at after writing the pages (naming the page,
+    not the line) is found by check, with the line: and nothing MkDocs accepts is refused."""
+    project.write("2021/early.md", article("Early", date="2021-08-12", body="## Casualties\n\nSome.\n"))
+    an = project.write("2021/an.md", article("Anchors", body=(
+        "[top](#headline), [heading](#the-airport), [custom](#custom), [note](#fn:1)[^1],\n"
+        "[written in HTML](#rawid), [early](early.md#casualties), [its title](early.md#headline).\n\n"
+        "## The airport\n\n## Another {#custom}\n\n<a id=\"rawid\"></a>Text.\n\n"
+        "`[in code](#nope)`\n\n[^1]: A note.\n")))
+    build(project.settings)  # MkDocs agrees: every anchor is there
+    with an.open("a", encoding="utf-8") as more:
+        more.write("\nSee [below](#nope) and [early](early.md#nope).\n")
+    with pytest.raises(ValidationFailed) as failed:
+        build(project.settings)
+    assert [str(p) for p in failed.value.problems if p.is_error] == [
+        'articles/2021/an.md:20: body: links to "#nope": this article has no such anchor '
+        "(it has #headline, #fnref:1, #the-airport, #custom, #rawid, …)",
+        'articles/2021/an.md:20: body: links to "early.md#nope": articles/2021/early.md has no such anchor '
+        "(it has #headline, #casualties)"]
+
+
+def test_links_within_the_page_are_found_outside_code() -> None:
+    body = "[a](#one) `[b](#two)` <a href=\"#three\">c</a> [d](other.md#four) [e](#)\n\n    [f](#five)\n"
+    assert [(link.target, link.line) for link in in_page_links(body, 7)] == [("#one", 7), ("#three", 7)]

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from dateline import build as build_module
 from dateline import pages_places
 from dateline.build import build
-from dateline.errors import BuildError, ValidationFailed
+from dateline.errors import ValidationFailed
 from tests.projects import REPO, Project, article
 
 pytestmark = pytest.mark.slow
@@ -434,13 +434,14 @@ def test_broken_link_in_a_body_fails_the_build_naming_the_article(project: Proje
     assert [str(p) for p in invalid.value.problems] == [
         'articles/links.md:7: body: links to "other.md" (articles/other.md): no such article '
         '(a page of the site is linked by its address: /cities/kabul/)']
-    # An anchor the article does not have: the site's audit finds it, naming the file.
+    # An anchor the article does not have: the check says so too (see test_bodylinks.py).
     project.write("links.md", article(title="Links", date="2021-08-20",
                                       body="See [the fall](2021/kandahar-falls.md#nowhere).\n"))
-    with pytest.raises(BuildError) as failure:
+    with pytest.raises(ValidationFailed) as invalid:
         build(project.settings)
-    assert ("broken link articles/2021/08/13/kandahar-falls#nowhere (Cannot find fragment) "
-            "(made from articles/links.md)") in str(failure.value)
+    assert [str(p) for p in invalid.value.problems] == [
+        'articles/links.md:7: body: links to "2021/kandahar-falls.md#nowhere": articles/2021/kandahar-falls.md '
+        "has no such anchor (it has #headline)"]
     assert _snapshot(project.site) == site
 
 

@@ -38,7 +38,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -96,6 +96,16 @@ def is_relative(target: str) -> bool:
 def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
     """The relative link targets in ``body``, whose first line is line ``body_line``:
     Markdown's, and those of ``<a href>`` and ``<img src>`` written as HTML."""
+    return _links(body, body_line, is_relative)
+
+
+def in_page_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
+    """The links within the page in ``body`` (``[below](#casualties)``), found as
+    :func:`relative_links` finds the others."""
+    return _links(body, body_line, lambda target: target.startswith("#") and len(target) > 1)
+
+
+def _links(body: str, body_line: int, wanted: Callable[[str], bool]) -> tuple[BodyLink, ...]:
     if "](" not in body and "]:" not in body and "<" not in body:
         return ()
     masked = _masked(body)
@@ -105,7 +115,7 @@ def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
             group = 1 if match.group(1) is not None else 2
             start, end = match.span(group)
             link = BodyLink(start, end, body[start:end], body_line + body.count("\n", 0, start), in_html)
-            if is_relative(meant(link)):
+            if wanted(meant(link)):
                 found.append(link)
     if not found:
         return ()
