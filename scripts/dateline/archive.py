@@ -24,6 +24,7 @@ from dateline.load import article_files, read_article_and_hash
 from dateline.model import Archive, Article, City, Links
 from dateline.pagekit import article_path
 from dateline.readcache import ReadCache, Result
+from dateline.rootlinks import root_link_problems
 
 
 def url_collisions(articles: Iterable[Article]) -> list[Problem]:
@@ -133,4 +134,5 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))
     archive = group(published, settings.site_name, settings.site_description, read_digests, links)
+    problems.extend(root_link_problems(archive, settings))
     return archive, sorted(problems)

@@ -21,7 +21,7 @@ before anything is written, instead of MkDocs failing half-way through a build.
 A link from the root, ``[Kabul](/cities/kabul/)``, means the archive's root: it is made
 relative to the page, so it holds wherever the archive is published (GitHub Pages
 serves a project's site under ``/<repository>/``, where ``/cities/kabul/`` would lead
-out of it). The site's audit checks that it leads to a page.
+out of it). :mod:`dateline.rootlinks` checks that it leads to a page or file.
 
 Links are found in the Markdown as written (inline links and images, link reference
 definitions, and ``<a href>`` and ``<img src>`` written in HTML), outside code;
@@ -143,7 +143,7 @@ def resolve(article_path: str, target: str) -> tuple[str, str]:
     return posixpath.normpath(posixpath.join(posixpath.dirname(article_path), path)), rest
 
 
-def _from_root(target: str) -> tuple[str, str]:
+def from_root(target: str) -> tuple[str, str]:
     """A link from the archive's root (``/cities/kabul/``) as a path under ``docs/``
     (``cities/kabul/``; the home page is ``""``), and its anchor or query."""
     path, rest = split_target(target)
@@ -166,7 +166,7 @@ def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Ma
         for link in links:
             target = meant(link)
             if target.startswith("/"):
-                continue  # from the archive's root: the site's audit checks where it leads
+                continue  # from the archive's root: see dateline.rootlinks
             found, _rest = resolve(path, target)
             if found in pages or found in assets:
                 continue
@@ -229,7 +229,7 @@ def destinations(links: tuple[BodyLink, ...], article_path: str, where: Links) -
     for link in links:
         target = meant(link)
         if target.startswith("/"):
-            found.append(_from_root(target))
+            found.append(from_root(target))
         else:
             path, rest = resolve(article_path, target)
             found.append((where.destination(path), rest))
