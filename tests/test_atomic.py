@@ -90,8 +90,8 @@ def test_failed_audit_keeps_the_previous_site(project: Project) -> None:
     write_archive(project, "First edition")
     build(project.settings)
     before = snapshot(project.site)
-    # Neither MkDocs nor the check follows a link from the root written as HTML; the audit does.
-    project.write("2021/broken-link.md", article(title="Broken link", body="<a href=\"/missing/\">x</a>\n"))
+    # Neither MkDocs nor the check follows an anchor on a city's page; the audit does.
+    project.write("2021/broken-link.md", article(title="Broken link", body="<a href=\"/cities/kabul/#missing\">x</a>\n"))
     with pytest.raises(BuildError) as failure:
         build(project.settings)
     assert "failed its audit" in str(failure.value) and "missing" in str(failure.value)

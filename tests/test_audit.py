@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,8 @@ import pytest
 
 from dateline import audit as audit_module
 from dateline.audit import audit, require_clean
-from dateline.errors import BuildError
+from dateline.errors import BuildError, DatelineError
+from tests.projects import Project
 
 
 def page(title: str = "A page", body: str = "<h1 id='top'>A page</h1><p>Text.</p>") -> str:
@@ -211,3 +213,56 @@ def test_links_from_the_root_must_stay_under_the_path_the_site_is_published_at(t
         "404.html:6: broken link cities (File not found. Check if file exists and path is correct)"]
     assert [str(f) for f in audit(site).findings] == [
         "404.html:5: broken link archive/cities#kabul (File not found. Check if file exists and path is correct)"]
+
+
+@pytest.mark.parametrize(("files", "why"), [
+    ({}, "not a built site: no HTML page in it"),
+    ({"index.md": "# Home\n", "stylesheets/extra.css": "a {}\n", "assets/site.json": "{}"},
+     "not a built site: no HTML page in it"),
+])
+def test_a_folder_without_pages_is_no_built_site(tmp_path: Path, files: dict[str, str], why: str) -> None:
+    # Auditing it would check nothing and pass: "0 pages, 0 findings".
+    folder = make_site(tmp_path / "docs", files) if files else tmp_path
+    with pytest.raises(DatelineError, match=f"^{folder}: {why} "):
+        audit(folder)
+
+
+def test_a_missing_folder_or_a_file_is_no_built_site(tmp_path: Path) -> None:
+    with pytest.raises(DatelineError, match=f"^{tmp_path / 'site'}: no such folder, so no built site"):
+        audit(tmp_path / "site")
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
+    with pytest.raises(DatelineError, match=f"^{tmp_path / 'mkdocs.yml'}: not a folder, so no built site"):
+        audit(tmp_path / "mkdocs.yml")
+
+
+def test_a_build_that_wrote_no_page_is_still_audited(tmp_path: Path) -> None:
+    # The files a build of the changed pages wrote may hold no page: a feed alone.
+    site = make_site(tmp_path, {"index.html": page(), "feed.xml": "<rss>"})
+    report = audit(site, only=[site / "feed.xml"])
+    assert report.pages == 0 and [str(f) for f in report.findings] == [
+        "feed.xml:1: is not well-formed XML: no element found: line 1, column 5"]
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_not_skipped(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = make_site(tmp_path, {"index.html": page(), "hidden/index.html": page(body="<p>no h1</p>")})
+    # A folder without read permission, which root (running the tests, often) reads anyway.
+    scandir = os.scandir
+
+    def denied(path: str | os.PathLike[str]) -> object:
+        if Path(path) == site / "hidden":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", denied)
+    with pytest.raises(DatelineError, match=r"hidden: cannot be read \(Permission denied\), so it cannot"):
+        audit(site)
+
+
+def test_audit_command_on_a_folder_that_is_no_built_site_exits_1(project: Project) -> None:
+    for folder in ("docs", "site"):
+        result = project.run("audit", "--site", folder)
+        assert result.returncode == 1 and "Traceback" not in result.stderr and result.stdout == ""
+        assert result.stderr.startswith(f"{folder}: n"), result.stderr
+    assert project.run("audit", "--site", "docs").stderr == (
+        "docs: not a built site: no HTML page in it (run dateline build, and audit the folder it writes)\n")

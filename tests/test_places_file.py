@@ -66,7 +66,7 @@ def test_a_good_file_adds_places_names_aliases_and_pins(gazetteer: Gazetteer) ->
     ("places:\n  - country: AF\n", [(2, "places[1]", "name: missing")]),
     ("places:\n  - name: X\n    country: Narnia\n", [(3, "places[1].country", "not a country")]),
     ("places:\n  - name: X\n    country: AF\n    lat: 95\n    lon: 1\n",
-     [(4, "places[1].lat", "not a number"), (2, "places[1]", "both lat and lon")]),
+     [(4, "places[1].lat", "95 is out of range: a latitude is from -90 to 90")]),
     ("places:\n  - name: X\n    country: AF\n    aliases: [yes]\n", [(4, "places[1].aliases[1]", "not a name")]),
     ("places:\n  - name: X\n    country: AF\n  - name: X\n    country: AF\n",
      [(4, "places[2]", "already defined")]),
@@ -82,6 +82,48 @@ def test_mistakes_are_problems_with_lines(gazetteer: Gazetteer, text: str,
     assert [(p.line, p.field) for p in errors] == [(line, field) for line, field, _ in expected]
     for problem, (_, _, message) in zip(errors, expected, strict=True):
         assert message in problem.message and problem.path == "places.yml"
+
+
+X_AF = "places:\n  - name: X\n    country: AF\n"
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    # A value given but wrong is told by its own check alone: never as missing, and a
+    # number out of range never as no number.
+    ("    lat: 134.9\n    lon: 69.2\n", [(4, "places[1].lat", "134.9 is out of range: a latitude is from -90 to 90")]),
+    ("    lat: -90.5\n    lon: 69.2\n", [(4, "places[1].lat", "-90.5 is out of range: a latitude is from -90 to 90")]),
+    ("    lat: 34.9\n    lon: 200\n", [(5, "places[1].lon", "200 is out of range: a longitude is from -180 to 180")]),
+    ("    lat: north\n    lon: 69.2\n", [(4, "places[1].lat", '"north" is not a number')]),
+    ("    lat: .nan\n    lon: 69.2\n", [(4, "places[1].lat", '".nan" is not a number')]),
+    ("    lat:\n    lon: 69.2\n", [(4, "places[1].lat", "is empty (a number from -90 to 90)")]),
+    ("    lat: 34.9\n", [(2, "places[1]", "give both lat and lon, or neither")]),
+    ("    population: -5\n",
+     [(4, "places[1].population", "-5 is out of range: a population is from 0 to 10,000,000,000")]),
+    ("    population: 1.5\n", [(4, "places[1].population", '"1.5" is not a whole number')]),
+    ("    id: ''\n", [(4, "places[1].id", "is empty")]),
+])
+def test_a_wrong_value_is_told_as_what_is_wrong_with_it(gazetteer: Gazetteer, fields: str,
+                                                        expected: list[tuple[int, str, str]]) -> None:
+    _, problems = parse_places(X_AF + fields, "places.yml", gazetteer)
+    assert [(p.line, p.field, p.message) for p in problems] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("places:\n  - name: yes\n    country: AF\n", [(2, "places[1].name", '"yes" is not a name; quote it if it is')]),
+    ("places:\n  - name: ''\n    country: AF\n", [(2, "places[1].name", "is empty")]),
+    ("places:\n  - name: X\n    country:\n", [(3, "places[1].country", "is empty")]),
+    # Every problem of an entry at once: its coordinates too, though its country is missing.
+    ("places:\n  - name: X\n    lat: 134.9\n    lon: 1\n",
+     [(3, "places[1].lat", "134.9 is out of range: a latitude is from -90 to 90"),
+      (2, "places[1]", "country: missing (required; a code such as AF)")]),
+    # An entry of unknown keys alone is no place: it is told what it lacks, not dropped.
+    ("places:\n  - nam: X\n", [(2, "places[1]", "name: missing (required)"),
+                                 (2, "places[1]", "country: missing (required; a code such as AF)")]),
+])
+def test_a_name_or_country_given_but_wrong_is_not_missing(gazetteer: Gazetteer, text: str,
+                                                          expected: list[tuple[int, str, str]]) -> None:
+    _, problems = parse_places(text, "places.yml", gazetteer)
+    assert [(p.line, p.field, p.message) for p in problems if p.is_error] == expected
 
 
 def test_unknown_keys_are_warnings(gazetteer: Gazetteer) -> None:

