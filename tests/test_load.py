@@ -151,6 +151,13 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
                  'articles/story.md:5: updated: "soon" is not a date (use YYYY-MM-DD)', id="updated-text"),
     pytest.param("---\ndate: 2021-08-13\ncities: [Kabul]\n---\nBody\n",
                  "articles/story.md:1: title: missing (required)", id="title-missing"),
+    pytest.param(article(title="Null"), "articles/story.md:2: title: is empty (required)", id="title-null"),
+    pytest.param("---\n\n\ntitle: T\ndate: 2021-13-13\ncities: [Kabul]\n---\nBody\n",
+                 'articles/story.md:5: date: "2021-13-13" is not a valid date (use YYYY-MM-DD)',
+                 id="blank-lines-after-the-opening-line"),
+    pytest.param(article(source='"a\x01b"'),
+                 "articles/story.md:5: front matter: a control character (U+0001) is not allowed; remove it",
+                 id="control-character"),
     pytest.param(article(title="2021"),
                  'articles/story.md:2: title: 2021 is read by YAML as a number; '
                  'put it in quotes ("2021") if it is text', id="title-number"),

@@ -87,13 +87,15 @@ def parse(text: str, path: str) -> tuple[Parsed | None, list[Problem]]:
                                 "not closed: add a line '---' after the last key"))
         return None, problems
 
-    fm_text, body = _HANDLER.split(text)
-    body = body.lstrip("\n")
+    # Cut at the lines themselves: the handler's own split (its boundary's "\s*$") takes
+    # blank lines after the opening '---' with it, and every line number after them
+    # would be short by as many.
+    fm_text = "\n".join(lines[1:closing])
+    body = "\n".join(lines[closing + 1:]).lstrip("\n")
     # The body is the end of the text; count the lines before it (blank ones included).
-    body_line = (text.count("\n", 0, len(text) - len(body)) + 1 if text.endswith(body)
+    body_line = (text.count("\n", 0, len(text) - len(body)) + 1 if body and text.endswith(body)
                  else closing + 2)
-    # The front matter text starts with the rest of the opening '---' line: line 1.
-    fields, yaml_problems = _fields(fm_text, path, first_line=1)
+    fields, yaml_problems = _fields(fm_text, path, first_line=2)
     problems.extend(yaml_problems)
     if fields is None:
         return None, problems
@@ -169,6 +171,10 @@ def _fields_pure(source: str, path: str, first_line: int) -> tuple[dict[str, Fie
         line = first_line + (mark.line if mark else 0)
         what = f"{error.context}, {error.problem}" if error.context else error.problem
         return None, [Problem(path, line, "front matter", f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as error:  # a control character, refused before parsing
+        line = first_line + source.count("\n", 0, error.position)
+        return None, [Problem(path, line, "front matter", f"a control character (U+{error.character:04X}) "
+                              "is not allowed; remove it")]
     except yaml.YAMLError as error:
         return None, [Problem(path, first_line, "front matter", f"invalid YAML: {error}")]
     try:

@@ -54,7 +54,9 @@ class _Checker:
         self.problems: list[Problem] = []
 
     def missing(self, key: str, hint: str = "") -> None:
-        if key not in self.broken:
+        if key in self.fields:  # written with no value ("title:", "title: null")
+            self.error(self.fields[key].line, key, f"is empty (required){hint}")
+        elif key not in self.broken:
             self.error(1, key, f"missing (required){hint}")
 
     def error(self, line: int, field: str, message: str) -> None:
