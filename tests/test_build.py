@@ -351,6 +351,11 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.strip() == ("mkdocs.yml: not found (run dateline in the folder that holds "
                                      "mkdocs.yml, or pass --config)")
+    (tmp_path / "docs").mkdir()
+    result = subprocess.run([sys.executable, "-m", "dateline", "check", "--config", "docs"], cwd=tmp_path,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "docs: is a folder; give the configuration file (--config docs/mkdocs.yml)"
 
 
 def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Project) -> None:
@@ -380,6 +385,7 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
     ("site_dir: docs/out", 'site_dir: "docs/out" overlaps docs_dir ("docs")'),
     ("docs_dir: .", 'docs_dir: "." is or holds the project\'s own folder'),
     ("docs_dir: articles", 'docs_dir: "articles" overlaps articles'),
+    ("docs_dir: nodocs", 'docs_dir: "nodocs": no such folder'),
 ])
 def test_folders_a_build_would_replace_the_users_files_with_are_refused(
         project: Project, setting: str, said: str) -> None:

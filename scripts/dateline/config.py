@@ -146,6 +146,9 @@ _KNOWN = {"articles", "feed_articles", "latest", "max_article_bytes", "render_ti
 
 def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
     config_path = Path(config_file).resolve()
+    if config_path.is_dir():
+        raise ConfigError(f"{config_file}: is a folder; give the configuration file "
+                          f"(--config {Path(config_file) / CONFIG_FILE})")
     if not config_path.is_file():
         raise ConfigError(
             f"{config_file}: not found (run dateline in the folder that holds mkdocs.yml, "
@@ -242,6 +245,9 @@ def _folder_problems(settings: Settings, raw: dict[str, Any], ours: dict[str, An
     replaced = "each build replaces site_dir whole; give it a folder of its own, such as site"
     if site == root or site in root.parents:
         return [f"{site_is} is or holds the project's own folder: {replaced}"]
+    if not docs.is_dir():
+        return [f"{docs_is}: no such folder (it holds the site's own pages and files, such as "
+                "search.md and the stylesheets)"]
     if docs == root or docs in root.parents:
         return [f"{docs_is} is or holds the project's own folder, where each build would replace "
                 f"{', '.join(GENERATED_ROOTS)}; give it a folder of its own, such as docs"]
