@@ -122,3 +122,8 @@ def test_text_direction_follows_the_language_tag(language: str, direction: str) 
 
 def test_a_summary_leaves_out_footnote_numbers() -> None:
     assert markdown_to_text("The lede.[^1] More[^note] *here*.") == "The lede. More here."
+
+
+def test_an_image_in_a_summary_stands_for_its_words() -> None:
+    assert markdown_to_text("See [the first](a.md) and ![a map of Kabul](m.png).") == \
+        "See the first and a map of Kabul."

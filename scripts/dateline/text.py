@@ -87,6 +87,10 @@ class _TextExtractor(HTMLParser):
     def handle_data(self, data: str) -> None:
         self.parts.append(data)
 
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":  # an image in a sentence stands for its words: "and ![a map](m.png)."
+            self.parts.extend(value for name, value in attrs if name == "alt" and value)
+
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>!&#|~=]")
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?!:)")
