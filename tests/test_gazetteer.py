@@ -205,6 +205,12 @@ def test_the_advice_for_an_ambiguous_name_leads_to_the_place_it_names(gazetteer:
     assert said("Aurangabad, geonames:1278148") == ""
     # Namesakes in different countries keep the plain form.
     assert 'over Hyderabad, Pakistan. To choose another, write "Hyderabad, Pakistan"' in said("Hyderabad")
+    # A qualifier that still fits several is no choice: said so, with the way to choose.
+    two = said("Aurangabad, India")
+    assert ("chose Aurangabad, India (the most populous in India; 19.88° N, 75.34° E; geonames:1278149) over "
+            "Aurangabad, India (24.75° N, 84.37° E; geonames:1278148)") in two
+    assert 'write "Aurangabad, geonames:1278148" or pin "Aurangabad" in places.yml' in two
+    assert said("Hyderabad, Pakistan") == "" and said("Springfield, Massachusetts") == ""
 
 
 @pytest.mark.parametrize("name", ["Mazar-i-Sharif", "Sana'a", "St. John's", "Kabul  ", "A_B", "X\tY", "ABC1"])

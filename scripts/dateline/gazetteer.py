@@ -229,6 +229,10 @@ class Gazetteer:
         others = tuple(p for p in candidates if p.id != chosen.id)
         return Resolution(name, chosen, others, reason)
 
+    def fits(self, place: Place, qualifier: str) -> bool:
+        """Whether ``qualifier`` (after a comma: country, region, code or id) names ``place``."""
+        return self._fits(place, qualifier)
+
     def _fits(self, place: Place, qualifier: str) -> bool:
         q = name_key(qualifier)
         return q in {name_key(place.country_code), name_key(place.country), name_key(place.id),

@@ -70,22 +70,26 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
         return result, [Problem(path, line, field, _unknown(gazetteer, name, result))]
     if not result.ambiguous or result.reason in ("pinned in places.yml", "defined in places.yml"):
         return result, []
-    if result.reason.startswith("qualified by"):
-        return result, []
+    qualified = result.reason.startswith("qualified by")
     # A place chosen by its own name outranks namesakes known only by an alternate
-    # spelling; a place chosen by an alternate spelling has no such claim.
+    # spelling; a place chosen by an alternate spelling has no such claim. Qualified
+    # ("Jalalabad, India"), only the namesakes the qualifier fits too are rivals.
+    base, _, qualifier = name.rpartition(",")
     rivals = [p for p in result.alternatives
               if (p.primary or not result.place.primary)
-              and p.population >= min_share * result.place.population]
+              and p.population >= min_share * result.place.population
+              and (not qualified or gazetteer.fits(p, qualifier.strip()))]
     if not rivals:
         return result, []
     others = rivals[:SHOWN_ALTERNATIVES]
     more = len(rivals) - len(others)
-    chosen, *listed = _describe_apart([result.place, *others], first_note=result.reason)
+    written = base.strip() if qualified else name
+    why = f"the most populous in {qualifier.strip()}" if qualified else result.reason
+    chosen, *listed = _describe_apart([result.place, *others], first_note=why)
     message = (f'"{name}" could be several places; chose {chosen} over '
                + "; ".join(listed) + (f" and {more} more" if more > 0 else "")
-               + f'. To choose another, write "{_how_to_choose(gazetteer, name, others[0])}" '
-               + f'or pin "{name}" in places.yml')
+               + f'. To choose another, write "{_how_to_choose(gazetteer, written, others[0])}" '
+               + f'or pin "{written}" in places.yml')
     return result, [Problem(path, line, field, message, Severity.WARNING)]
 
 
