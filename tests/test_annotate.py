@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import yaml
 
@@ -136,16 +138,19 @@ def test_annotate_reports_each_file_it_cannot_change_and_does_the_rest(project: 
     folded = project.write("b.md", "---\ntitle: B\ndate: 2021-08-13\ncities: >\n  Herat\n---\n" + body)
     closed = project.write("c.md", "---\ntitle: C\ndate: 2021-08-13\ncities: [Herat]\n----\n" + body)
     (project.root / "articles" / "d.md").mkdir()
+    os.mkfifo(project.root / "articles" / "e.md")  # read, it would wait for a writer for ever
     unchanged = folded.read_bytes()
     result = project.run("annotate", "--write", "articles")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.splitlines() == [
         "articles/b.md:4: cities: is written over several lines; add the cities by hand",
-        "articles/d.md: file: cannot be read (is a directory)"]
+        "articles/d.md: file: is not a plain file; skipped",
+        "articles/e.md: file: is not a plain file; skipped"]
     assert tab.read_text(encoding="utf-8") == (
         "---\ntitle:\tTab\ndate: 2021-08-13\ncities: [Herat, Kandahar,]\n---\n" + body)
     assert closed.read_text(encoding="utf-8") == (
         "---\ntitle: C\ndate: 2021-08-13\ncities: [Herat, Kandahar]\n----\n" + body)
     assert folded.read_bytes() == unchanged
+    (project.root / "articles" / "e.md").unlink()  # check refuses it too
     assert project.run("check").returncode == 0

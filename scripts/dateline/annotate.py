@@ -13,6 +13,7 @@ file is left alone and the user told to add them by hand.
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,6 +231,9 @@ def annotate_file(path: Path, display: str, gazetteer: Gazetteer, *, write: bool
     A file that cannot be read (a folder named ``*.md``, a dangling link) is a problem of
     its own, so that the other files are still annotated."""
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # reading a pipe would wait for a writer
+            odd = Problem(display, 0, "file", "is not a plain file; skipped")
+            return Annotation(display, (), (), (), "", (odd,))
         data = path.read_bytes()
     except OSError as error:
         reason = (error.strerror or type(error).__name__).lower()
