@@ -254,3 +254,14 @@ def test_articles_at_the_ends_of_the_accepted_years_are_published(project: Proje
         assert (project.site / page).is_file(), page
     sitemap = (project.site / "sitemap.xml").read_text(encoding="utf-8")
     assert f"<loc>{PUBLISHED_URL}dates/1000/</loc><lastmod>1000-01-01</lastmod>" in sitemap
+
+
+def test_an_entry_in_another_language_says_which(project: Project) -> None:
+    project.publish_at()
+    project.write("2021/ps.md", article("طالبانو کندهار ونیو", language="ps"))
+    project.write("2021/en.md", article("Kandahar falls", date="2021-08-14"))
+    build(project.settings)
+    feed = ET.parse(project.site / "feed.xml").getroot()
+    languages = {entry.findtext(f"{ATOM}title"): entry.get("{http://www.w3.org/XML/1998/namespace}lang")
+                 for entry in feed.iter(f"{ATOM}entry")}
+    assert languages == {"طالبانو کندهار ونیو": "ps", "Kandahar falls": None}

@@ -95,6 +95,9 @@ def _updated(article: Article) -> dt.datetime:
     return _time(article)
 
 
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str | None) -> ET.Element:
     element = ET.SubElement(parent, tag, {k: _xml(v) for k, v in attributes.items() if v is not None})
     element.text = None if text is None else _xml(text)
@@ -118,7 +121,9 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
              type="application/atom+xml")
     _element(feed, "generator", GENERATOR)
     for article in articles:
-        entry = _element(feed, "entry")
+        # In the language the entry is written in, when it is not the site's (English).
+        other = article.language.split("-")[0].lower() != "en"
+        entry = _element(feed, "entry", **({XML_LANG: article.language} if other else {}))
         address = published_address(options.site_url, article.url_path)
         published = _time(article).isoformat()
         _element(entry, "id", address)
