@@ -29,7 +29,7 @@ from typing import IO, Any, NamedTuple
 from dateline.archive import load_archive
 from dateline.audit import require_clean
 from dateline.config import Settings
-from dateline.errors import BuildError, Problem, Severity, ValidationFailed
+from dateline.errors import BuildError, ConfigError, Problem, Severity, ValidationFailed
 from dateline.feeds import FEED, feed_options
 from dateline.guard import archive_problems
 from dateline.incremental import (
@@ -109,6 +109,15 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
     return archive, problems
 
 
+def _require_docs(settings: Settings) -> None:
+    """Refuse to build without ``docs_dir``: its generated folders would be all it held,
+    and MkDocs would fail only after they were written."""
+    if not settings.docs_dir.is_dir():
+        docs = settings.display(settings.docs_dir)
+        raise ConfigError(f'{settings.display(settings.config_file)}: docs_dir: "{docs}": no such folder '
+                          "(it holds the site's own pages and files, such as search.md and the stylesheets)")
+
+
 def write_docs(settings: Settings, archive: Archive,
                kept_stats: dict[str, os.stat_result] | None = None) -> tuple[Generated, SyncReport]:
     """Bring the generated part of ``docs/`` up to date; how many pages and feeds it
@@ -130,6 +139,7 @@ def write_docs(settings: Settings, archive: Archive,
 
 def generate(settings: Settings) -> tuple[Archive, Generated, SyncReport, list[Problem]]:
     """Validate and bring the generated part of ``docs/`` up to date."""
+    _require_docs(settings)
     archive, warnings = check(settings)
     return archive, *write_docs(settings, archive), warnings
 
@@ -433,6 +443,7 @@ def exclusive(settings: Settings) -> Iterator[None]:
 def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildResult:
     """The whole build; ``progress``, when given, is told each step as it starts."""
     started = time.perf_counter()
+    _require_docs(settings)
     with exclusive(settings):
         return _build_locked(settings, started, progress or (lambda _step: None))
 

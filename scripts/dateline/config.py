@@ -245,9 +245,6 @@ def _folder_problems(settings: Settings, raw: dict[str, Any], ours: dict[str, An
     replaced = "each build replaces site_dir whole; give it a folder of its own, such as site"
     if site == root or site in root.parents:
         return [f"{site_is} is or holds the project's own folder: {replaced}"]
-    if not docs.is_dir():
-        return [f"{docs_is}: no such folder (it holds the site's own pages and files, such as "
-                "search.md and the stylesheets)"]
     if docs == root or docs in root.parents:
         return [f"{docs_is} is or holds the project's own folder, where each build would replace "
                 f"{', '.join(GENERATED_ROOTS)}; give it a folder of its own, such as docs"]
