@@ -122,6 +122,7 @@ def test_text_direction_follows_the_language_tag(language: str, direction: str) 
 
 def test_a_summary_leaves_out_footnote_numbers() -> None:
     assert markdown_to_text("The lede.[^1] More[^note] *here*.") == "The lede. More here."
+    assert markdown_to_text("A smile: [^_^](https://example.org/).") == "A smile: ^_^."  # a link
 
 
 def test_an_image_in_a_summary_stands_for_its_words() -> None:

@@ -93,7 +93,7 @@ class _TextExtractor(HTMLParser):
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>!&#|~=]")
-_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?!:)")
+_FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?![:(\[])")
 """``[^1]`` in the text: a footnote's number, not words (its definition stays text)."""
 _RENDERER = markdown.Markdown()
 
