@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 import socket
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from dateline.errors import DatelineError
 from dateline.serve import (
     EVENTS,
     BuildState,
@@ -93,6 +95,20 @@ def test_a_source_folder_removed_and_made_again_is_heard_however_the_watches_are
             assert heard.wait(5), f"turn {turn}: an edit in the folder made again was not heard"
     finally:
         watcher.close()
+
+
+def test_running_out_of_watches_is_said_not_ignored(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Out of inotify watches (simulated: a shared machine's limit cannot be reached
+    safely), the folder would go unwatched and edits unheard: it is an error instead."""
+    from watchdog.observers.api import BaseObserver
+
+    def exhausted(*_args: object, **_kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(BaseObserver, "schedule", exhausted)
+    with pytest.raises(DatelineError, match=r"^cannot watch \S+ for changes: No space left on device "
+                                            r"\(raise fs.inotify.max_user_watches\)$"):
+        Watcher(project.settings)
 
 
 def test_the_reload_script_goes_before_the_end_of_the_body() -> None:

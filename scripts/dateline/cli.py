@@ -332,7 +332,11 @@ def serve(
     except OSError as error:
         raise _fail(DatelineError(f"cannot serve on {host} port {port}: {error.strerror or error}; "
                                   "choose another with --port")) from None
-    watcher = Watcher(settings)
+    try:
+        watcher = Watcher(settings)
+    except DatelineError as error:
+        stop_server(state, server)
+        raise _fail(error) from None
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl+C does
     os.register_at_fork(after_in_child=_default_sigterm)
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as addresses write it

@@ -15,6 +15,7 @@ articles nor index them for search, and MkDocs' successors, which build the same
 from __future__ import annotations
 
 import contextlib
+import errno
 import http.server
 import io
 import json
@@ -41,6 +42,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import ObservedWatch
 
 from dateline.config import Settings
+from dateline.errors import DatelineError
 from dateline.pagekit import GENERATED_ROOTS
 from dateline.places_file import PLACES_FILE
 
@@ -354,6 +356,7 @@ class Changes(FileSystemEventHandler):
         self.folders_changed = False
         """Whether a source folder was made, moved or removed (and made again, perhaps
         with the same inode) since :meth:`Watcher.follow` last looked."""
+        self._flag = threading.Lock()  # the observer's thread sets it, the build's takes it
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in (EVENT_TYPE_OPENED, EVENT_TYPE_CLOSED_NO_WRITE) or (
@@ -362,9 +365,17 @@ class Changes(FileSystemEventHandler):
         paths = [event.src_path, getattr(event, "dest_path", "")]
         settings = self._settings()
         if any(path and is_source(Path(os.fsdecode(path)), settings) for path in paths):
-            self.folders_changed |= event.is_directory
+            if event.is_directory:
+                with self._flag:
+                    self.folders_changed = True
             self.last = time.monotonic()
             self.pending.set()
+
+    def take_folders_changed(self) -> bool:
+        """Whether a source folder changed since this was last asked (and clear it)."""
+        with self._flag:
+            changed, self.folders_changed = self.folders_changed, False
+        return changed
 
     def wait(self) -> None:
         """Return once a source has changed and nothing has changed for :data:`QUIET`."""
@@ -381,6 +392,10 @@ def _not_ending_watch(record: logging.LogRecord) -> bool:
 
 
 logging.getLogger("watchdog.observers.inotify").addFilter(_not_ending_watch)
+
+
+_WATCH_HINT = {errno.ENOSPC: " (raise fs.inotify.max_user_watches)",
+               errno.EMFILE: " (raise fs.inotify.max_user_instances)"}
 
 
 class Watcher:
@@ -406,7 +421,7 @@ class Watcher:
         """
         self.settings = settings
         folders = watched_folders(settings)
-        again, self.changes.folders_changed = self.changes.folders_changed, False
+        again = self.changes.take_folders_changed()
         alive = {emitter.watch for emitter in self._observer.emitters if emitter.is_alive()}
         for folder, watch in list(self._watches.items()):
             if (folders.get(folder) != self._folders[folder] or watch not in alive
@@ -418,8 +433,12 @@ class Watcher:
                 continue
             try:
                 watch = self._observer.schedule(self.changes, str(folder), recursive=recursive)
-            except OSError:  # removed since it was looked at: its parent's watch heard that
+            except (FileNotFoundError, NotADirectoryError):  # gone since: its parent's watch heard it
                 continue
+            except OSError as error:  # out of inotify watches, say: changes there would go unheard
+                hint = _WATCH_HINT.get(error.errno or 0, "")
+                raise DatelineError(f"cannot watch {settings.display(folder)} for changes: "
+                                    f"{error.strerror or error}{hint}") from None
             self._watches[folder], self._folders[folder] = watch, (recursive, which)
 
     def close(self) -> None:
