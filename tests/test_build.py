@@ -377,6 +377,16 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
     assert english.h1.get("lang") is None and english.find(attrs={"dir": True}) is None
 
 
+def test_without_md_in_html_a_pashto_article_keeps_its_markdown(project: Project) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - md_in_html\n", ""))
+    project.write("2021/ps.md", article("طالبانو کندهار ونیو", language="ps", body="د **کندهار** ښار.\n"))
+    build(project.settings)
+    pashto = content(project, "articles/2021/08/13/ps/index.html")
+    assert pashto.h1["lang"] == "ps" and pashto.find("div", lang="ps") is None
+    assert [strong.get_text() for strong in pashto.find_all("strong")] == ["KABUL", "کندهار"]  # not "**…**"
+
+
 @pytest.mark.parametrize(("setting", "said"), [
     ("site_dir: .", 'site_dir: "." is or holds the project\'s own folder'),
     ("site_dir: ..", 'site_dir: ".." is or holds the project\'s own folder'),

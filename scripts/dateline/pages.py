@@ -95,10 +95,13 @@ def _in_language(article: Article) -> str:
 
 
 def render_article(article: Article, before: Article | None, after: Article | None,
-                   names: dict[str, str], links: Links | None = None, search: str | None = None) -> Page:
+                   names: dict[str, str], links: Links | None = None, search: str | None = None,
+                   html_blocks: bool = True) -> Page:
     """An article's page; ``links``: where its body's relative links lead
     (:attr:`~dateline.model.Archive.links`); ``search``: the search page under ``docs/``,
-    if there is one, which each tag leads to, filtered by it."""
+    if there is one, which each tag leads to, filtered by it; ``html_blocks``: whether
+    Markdown inside an HTML block is rendered (``md_in_html``), so that the text of an
+    article in another language can be marked as in it."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
     language = _in_language(article)  # a checked tag: letters, digits and hyphens
@@ -135,7 +138,8 @@ def render_article(article: Article, before: Article | None, after: Article | No
                                                 for link, (path, rest) in leads])
     body = demote_headings(body).rstrip()
     # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
-    parts.append(f"<div {language} markdown>\n\n{body}\n\n</div>\n\n" if language else body + "\n\n")
+    parts.append(f"<div {language} markdown>\n\n{body}\n\n</div>\n\n" if language and html_blocks
+                 else body + "\n\n")
     parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
                                  None if after is None else (after.title, article_path(after)),
                                  labels=("Earlier: ", "Later: "), joiner="  \n"))
@@ -228,11 +232,12 @@ def render(archive: Archive, latest: int = 20, feeds: FeedOptions | None = None,
 
 
 def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str], bool] | None = None,
-                   feeds: FeedOptions | None = None,
-                   search: str | None = SEARCH_PAGE) -> tuple[list[Page], list[str]]:
+                   feeds: FeedOptions | None = None, search: str | None = SEARCH_PAGE,
+                   html_blocks: bool = True) -> tuple[list[Page], list[str]]:
     """Every generated page of the site, in a stable order, and the feeds when ``feeds``
     says there are to be some (:mod:`dateline.feeds`); tags lead to ``search``, the
-    search page, when there is one (:func:`render_article`); except the pages that
+    search page, when there is one, and ``html_blocks`` says whether Markdown in HTML
+    blocks is rendered (:func:`render_article`); except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
     paths come second. Only the pages made in large numbers or long to make ask: articles,
     days, months, cities, large cities' months and feeds; each key covers all the page
@@ -250,10 +255,10 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
                     shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
                 # Where its links lead: an article linked to may have moved.
                 shown += ["".join(lead) for lead in destinations(article.links, article.path, archive.links)]
-                shown.append(search or "")
+                shown += [search or "", str(html_blocks)]
                 if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
-            pages.append(render_article(article, before, after, names, archive.links, search))
+            pages.append(render_article(article, before, after, names, archive.links, search, html_blocks))
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, keeping, feeds is not None))
         countries = named_countries(archive)
