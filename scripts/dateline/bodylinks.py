@@ -21,7 +21,7 @@ before anything is written, instead of MkDocs failing half-way through a build.
 A link from the root, ``[Kabul](/cities/kabul/)``, means the archive's root: it is made
 relative to the page, so it holds wherever the archive is published (GitHub Pages
 serves a project's site under ``/<repository>/``, where ``/cities/kabul/`` would lead
-out of it). :mod:`dateline.rootlinks` checks that it leads to a page or file.
+out of it). :mod:`dateline.rootlinks` checks one into the generated pages.
 
 Links are found in the Markdown as written (inline links and images, link reference
 definitions, and ``<a href>`` and ``<img src>`` written in HTML), outside code;

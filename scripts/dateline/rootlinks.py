@@ -1,19 +1,22 @@
 """Links from the archive's root in article bodies: ``[Kabul](/cities/kabul/)``,
-``![map](/assets/map.png)``.
+``[that day](/dates/2021/08/13/)``.
 
-Such a link is made relative to the page (see :mod:`dateline.bodylinks`). One that leads
-to no page and no file of the site would stop MkDocs' strict build halfway (a file), or
-be found by the site's audit after the build (a page), both without the article's line.
-``dateline check`` finds it first: the site's pages are known from the archive without
-making them (:func:`~dateline.pages.render_reusing` told every page is kept), and its
-other files are ``docs/``'s own.
+Such a link is made relative to the page (see :mod:`dateline.bodylinks`). One into the
+pages Dateline generates (``/articles/``, ``/cities/``, ``/countries/``, ``/dates/``, the
+feeds) that leads to none of them would be found only by the site's audit, after the
+build, without the article's line (or stop MkDocs' strict build halfway, for a file).
+``dateline check`` finds it first: those pages are known from the archive without making
+them (:func:`~dateline.pages.render_reusing` told every page is kept).
+
+Links elsewhere under the root (``/assets/…``, ``/search/``, a page of ``docs/``) are left
+to MkDocs and the audit: the theme's files, ``docs/``'s own (``README.md`` pages, linked
+folders) and what MkDocs writes itself (``sitemap.xml``, ``404.html``) all count there,
+and a list of them kept here would refuse what they accept.
 """
 
 from __future__ import annotations
 
-import os
 import posixpath
-from pathlib import Path
 
 from dateline.bodylinks import from_root, meant
 from dateline.config import Settings
@@ -25,45 +28,31 @@ from dateline.pages import render_reusing
 
 
 def root_link_problems(archive: Archive, settings: Settings) -> list[Problem]:
-    """A problem for each link from the root that leads to nothing the site will have."""
-    linking = [(article, link) for article in archive.articles for link in article.links
-               if meant(link).startswith("/")]
+    """A problem for each link from the root into the generated pages that leads to none."""
+    linking = [(article, link, path) for article in archive.articles for link in article.links
+               if meant(link).startswith("/") and _generated(path := from_root(meant(link))[0])]
     if not linking:
         return []
-    there = _site_paths(archive, settings)
-    problems = []
-    for article, link in linking:
-        path, _rest = from_root(meant(link))
-        if any(candidate in there for candidate in _candidates(path)):
-            continue
-        problems.append(Problem(article.path, link.line, "body",
-                                f'links to "{link.target}" (from the archive\'s root): the site has no such '
-                                "page or file (a page is linked by its address: /cities/kabul/)"))
-    return problems
+    feeds = feed_options(settings.site_url, settings.feed_articles)
+    made, kept = render_reusing(archive, reuse=lambda _path, _key: True, feeds=feeds)
+    there = {page.path for page in made} | set(kept) | set(archive.links.assets.values())
+    return [Problem(article.path, link.line, "body",
+                    f'links to "{link.target}" (from the archive\'s root): the site has no such page '
+                    "(a page is linked by its address: /cities/kabul/)")
+            for article, link, path in linking if not any(found in there for found in _candidates(path))]
+
+
+def _generated(path: str) -> bool:
+    """Whether ``path`` (under ``docs/``) is among the pages and feeds Dateline makes."""
+    return path.split("/", 1)[0] in GENERATED_ROOTS
 
 
 def _candidates(path: str) -> list[str]:
-    """The files under ``docs/`` a path from the root may be: ``cities/kabul/`` is the page
-    ``cities/kabul.md`` or ``cities/kabul/index.md``; ``assets/map.png`` a file."""
-    bare = path.rstrip("/")
+    """The files under ``docs/`` a path from the root may be: ``cities/kabul/`` (or
+    ``cities/kabul/index.html``) is the page ``cities/kabul.md`` or
+    ``cities/kabul/index.md``; ``feed.xml`` a file."""
+    bare = path.removesuffix("index.html").rstrip("/")
     if not bare:
         return ["index.md"]
     pages = [f"{bare}.md", f"{bare}/index.md"]
     return pages if path.endswith("/") or not posixpath.splitext(bare)[1] else [bare, *pages]
-
-
-def _site_paths(archive: Archive, settings: Settings) -> set[str]:
-    """Every file of ``docs/`` once the build has written it: the pages and feeds (made
-    only with ``site_url``) it generates, the files articles link to, and ``docs/``'s own."""
-    docs = settings.docs_dir
-    feeds = feed_options(settings.site_url, settings.feed_articles)
-    made, kept = render_reusing(archive, reuse=lambda _path, _key: True, feeds=feeds)
-    paths = {page.path for page in made} | set(kept) | set(archive.links.assets.values())
-    for folder, subfolders, files in os.walk(docs):
-        here = Path(folder).relative_to(docs).as_posix()
-        if here == ".":
-            subfolders[:] = [name for name in subfolders if name not in GENERATED_ROOTS]
-            paths.update(name for name in files if name not in GENERATED_ROOTS)
-        else:
-            paths.update(f"{here}/{name}" for name in files)
-    return paths
