@@ -26,7 +26,7 @@ from tests.projects import Project  # noqa: E402
 from dateline import audit as audit_module  # noqa: E402
 from dateline.build import build  # noqa: E402
 from dateline.demo import demo_archive  # noqa: E402
-from dateline.guard import archive_problems  # noqa: E402
+from dateline.guard import CACHE, archive_problems  # noqa: E402
 
 
 def write_articles(project: Project, count: int) -> None:
@@ -55,7 +55,7 @@ def main() -> None:
         print(f"dateline build of {articles} articles: {time.perf_counter() - started:.1f} s")
 
         published = list(demo_archive(articles).articles)
-        cache = project.root / ".dateline" / "rendered-in-time"
+        cache = project.root / ".dateline" / CACHE
         cache.unlink()
         timed("render guard, cold cache", len(published), "article",
               lambda: archive_problems(project.settings, published))

@@ -35,7 +35,7 @@ from tests.pages_workflow import next_run  # noqa: E402
 
 from dateline.demo import write_demo  # noqa: E402
 
-GUARD_ONLY = [".dateline/rendered-in-time"]
+GUARD_ONLY = [".dateline/rendered.json"]
 """What the workflow cached before c85c2fb: the render guard's memory alone (the other
 project keeps what the workflow caches now)."""
 

@@ -184,22 +184,25 @@ def test_anchors_are_checked_against_the_ids_the_article_will_have(project: Proj
         "[top](#headline), [heading](#the-airport), [custom](#custom), [note](#fn:1)[^1],\n"
         "[written in HTML](#rawid), [early](early.md#casualties), [its title](early.md#headline).\n\n"
         "## The airport\n\n## Another {#custom}\n\n<a id=\"rawid\"></a>Text.\n\n"
-        "`[in code](#nope)`\n\n[^1]: A note.\n")))
+        "`[in code](#nope)`\n\n    [in an indented code block](#elsewhere)\n\n[^1]: A note.\n")))
     build(project.settings)  # MkDocs agrees: every anchor is there
     with an.open("a", encoding="utf-8") as more:
         more.write("\nSee [below](#nope) and [early](early.md#nope).\n")
     with pytest.raises(ValidationFailed) as failed:
         build(project.settings)
     assert [str(p) for p in failed.value.problems if p.is_error] == [
-        'articles/2021/an.md:20: body: links to "#nope": this article has no such anchor '
+        'articles/2021/an.md:22: body: links to "#nope": this article has no such anchor '
         "(it has #headline, #fnref:1, #the-airport, #custom, #rawid, …)",
-        'articles/2021/an.md:20: body: links to "early.md#nope": articles/2021/early.md has no such anchor '
+        'articles/2021/an.md:22: body: links to "early.md#nope": articles/2021/early.md has no such anchor '
         "(it has #headline, #casualties)"]
 
 
-def test_links_within_the_page_are_found_outside_code() -> None:
+def test_links_within_the_page_are_found_outside_code_spans() -> None:
     body = "[a](#one) `[b](#two)` <a href=\"#three\">c</a> [d](other.md#four) [e](#)\n\n    [f](#five)\n"
-    assert [(link.target, link.line) for link in in_page_links(body, 7)] == [("#one", 7), ("#three", 7)]
+    # The indented code block's is found too: the render guard's rendering tells it is
+    # no link (see the next test).
+    assert [(link.target, link.line) for link in in_page_links(body, 7)] == [
+        ("#one", 7), ("#three", 7), ("#five", 9)]
 
 
 def test_links_from_the_root_into_the_generated_pages_are_checked(project: Project) -> None:
@@ -222,3 +225,22 @@ def test_links_from_the_root_into_the_generated_pages_are_checked(project: Proje
         f'articles/2021/r.md:12: body: links to "{target}" (from the archive\'s root): the site has no '
         "such page (a page is linked by its address: /cities/kabul/)"
         for target in ("/cities/herat/", "/dates/2020/01/01/")]
+
+
+def test_anchors_are_judged_as_mkdocs_renders_even_without_toc_listed(project: Project) -> None:
+    """MkDocs adds toc (and tables, fenced_code) to every project: headings have ids."""
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  - toc:\n      permalink: true\n", ""))
+    assert "toc" not in project.settings.extensions()[0]
+    project.write("2021/a.md", article("A", body="[below](#casualties)\n\n## Casualties\n\nSome.\n"))
+    build(project.settings)
+
+
+def test_a_body_too_deep_to_render_is_reported_once_even_with_an_anchor_link(project: Project) -> None:
+    deep = "Top [link](#headline).\n\n" + "<div markdown>\n\n" * 400 + "x\n" + "\n</div>" * 400 + "\n"
+    project.write("2021/deep.md", article("Deep", body=deep))
+    project.write("2021/other.md", article("Other", date="2021-08-14", body="[it](deep.md#headline)\n"))
+    with pytest.raises(ValidationFailed) as failed:
+        build(project.settings)
+    assert [(p.path, p.field, p.message.split(" (")[0]) for p in failed.value.problems if p.is_error] == [
+        ("articles/2021/deep.md", "body", "is nested too deeply for Markdown to render")]

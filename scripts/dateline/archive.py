@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from dateline.anchors import anchor_problems
 from dateline.bodylinks import check_links
 from dateline.cities import display_names, places_of, resolve_places
 from dateline.config import Settings
@@ -129,7 +128,6 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
                                     (a.path for a in articles if a.draft), settings.root,
                                     settings.display(settings.articles_dir))
         problems.extend(broken)
-    problems.extend(anchor_problems(published, settings))
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))

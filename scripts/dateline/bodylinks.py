@@ -38,7 +38,7 @@ import os
 import posixpath
 import re
 import stat
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from urllib.parse import quote, unquote
 
@@ -96,31 +96,40 @@ def is_relative(target: str) -> bool:
 def relative_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
     """The relative link targets in ``body``, whose first line is line ``body_line``:
     Markdown's, and those of ``<a href>`` and ``<img src>`` written as HTML."""
-    return _links(body, body_line, is_relative)
+    return body_links(body, body_line)[0]
 
 
 def in_page_links(body: str, body_line: int = 1) -> tuple[BodyLink, ...]:
-    """The links within the page in ``body`` (``[below](#casualties)``), found as
-    :func:`relative_links` finds the others."""
-    return _links(body, body_line, lambda target: target.startswith("#") and len(target) > 1)
+    """What look like links within the page in ``body`` (``[below](#casualties)``), found
+    as :func:`relative_links` finds the others but not confirmed by a rendering: the
+    render guard's, which every body has, tells which are links (see
+    :mod:`dateline.anchors`)."""
+    return body_links(body, body_line)[1]
 
 
-def _links(body: str, body_line: int, wanted: Callable[[str], bool]) -> tuple[BodyLink, ...]:
+def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tuple[BodyLink, ...]]:
+    """:func:`relative_links` and :func:`in_page_links` of ``body``, found at once."""
     if "](" not in body and "]:" not in body and "<" not in body:
-        return ()
+        return (), ()
     masked = _masked(body)
-    found = []
+    relative: list[BodyLink] = []
+    within: list[BodyLink] = []
     for pattern, in_html in ((_INLINE, False), (_REFERENCE, False), (_HTML_LINK, True)):
         for match in pattern.finditer(masked):
             group = 1 if match.group(1) is not None else 2
             start, end = match.span(group)
             link = BodyLink(start, end, body[start:end], body_line + body.count("\n", 0, start), in_html)
-            if wanted(meant(link)):
-                found.append(link)
-    if not found:
-        return ()
+            target = meant(link)
+            if is_relative(target):
+                relative.append(link)
+            elif target.startswith("#") and len(target) > 1:
+                within.append(link)
+    by_start = sorted(within, key=lambda link: link.start)
+    if not relative:
+        return (), tuple(by_start)
     rendered = {target.strip(_C0_AND_SPACE) for target in link_targets(body)}
-    return tuple(sorted((link for link in found if meant(link) in rendered), key=lambda link: link.start))
+    confirmed = sorted((link for link in relative if meant(link) in rendered), key=lambda link: link.start)
+    return tuple(confirmed), tuple(by_start)
 
 
 def meant(link: BodyLink) -> str:

@@ -26,12 +26,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from dateline.anchors import anchor_problems
 from dateline.archive import load_archive
 from dateline.audit import require_clean
 from dateline.config import Settings
 from dateline.errors import BuildError, ConfigError, Problem, Severity, ValidationFailed
 from dateline.feeds import FEED, feed_options
-from dateline.guard import archive_problems
+from dateline.guard import Anchors, archive_problems
 from dateline.incremental import (
     BuildState,
     Spare,
@@ -103,7 +104,9 @@ def _size_warning(site: Path, size: int, settings: Settings) -> list[Problem]:
 def check(settings: Settings) -> tuple[Archive, list[Problem]]:
     """Load and validate; raise :class:`ValidationFailed` if anything is an error."""
     archive, problems = load_archive(settings)
-    problems += archive_problems(settings, archive.articles)
+    anchors: dict[str, Anchors] = {}
+    problems += archive_problems(settings, archive.articles, anchors)
+    problems += anchor_problems(archive.articles, anchors)
     if any(p.is_error for p in problems):
         raise ValidationFailed(problems)
     return archive, problems

@@ -27,6 +27,7 @@ import signal
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from html import unescape
 from types import FrameType
 from typing import Any
 
@@ -99,14 +100,52 @@ def _start_worker(extensions: list[Any], configs: dict[str, Any], timeout: float
     signal.signal(signal.SIGALRM, _on_alarm)
 
 
-def _render(body: str) -> tuple[str, float]:
-    """Render one body in a worker: ``ok``, ``timeout`` or ``depth``, and the seconds taken."""
+HEADLINE_ID = "headline"
+"""The id of every article page's title (see :mod:`dateline.pages`), before its body's."""
+
+_HEADLINE_AGAIN = re.compile(rf"{HEADLINE_ID}(?:_(\d+))?")
+
+_IDS = re.compile(r"""\b(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_IN_PAGE = re.compile(r"""<a\s[^>]*?\bhref\s*=\s*(?:"(#[^"]+)"|'(#[^']+)')""")
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """What a body's page offers and asks of anchors (:mod:`dateline.anchors`)."""
+
+    ids: tuple[str, ...]
+    """Its ids (and ``<a name>``), in order; read loosely (any ``id=`` or ``name=``), so
+    that none MkDocs sees is missed."""
+    within: tuple[str, ...]
+    """The ``#…`` addresses of its links within the page, as rendered."""
+
+    @classmethod
+    def of(cls, html: str) -> Anchors:
+        """What the page of a body rendered to ``html`` offers and asks."""
+        ids = [HEADLINE_ID]
+        if "id=" in html or "name=" in html:  # most bodies have neither: skip the scan
+            for found in dict.fromkeys(unescape(a or b) for a, b in _IDS.findall(html) if a or b):
+                ids.append(found)
+                # On the page, after the title's "headline", toc numbers a heading of that
+                # name on: "headline_1" where the body alone has "headline".
+                again = _HEADLINE_AGAIN.fullmatch(found)
+                if again:
+                    ids.append(f"{HEADLINE_ID}_{int(again.group(1) or 0) + 1}")
+        within = () if "#" not in html else tuple(dict.fromkeys(
+            unescape(a or b) for a, b in _IN_PAGE.findall(html)))
+        return cls(tuple(dict.fromkeys(ids)), within)
+
+
+def _render(body: str) -> tuple[str, float, Anchors | None]:
+    """Render one body in a worker: ``ok``, ``timeout`` or ``depth``, the seconds taken,
+    and its page's :class:`Anchors`."""
     started = time.perf_counter()
+    anchors = None
     # Python-Markdown is pure Python between its regular expressions, so the alarm's
     # exception lands within moments of the limit.
     signal.setitimer(signal.ITIMER_REAL, _worker_timeout)
     try:
-        _worker_markdown.reset().convert(body)
+        html = _worker_markdown.reset().convert(body)
         outcome = "ok"
     except _Timeout:
         outcome = "timeout"
@@ -114,7 +153,9 @@ def _render(body: str) -> tuple[str, float]:
         outcome = "depth"
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
-    return outcome, time.perf_counter() - started
+    if outcome == "ok":
+        anchors = Anchors.of(html)
+    return outcome, time.perf_counter() - started, anchors
 
 
 def resolve_names(value: Any) -> Any:
@@ -137,8 +178,10 @@ def _check_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
 
 
 def render_problems(jobs: Sequence[Job], extensions: list[Any], configs: dict[str, Any],
-                    timeout: float, workers: int | None = None) -> list[Problem]:
-    """Render every body under the time limit; a problem for each that is too slow or deep."""
+                    timeout: float, workers: int | None = None,
+                    anchors: dict[str, Anchors] | None = None) -> list[Problem]:
+    """Render every body under the time limit; a problem for each that is too slow or
+    deep. ``anchors``, if given, receives each rendered page's :class:`Anchors`, by path."""
     if not jobs:
         return []
     _check_extensions(extensions, configs)
@@ -153,13 +196,15 @@ def render_problems(jobs: Sequence[Job], extensions: list[Any], configs: dict[st
             # code that never lets the alarm's handler run. In order of submission, the
             # result we wait for is always one that a worker has started.
             try:
-                outcome, _seconds = results.next(timeout * 3 + 10)
+                outcome, _seconds, found = results.next(timeout * 3 + 10)
             except multiprocessing.TimeoutError:
                 outcome = "timeout"
                 problems.append(_problem(job.path, outcome, timeout))
                 break
             if outcome != "ok":
                 problems.append(_problem(job.path, outcome, timeout))
+            elif anchors is not None and found is not None:
+                anchors[job.path] = found
     finally:
         pool.terminate()
         pool.join()
@@ -175,28 +220,50 @@ def _problem(path: str, outcome: str, timeout: float) -> Problem:
                    "deeply nested lists")
 
 
-def archive_problems(settings: Settings, articles: Iterable[Article]) -> list[Problem]:
-    """Render-time problems of the given articles, with the project's Markdown settings.
+BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
+"""What MkDocs adds to every project's ``markdown_extensions``: a page has its headings'
+ids even when ``toc`` is not listed."""
+
+CACHE = "rendered.json"
+"""Under ``.dateline/``: each body that rendered in time, by key, with its :class:`Anchors`."""
+
+
+def archive_problems(settings: Settings, articles: Iterable[Article],
+                     anchors: dict[str, Anchors] | None = None) -> list[Problem]:
+    """Render-time problems of the given articles, with the project's Markdown settings
+    (and MkDocs' own extensions); ``anchors``, if given, receives the :class:`Anchors` of
+    each article's page that rendered, by path.
 
     A body that rendered in time once, under the same Markdown version and extension
-    settings, renders in time again: those are remembered in ``.dateline/`` and skipped,
-    so a build after a small change renders only the changed articles twice.
+    settings, renders in time again, and the same: those are remembered in ``.dateline/``
+    and skipped, so a build after a small change renders only the changed articles twice.
     """
+    articles = list(articles)
     names, configs = settings.extensions()
+    names = [*(name for name in BUILTIN_EXTENSIONS if name not in names), *names]
     salt = json.dumps([markdown.__version__, names, configs], sort_keys=True, default=str)
-    cache = settings.root / ".dateline" / "rendered-in-time"
+    cache = settings.root / ".dateline" / CACHE
     try:
-        known = set(cache.read_text(encoding="ascii").split())
-    except (OSError, UnicodeDecodeError):
-        known = set()
-    keyed = {_key(salt, a.body): a for a in articles}
+        known = {key: Anchors(tuple(ids), tuple(within))
+                 for key, (ids, within) in json.loads(cache.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        known = {}
+    keys = {a.path: _key(salt, a.body) for a in articles}
+    keyed = {keys[a.path]: a for a in articles}  # one rendering for bodies alike
     jobs = [Job(a.path, a.body) for key, a in keyed.items() if key not in known]
-    problems = render_problems(jobs, names, configs, settings.render_timeout)
-    failed = {p.path for p in problems}
-    passed = sorted(key for key, a in keyed.items() if a.path not in failed)
-    if set(passed) != known:
+    rendered: dict[str, Anchors] = {}
+    problems = render_problems(jobs, names, configs, settings.render_timeout, anchors=rendered)
+    # Rendered in time: before, or now (a worker stuck in C code ends the rendering early,
+    # and what it never reached is not vouched for).
+    passed = {key: known[key] if key in known else rendered[a.path]
+              for key, a in keyed.items() if key in known or a.path in rendered}
+    if passed.keys() != known.keys():  # a body's key says all: its anchors follow from it
         cache.parent.mkdir(exist_ok=True)
-        atomic_write(cache, "".join(f"{key}\n" for key in passed).encode("ascii"))
+        atomic_write(cache, json.dumps({key: [found.ids, found.within] for key, found in passed.items()},
+                                       ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+                     .encode("utf-8"))
+    if anchors is not None:
+        anchors.update((path, passed[key]) for path, key in keys.items() if key in passed)
     return problems
 
 

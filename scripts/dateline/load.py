@@ -19,7 +19,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from dateline.bodylinks import relative_links
+from dateline.bodylinks import body_links
 from dateline.cities import resolve_city
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
@@ -319,11 +319,12 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
         return None, check.problems
     day, timestamp = when
     updated_day, updated_timestamp = updated or (None, None)
+    links, anchor_links = ((), ()) if unrenderable else body_links(body, body_line)
     return Article(
         path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
         dateline=dateline, slug=slug, body=body, summary=summary or "", source=source, url=url,
         authors=authors, tags=tags, language=language, draft=draft, updated=updated_day,
-        updated_timestamp=updated_timestamp, links=() if unrenderable else relative_links(body, body_line),
+        updated_timestamp=updated_timestamp, links=links, anchor_links=anchor_links,
     ), check.problems
 
 

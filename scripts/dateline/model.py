@@ -91,6 +91,9 @@ class Article:
     """Full time of that change when the front matter gave one (always offset-aware)."""
     links: tuple[BodyLink, ...] = ()
     """The body's relative links (to other articles, to files beside it), as written."""
+    anchor_links: tuple[BodyLink, ...] = ()
+    """What look like links within its own page in the body (``#casualties``), as written;
+    the render guard's rendering tells which are (:mod:`dateline.anchors`)."""
 
     @property
     def url_path(self) -> str:
