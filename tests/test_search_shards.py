@@ -107,7 +107,7 @@ def test_a_shards_source_digest_sees_every_field_and_not_which_strings_are_share
         "body": base.body + " ", "summary": "Other.", "source": None, "url": "https://example.org/",
         "authors": ("A. Writer",), "tags": ("offensive",), "language": "fa", "draft": True,
         "updated": dt.date(2021, 8, 20), "updated_timestamp": dt.datetime(2021, 8, 20, 9, tzinfo=dt.UTC),
-        "links": (BodyLink(4, 8, "b.md", 7),),
+        "links": (BodyLink(4, 8, "b.md", 7),), "anchor_links": (BodyLink(4, 6, "#x", 7),),
         "cities": (dataclasses.replace(city, place=moved),), "dateline": CityRef("kabul", "Kabul", 6, kabul),
     }
     assert set(changes) == {f.name for f in dataclasses.fields(Article)}
