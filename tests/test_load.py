@@ -122,21 +122,14 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
     pytest.param(article(date="2021-08-13T10:00:00"),
                  'articles/story.md:3: date: "2021-08-13T10:00:00" has a time but no offset; '
                  "add one such as +04:30 or Z, or give the date alone", id="date-naive"),
-    pytest.param(article(date="9999-12-31T23:00:00-05:00"),
-                 'articles/story.md:3: date: "9999-12-31T23:00:00-05:00" is outside the years 1000 to 9998 '
-                 "that an archive can hold; check the year", id="date-time-past-the-calendar"),
-    pytest.param(article(date="0001-01-01T00:00:00+05:00"),
-                 'articles/story.md:3: date: "0001-01-01T00:00:00+05:00" is outside the years 1000 to 9998 '
-                 "that an archive can hold; check the year", id="date-time-before-the-calendar"),
-    pytest.param(article(date="9999-12-31"),
-                 'articles/story.md:3: date: "9999-12-31" is outside the years 1000 to 9998 '
-                 "that an archive can hold; check the year", id="date-too-late"),
-    pytest.param(article(date="0999-12-31"),
-                 'articles/story.md:3: date: "0999-12-31" is outside the years 1000 to 9998 '
-                 "that an archive can hold; check the year", id="date-too-early"),
-    pytest.param(article(updated="9999-01-01T00:00:00Z"),
-                 'articles/story.md:5: updated: "9999-01-01T00:00:00Z" is outside the years 1000 to 9998 '
-                 "that an archive can hold; check the year", id="updated-too-late"),
+    *(pytest.param(article(**{key: value}), f'articles/story.md:{line}: {key}: "{value}" is outside the years '
+                   "1000 to 9998 that an archive can hold; check the year", id=name)
+      for key, value, line, name in (
+          ("date", "9999-12-31T23:00:00-05:00", 3, "date-time-past-the-calendar"),
+          ("date", "0001-01-01T00:00:00+05:00", 3, "date-time-before-the-calendar"),
+          ("date", "9999-12-31", 3, "date-too-late"),
+          ("date", "0999-12-31", 3, "date-too-early"),
+          ("updated", "9999-01-01T00:00:00Z", 5, "updated-too-late"))),
     pytest.param(article(updated="2021-08-12"),
                  'articles/story.md:5: updated: "2021-08-12" is before the article\'s date (2021-08-13); '
                  "give when it was last changed, or remove updated:", id="updated-before-date"),
