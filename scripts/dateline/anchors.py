@@ -30,7 +30,6 @@ def anchor_problems(published: Iterable[Article], anchors: Mapping[str, Anchors]
     """A problem for each link to an anchor the article it leads to will not have;
     ``anchors``: what each article's page offers and asks, by path, from the render guard."""
     articles = {article.path: article for article in published}
-    ids = {path: found.ids for path, found in anchors.items()}
     problems = []
     for article in articles.values():
         rendered = anchors[article.path].within if article.path in anchors else ()
@@ -44,8 +43,10 @@ def anchor_problems(published: Iterable[Article], anchors: Mapping[str, Anchors]
             if rest.startswith("#") and len(rest) > 1 and found in articles:
                 wanted.append((link, rest[1:], articles[found]))
         for link, anchor, target in wanted:
-            there = ids.get(target.path)
-            if there is None or anchor in there or unquote(anchor) in there:
+            if target.path not in anchors:
+                continue  # not rendered: the guard says why
+            there = anchors[target.path].ids
+            if anchor in there or unquote(anchor) in there:
                 continue
             where = "this article" if target is article else target.path
             hint = ", ".join(f"#{name}" for name in there[:SHOWN_ANCHORS])

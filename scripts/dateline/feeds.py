@@ -121,9 +121,7 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
              type="application/atom+xml")
     _element(feed, "generator", GENERATOR)
     for article in articles:
-        # In the language the entry is written in, when it is not the site's (English).
-        other = article.language.split("-")[0].lower() != "en"
-        entry = _element(feed, "entry", **({XML_LANG: article.language} if other else {}))
+        entry = _element(feed, "entry", **({} if article.in_english else {XML_LANG: article.language}))
         address = published_address(options.site_url, article.url_path)
         published = _time(article).isoformat()
         _element(entry, "id", address)

@@ -36,6 +36,7 @@ import markdown
 from dateline.config import PythonName, Settings
 from dateline.errors import ConfigError, Problem
 from dateline.model import Article
+from dateline.pages import HEADLINE_ID
 from dateline.writer import atomic_write
 
 MAX_BRACKETS = 1_000
@@ -99,9 +100,6 @@ def _start_worker(extensions: list[Any], configs: dict[str, Any], timeout: float
     _worker_timeout = timeout
     signal.signal(signal.SIGALRM, _on_alarm)
 
-
-HEADLINE_ID = "headline"
-"""The id of every article page's title (see :mod:`dateline.pages`), before its body's."""
 
 _HEADLINE_AGAIN = re.compile(rf"{HEADLINE_ID}(?:_(\d+))?")
 

@@ -96,6 +96,17 @@ class Article:
     the render guard's rendering tells which are (:mod:`dateline.anchors`)."""
 
     @property
+    def primary_language(self) -> str:
+        """The language tag's first part, lower case: ``fa`` for ``fa-AF``."""
+        return self.language.split("-")[0].lower()
+
+    @property
+    def in_english(self) -> bool:
+        """Whether the article is in English, the site's language: one in another is marked
+        as in its own on its page and in the feeds."""
+        return self.primary_language == "en"
+
+    @property
     def url_path(self) -> str:
         """Site-relative permanent URL, ``articles/2021/08/13/<slug>/``.
 

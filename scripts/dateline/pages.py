@@ -89,7 +89,7 @@ def text_direction(language: str) -> str:
 def _in_language(article: Article) -> str:
     """The attributes that mark an article's title and text as in its language, written
     right to left where it is: none for English, the site's language."""
-    if article.language.split("-")[0].lower() == "en":
+    if article.in_english:
         return ""
     return f'lang="{article.language}" dir="{text_direction(article.language)}"'
 

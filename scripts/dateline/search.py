@@ -259,7 +259,7 @@ def index_language(archive: Archive) -> str:
     page's ``<html lang>``, so a mixed archive would hide most articles from the search
     page. One index keeps every article findable; stemming follows the majority.
     """
-    counts = Counter(article.language.split("-")[0].lower() for article in archive.articles)
+    counts = Counter(article.primary_language for article in archive.articles)
     return counts.most_common(1)[0][0] if counts else "en"
 
 

@@ -405,8 +405,8 @@ class Watcher:
         self.settings = settings
         self.changes = Changes(lambda: self.settings)
         self._observer = Observer()
-        self._folders: Folders = {}
-        self._watches: dict[Path, ObservedWatch] = {}
+        self._watching: dict[Path, tuple[tuple[bool, tuple[int, int]], ObservedWatch]] = {}
+        """Each folder watched: how and which (as :data:`Folders` says), and its watch."""
         self._observer.start()
         self.follow(settings)
 
@@ -423,13 +423,12 @@ class Watcher:
         folders = watched_folders(settings)
         again = self.changes.take_folders_changed()
         alive = {emitter.watch for emitter in self._observer.emitters if emitter.is_alive()}
-        for folder, watch in list(self._watches.items()):
-            if (folders.get(folder) != self._folders[folder] or watch not in alive
-                    or (again and folder != settings.root)):
+        for folder, (how, watch) in list(self._watching.items()):
+            if folders.get(folder) != how or watch not in alive or (again and folder != settings.root):
                 self._observer.unschedule(watch)
-                del self._watches[folder], self._folders[folder]
+                del self._watching[folder]
         for folder, (recursive, which) in folders.items():
-            if folder in self._watches:
+            if folder in self._watching:
                 continue
             try:
                 watch = self._observer.schedule(self.changes, str(folder), recursive=recursive)
@@ -439,7 +438,7 @@ class Watcher:
                 hint = _WATCH_HINT.get(error.errno or 0, "")
                 raise DatelineError(f"cannot watch {settings.display(folder)} for changes: "
                                     f"{error.strerror or error}{hint}") from None
-            self._watches[folder], self._folders[folder] = watch, (recursive, which)
+            self._watching[folder] = (recursive, which), watch
 
     def close(self) -> None:
         self._observer.stop()
