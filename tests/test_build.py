@@ -374,7 +374,18 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
     assert text is not None and text["dir"] == "rtl"
     assert text.p.strong.get_text() == "کندهار" and text.h3.get_text().startswith("سرلیک")  # Markdown rendered
     english = content(project, "articles/2021/08/14/en/index.html")
-    assert english.h1.get("lang") is None and english.find(attrs={"dir": True}) is None
+    assert english.h1.get("lang") is None and english.find("h1", attrs={"dir": True}) is None
+    # Wherever its title and summary are listed or linked, they are marked too.
+    earlier = english.find("a", string="طالبانو کندهار ونیو")
+    assert earlier is not None and (earlier["lang"], earlier["dir"]) == ("ps", "rtl")
+    for listing in ("dates/2021/08/13/index.html", "index.html", "cities/kabul/index.html"):
+        page = content(project, listing)
+        title = page.find("a", string="طالبانو کندهار ونیو")
+        assert title is not None and (title["lang"], title["dir"]) == ("ps", "rtl"), listing
+        summary = page.find("span", lang="ps")
+        assert summary is not None and summary["dir"] == "rtl" and "کندهار" in summary.get_text(), listing
+    for listing in ("index.html", "cities/kabul/index.html"):
+        assert content(project, listing).find("a", string="Kandahar falls").get("lang") is None
 
 
 def test_without_md_in_html_a_pashto_article_keeps_its_markdown(project: Project) -> None:

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from dateline.archive import group
 from dateline.model import Article, CityRef
-from dateline.pagekit import relative
-from dateline.pages import demote_headings, front_matter, link, render, render_article, text_direction
+from dateline.pagekit import relative, text_direction
+from dateline.pages import demote_headings, front_matter, link, render, render_article
 from dateline.text import escape_markdown_inline, markdown_to_text, slugify
 
 

@@ -25,6 +25,32 @@ GENERATED_ROOTS = ("index.md", "feed.xml", "articles", "cities", "countries", "d
 """What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
 
 
+RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
+"""ISO 15924 scripts written right to left (a language tag's script subtag: ``ku-Arab``)."""
+
+RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "bal", "ckb", "dv", "fa", "glk", "he", "ks", "lrc",
+                           "mzn", "nqo", "pnb", "prs", "ps", "sd", "syr", "ug", "ur", "yi"})
+"""Languages written right to left unless their tag names another script (Arabic, Persian
+and Dari, Pashto, Urdu, Sorani Kurdish, Sindhi, Hebrew, Yiddish, Dhivehi, …)."""
+
+
+def text_direction(language: str) -> str:
+    """``rtl`` or ``ltr`` for a BCP 47 tag (``ps``, ``fa-AF``, ``az-Arab``)."""
+    primary, *rest = language.lower().split("-")
+    script = next((part for part in rest if len(part) == 4 and part.isalpha()), None)
+    if script is not None:
+        return "rtl" if script in RTL_SCRIPTS else "ltr"
+    return "rtl" if primary in RTL_LANGUAGES else "ltr"
+
+
+def language_attributes(article: Article) -> str:
+    """The attributes that mark an article's title and text as in its language, written
+    right to left where it is: none for English, the site's language."""
+    if article.in_english:
+        return ""
+    return f'lang="{article.language}" dir="{text_direction(article.language)}"'
+
+
 @dataclass(frozen=True)
 class Page:
     path: str
@@ -118,9 +144,10 @@ def relative(target: str, here: str) -> str:
     return "/".join([".."] * (len(start) - common) + to[common:]) or "."
 
 
-def link(text: str, target: str, here: str) -> str:
-    """A Markdown link from page ``here`` to page ``target``, its text made literal."""
-    return f"[{md(text)}]({relative(target, here)})"
+def link(text: str, target: str, here: str, attributes: str = "") -> str:
+    """A Markdown link from page ``here`` to page ``target``, its text made literal;
+    ``attributes`` (``attr_list``'s, such as :func:`language_attributes`) are the link's."""
+    return f"[{md(text)}]({relative(target, here)})" + (f"{{{attributes}}}" if attributes else "")
 
 
 def feed_sentence(lead: str, feed: str, here: str) -> str:
@@ -129,16 +156,21 @@ def feed_sentence(lead: str, feed: str, here: str) -> str:
     return f" {lead}: {link('Atom feed', feed, here)}." if feed else ""
 
 
-def neighbour_links(here: str, earlier: tuple[str, str] | None, later: tuple[str, str] | None,
+Neighbour = tuple[str, str] | tuple[str, str, str]
+"""A neighbour in :func:`neighbour_links`: its link's text and page, and the link's
+attributes, if any (:func:`link`)."""
+
+
+def neighbour_links(here: str, earlier: Neighbour | None, later: Neighbour | None,
                     labels: tuple[str, str] = ("", ""), joiner: str = " · ") -> str:
     """The closing "← earlier · later →" block of a page in a sequence (articles, days, a
-    city's months): each neighbour as ``(text, path)``, ``None`` at an end; ``""`` when
+    city's months): each neighbour a :data:`Neighbour`, ``None`` at an end; ``""`` when
     there is neither."""
     neighbours = []
     if earlier is not None:
-        neighbours.append(f"← {labels[0]}{link(*earlier, here)}")
+        neighbours.append(f"← {labels[0]}{link(earlier[0], earlier[1], here, *earlier[2:])}")
     if later is not None:
-        neighbours.append(f"{labels[1]}{link(*later, here)} →")
+        neighbours.append(f"{labels[1]}{link(later[0], later[1], here, *later[2:])} →")
     if not neighbours:
         return ""
     return "---\n\n" + joiner.join(neighbours) + "\n{: .dateline-neighbours }\n"
@@ -169,17 +201,22 @@ def city_name(city: CityRef) -> str:
     return city.place.name if city.place is not None else city.name
 
 
-def _item_parts(article: Article) -> tuple[str, str, str, str]:
+def _item_parts(article: Article) -> tuple[str, str, str, str, str]:
     """What an article's list entry holds besides its link's target: the title as link
-    text, the page's path, the line of details after the link, and the summary's line."""
+    text, the page's path, the link's attributes (:func:`language_attributes`), the line
+    of details after the link, and the summary's line."""
     details = [format_date(article.date), ", ".join(md(city_name(c)) for c in article.cities)]
     if article.source:
         details.append(md(article.source))
-    summary = f"  \n  {md(article.summary)}" if article.summary else ""
-    return md(article.title), article_path(article), f"  {' · '.join(details)}", summary
+    language = language_attributes(article)
+    summary = md(article.summary)
+    if language and summary:
+        summary = f"<span {language}>{summary}</span>"
+    return (md(article.title), article_path(article), f"{{{language}}}" if language else "",
+            f"  {' · '.join(details)}", f"  \n  {summary}" if summary else "")
 
 
-_remembered: dict[int, tuple[Article, tuple[str, str, str, str]]] | None = None
+_remembered: dict[int, tuple[Article, tuple[str, str, str, str, str]]] | None = None
 
 
 @contextmanager
@@ -205,8 +242,9 @@ def article_item(article: Article, here: str, summary: bool = True) -> str:
         if known is None:
             known = _remembered[id(article)] = (article, _item_parts(article))
         parts = known[1]
-    title, path, details, summary_line = parts
-    return f"- **[{title}]({relative(path, here)})**  \n{details}{summary_line if summary else ''}"
+    title, path, attributes, details, summary_line = parts
+    summary_line = summary_line if summary else ""
+    return f"- **[{title}]({relative(path, here)}){attributes}**  \n{details}{summary_line}"
 
 
 def article_list(articles: Iterable[Article], here: str, summaries: bool = True) -> str:

@@ -26,6 +26,7 @@ from dateline.pagekit import (
     day_path,
     feed_sentence,
     front_matter,
+    language_attributes,
     link,
     month_path,
     neighbour_links,
@@ -68,32 +69,6 @@ def demote_headings(body: str) -> str:
     return "\n".join(lines)
 
 
-RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
-"""ISO 15924 scripts written right to left (a language tag's script subtag: ``ku-Arab``)."""
-
-RTL_LANGUAGES = frozenset({"ar", "arc", "azb", "bal", "ckb", "dv", "fa", "glk", "he", "ks", "lrc",
-                           "mzn", "nqo", "pnb", "prs", "ps", "sd", "syr", "ug", "ur", "yi"})
-"""Languages written right to left unless their tag names another script (Arabic, Persian
-and Dari, Pashto, Urdu, Sorani Kurdish, Sindhi, Hebrew, Yiddish, Dhivehi, …)."""
-
-
-def text_direction(language: str) -> str:
-    """``rtl`` or ``ltr`` for a BCP 47 tag (``ps``, ``fa-AF``, ``az-Arab``)."""
-    primary, *rest = language.lower().split("-")
-    script = next((part for part in rest if len(part) == 4 and part.isalpha()), None)
-    if script is not None:
-        return "rtl" if script in RTL_SCRIPTS else "ltr"
-    return "rtl" if primary in RTL_LANGUAGES else "ltr"
-
-
-def _in_language(article: Article) -> str:
-    """The attributes that mark an article's title and text as in its language, written
-    right to left where it is: none for English, the site's language."""
-    if article.in_english:
-        return ""
-    return f'lang="{article.language}" dir="{text_direction(article.language)}"'
-
-
 def render_article(article: Article, before: Article | None, after: Article | None,
                    names: dict[str, str], links: Links | None = None, search: str | None = None,
                    html_blocks: bool = True) -> Page:
@@ -104,7 +79,7 @@ def render_article(article: Article, before: Article | None, after: Article | No
     article in another language can be marked as in it."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
-    language = _in_language(article)  # a checked tag: letters, digits and hyphens
+    language = language_attributes(article)  # a checked tag: letters, digits and hyphens
     parts = [
         front_matter(article.title, article.summary),
         # A short id: the title's slug would be written three times (the heading, its
@@ -140,10 +115,14 @@ def render_article(article: Article, before: Article | None, after: Article | No
     # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
     parts.append(f"<div {language} markdown>\n\n{body}\n\n</div>\n\n" if language and html_blocks
                  else body + "\n\n")
-    parts.append(neighbour_links(here, None if before is None else (before.title, article_path(before)),
-                                 None if after is None else (after.title, article_path(after)),
+    parts.append(neighbour_links(here, None if before is None else _neighbour(before),
+                                 None if after is None else _neighbour(after),
                                  labels=("Earlier: ", "Later: "), joiner="  \n"))
     return Page(here, "".join(parts))
+
+
+def _neighbour(article: Article) -> tuple[str, str, str]:
+    return article.title, article_path(article), language_attributes(article)
 
 
 def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
