@@ -52,6 +52,10 @@ def test_relative_links_are_found_where_markdown_makes_links() -> None:
     assert relative_links('<a href="  java&#x09;script:alert(1)">x</a> [y]( \tmailto:a@b.org)\n') == ()
     # A footnote of one word is a footnote (the footnotes extension), not a link to a file.
     assert relative_links("As reported.[^1]\n\n[^1]: Ibid.\n") == ()
+    # Targets Python-Markdown reads although CommonMark would not: spaces without
+    # brackets, HTML attributes without quotes.
+    assert targets('![x](photo one.jpg) [y](a b.md "Title")\n\n<img src=p.gif alt=x> <a href=b.md>b</a>\n') == \
+        [("photo one.jpg", 7), ("a b.md", 7), ("p.gif", 9), ("b.md", 9)]
 
 
 def test_a_target_is_read_from_the_articles_folder() -> None:
@@ -88,6 +92,7 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
                                "<p><img alt=\"In HTML\" src=\" photos/the airport.gif \"> "
                                "<a href=\"../../2020/report.md\">The report, in HTML</a></p>\n\n"
                                "![The airport](<photos/the airport.gif>)\n\n[The statement][s].\n\n"
+                               "![Unbracketed](photos/the airport.gif) <a href=../../2020/report.md>Unquoted</a>\n\n"
                                "[s]: ministry.pdf\n"))
     build(project.settings)
     here = "articles/2021/08/13/kandahar/"
@@ -106,6 +111,11 @@ def test_links_lead_to_the_article_and_the_files_the_writer_linked_to(
     # Written in HTML, where MkDocs leaves addresses as they are.
     in_html = content.find("img", alt="In HTML")
     assert in_html is not None and followed(project, here, str(in_html["src"])).read_bytes() == GIF
+    unbracketed = content.find("img", alt="Unbracketed")
+    assert unbracketed is not None and followed(project, here, str(unbracketed["src"])).read_bytes() == GIF
+    unquoted = content.find("a", string="Unquoted")
+    assert unquoted is not None
+    assert followed(project, here, str(unquoted["href"])) == project.site / "articles/2020/05/01/report/index.html"
     report_html = content.find("a", string="The report, in HTML")
     assert report_html is not None
     assert followed(project, here, str(report_html["href"])) == project.site / "articles/2020/05/01/report/index.html"
@@ -157,12 +167,12 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     (project.root / "secret.png").write_bytes(GIF)
     (project.root / "articles/2021/linked.png").symlink_to(project.root / "secret.png")
     with (project.root / "articles/2021/a.md").open("a", encoding="utf-8") as body:
-        body.write("[linked](linked.png)\n<img alt=\"x\" src=\"nowhere.png\">\n")
+        body.write("[linked](linked.png)\n<img alt=\"x\" src=\"nowhere.png\">\n[spaced](gone file.png)\n")
     with pytest.raises(ValidationFailed) as failed:
         build(project.settings)
     assert [(p.path, p.line, p.field) for p in failed.value.problems if p.is_error] == \
         [("articles/2021/a.md", 9, "body")] * 3 + [("articles/2021/a.md", 10, "body")] * 4 + \
-        [("articles/2021/a.md", 11, "body"), ("articles/2021/a.md", 12, "body")]
+        [("articles/2021/a.md", 11, "body"), ("articles/2021/a.md", 12, "body"), ("articles/2021/a.md", 13, "body")]
     messages = "\n".join(str(p) for p in failed.value.problems)
     assert 'links to "gone.png" (articles/2021/gone.png): no such file' in messages
     assert 'links to "draft.md" (articles/2021/draft.md): a draft, which the site leaves out' in messages
@@ -173,6 +183,7 @@ def test_links_that_lead_nowhere_are_errors_naming_the_line_and_nothing_is_writt
     assert 'links to "run.exe" (articles/2021/run.exe): files of this kind are not published' in messages
     assert 'links to "linked.png" (articles/2021/linked.png): a link leading outside articles/' in messages
     assert 'links to "nowhere.png" (articles/2021/nowhere.png): no such file' in messages  # in HTML
+    assert 'links to "gone file.png" (articles/2021/gone file.png): no such file' in messages
     assert not (project.docs / "articles").exists() and not project.site.exists()
 
 

@@ -62,11 +62,16 @@ browser might run or a server execute."""
 
 _SCRIPTABLE = frozenset({".svg", ".svgz", ".html", ".htm", ".xhtml", ".xml", ".xsl"})
 
-_INLINE = re.compile(r"\]\([ \t]*(?:<([^<>\n]*)>|([^\s()<>]*(?:\([^\s()<>]*\)[^\s()<>]*)*))")
+_WORD = r"(?:[^\s()<>]|\([^\s()<>]*\))+"
+"""A run of a link target without spaces, balanced parentheses included."""
+_INLINE = re.compile(rf"\]\([ \t]*(?:<([^<>\n]*)>|((?:{_WORD})?(?:[ \t]+(?![\"']){_WORD})*))")
+"""An inline link's target: in brackets, or as Python-Markdown reads it without: up to
+the title or the closing parenthesis, spaces and all (``![x](photo one.jpg)``)."""
 _REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))", re.MULTILINE)
 """A link reference definition; not ``[^1]: Ibid.``, a footnote's (the footnotes extension)."""
-_HTML_LINK = re.compile(r"<(?:a\s[^<>]*?\bhref|img\s[^<>]*?\bsrc)\s*=\s*(?:\"([^\"<>]*)\"|'([^'<>]*)')",
-                        re.IGNORECASE)
+_HTML_LINK = re.compile(r"<(?:a\s[^<>]*?\bhref|img\s[^<>]*?\bsrc)\s*=\s*"
+                        r"(?:\"([^\"<>]*)\"|'([^'<>]*)'|([^\s\"'=<>`]+))", re.IGNORECASE)
+"""``<a href>`` and ``<img src>``, their value quoted or not (``<img src=photo.jpg>``)."""
 _CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
@@ -116,7 +121,7 @@ def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tup
     within: list[BodyLink] = []
     for pattern, in_html in ((_INLINE, False), (_REFERENCE, False), (_HTML_LINK, True)):
         for match in pattern.finditer(masked):
-            group = 1 if match.group(1) is not None else 2
+            group = next(at for at, found in enumerate(match.groups(), 1) if found is not None)
             start, end = match.span(group)
             link = BodyLink(start, end, body[start:end], body_line + body.count("\n", 0, start), in_html)
             target = meant(link)
