@@ -141,6 +141,18 @@ def test_jekyll_post_keeps_its_body_and_maps_its_metadata(gazetteer: Gazetteer) 
     assert article is not None and not [p for p in invalid if p.is_error]
 
 
+@pytest.mark.parametrize("flag", ["published: false", "draft: true"])
+def test_an_unpublished_jekyll_post_becomes_a_draft(gazetteer: Gazetteer, flag: str) -> None:
+    post = JEKYLL.replace("layout: post\n", f"layout: post\n{flag}\n")
+    item, problems = post_article(post, "_posts/2021-08-13-kandahar-falls.md", gazetteer)
+    assert problems == [] and item is not None
+    assert item.text.split("\n---\n", 1)[0].endswith("\ndraft: true")
+    parsed, _ = parse(item.text, item.path)
+    assert parsed is not None
+    article, _ = validate(item.path, parsed.fields, parsed.body, "kandahar-falls")
+    assert article is not None and article.draft  # kept out of the site
+
+
 def test_hugo_toml_bundle_and_date_from_file_name(gazetteer: Gazetteer, tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "posts" / "herat").mkdir(parents=True)

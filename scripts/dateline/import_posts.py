@@ -3,7 +3,8 @@
 Each post keeps its body byte for byte; its front matter is translated: ``title``,
 ``date`` (from the file name ``2021-08-13-slug.md`` when the post has none), Hugo's
 ``lastmod`` and Jekyll's ``last_modified_at`` → ``updated`` (when later than the date),
-``categories`` and ``tags`` → ``tags``, ``author(s)``, ``draft``, ``description`` →
+``categories`` and ``tags`` → ``tags``, ``author(s)``, ``draft`` (and Jekyll's
+``published: false``), ``description`` →
 ``summary``, ``slug``. Cities are found in the body's text. Files beside the post that its
 body links to (a Hugo page bundle's images) come along: the article is then written as
 ``articles/YYYY/MM/<slug>/index.md``, the files at their paths beside it. Hugo's TOML (``+++``)
@@ -155,7 +156,8 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *, articles_dir: 
         "tags": list(dict.fromkeys(tags)) or None,
         "summary": str(meta["description"]) if meta.get("description") else None,
         "slug": slug if meta.get("slug") and SLUG_RE.match(slug) else None,
-        "draft": True if meta.get("draft") is True else None,
+        # Jekyll's published: false keeps a post off its site, as draft: true does.
+        "draft": True if meta.get("draft") is True or meta.get("published") is False else None,
     }
     day_only = day.date() if isinstance(day, dt.datetime) else day
     path = article_path(articles_dir, day_only, slug)
