@@ -153,6 +153,23 @@ def test_an_unpublished_jekyll_post_becomes_a_draft(gazetteer: Gazetteer, flag: 
     assert article is not None and article.draft  # kept out of the site
 
 
+@pytest.mark.parametrize(("written", "authors"), [
+    ("author: A. Writer", ["A. Writer"]),
+    ("author: [Jane Doe, John Roe]", ["Jane Doe", "John Roe"]),
+    ("author: {name: Jane Doe, twitter: jd}", ["Jane Doe"]),
+    ("authors: Jane Doe", ["Jane Doe"]),
+    ("authors: [Jane Doe, {name: John Roe}]", ["Jane Doe", "John Roe"]),
+])
+def test_a_posts_authors_are_names(gazetteer: Gazetteer, written: str, authors: list[str]) -> None:
+    post = JEKYLL.replace("author: A. Writer", written)
+    item, problems = post_article(post, "_posts/2021-08-13-kandahar-falls.md", gazetteer)
+    assert problems == [] and item is not None
+    parsed, _ = parse(item.text, item.path)
+    assert parsed is not None
+    article, _ = validate(item.path, parsed.fields, parsed.body, "kandahar-falls")
+    assert article is not None and list(article.authors) == authors
+
+
 def test_hugo_toml_bundle_and_date_from_file_name(gazetteer: Gazetteer, tmp_path: Path) -> None:
     content = tmp_path / "content"
     (content / "posts" / "herat").mkdir(parents=True)

@@ -105,6 +105,20 @@ def _words(value: Any) -> list[str]:
     return []
 
 
+def _names(value: Any) -> list[str]:
+    """Authors as Jekyll and Hugo write them: one name, a list of names, or a mapping
+    (jekyll-seo-tag's ``{name: …, twitter: …}``) whose ``name`` is the author's, alone
+    or in a list. A name may hold spaces: ``Jane Doe`` is one author."""
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    if isinstance(value, dict):
+        value = value.get("name")
+    if value is None or isinstance(value, list | dict):
+        return []
+    name = " ".join(str(value).split())
+    return [name] if name else []
+
+
 def _resources(body: str, post: Path) -> list[tuple[str, Path]]:
     """The files beside the post (or in folders below it) that its body links to, and
     that an article may publish (:data:`~dateline.bodylinks.ASSET_SUFFIXES`): a Hugo
@@ -141,7 +155,7 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *, articles_dir: 
     title = str(meta.get("title") or slug_source.replace("-", " ").capitalize())
     slug = file_slug(slug_source)
     tags = _words(meta.get("categories") or meta.get("category")) + _words(meta.get("tags"))
-    authors = _words(meta.get("authors")) or ([str(meta["author"])] if meta.get("author") else [])
+    authors = _names(meta.get("authors")) or _names(meta.get("author"))
     mentions = find_cities(prose_of_markdown(body), gazetteer)
     problems: list[Problem] = []
     if not mentions:
