@@ -104,11 +104,25 @@ def test_file_slug() -> None:
 def test_write_new_never_overwrites(tmp_path: Path) -> None:
     first = Imported("articles/2021/08/a.md", "one", "a.txt")
     written, problems = write_new(tmp_path, [first, Imported(first.path, "two", "b.txt")])
-    assert written == [tmp_path / first.path] and (tmp_path / first.path).read_text() == "one"
+    assert written == [first] and (tmp_path / first.path).read_text() == "one"
     assert [p.path for p in problems] == ["b.txt"]
     written, problems = write_new(tmp_path, [Imported(first.path, "three", "c.txt")])
     assert written == [] and "already exists" in problems[0].message
     assert (tmp_path / first.path).read_text() == "one"
+
+
+def test_import_reports_as_written_only_what_it_wrote(project: Project) -> None:
+    (project.root / "in").mkdir()
+    for name in ("same1.txt", "same2.txt"):
+        (project.root / "in" / name).write_text("Same headline\n\nFighting in Herat.\n", encoding="utf-8")
+    result = project.run("import", "in/same1.txt", "in/same2.txt", "--date", "2021-08-15")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "articles/2021/08/same-headline.md: from in/same1.txt; Herat (1)",
+        "1 article imported; check their cities, then run dateline check."]
+    assert result.stderr.splitlines() == [
+        "in/same2.txt: path: articles/2021/08/same-headline.md would also be made from in/same1.txt; "
+        "rename one headline or import it separately"]
 
 
 JEKYLL = """\

@@ -266,10 +266,9 @@ def import_(
         problems += more
     written, more = write_new(settings.root, items)
     problems += more
-    for item in items:
-        if settings.root / item.path in written:
-            cities = ", ".join(f"{m.place.name} ({m.count})" for m in item.mentions) or "no cities found"
-            out.print(f"{item.path}: from {item.origin}; {cities}", markup=False)
+    for item in written:
+        cities = ", ".join(f"{m.place.name} ({m.count})" for m in item.mentions) or "no cities found"
+        out.print(f"{item.path}: from {item.origin}; {cities}", markup=False)
     _print_problems(sorted(problems))
     out.print(f"{plural(len(written), 'article')} imported; check their cities, then run dateline check.")
     if any(p.is_error for p in problems):

@@ -136,10 +136,11 @@ def plain_text_article(text: str, origin: str, gazetteer: Gazetteer, *, day: dt.
     return Imported(path, f"{head}\n{markdown}\n" if markdown else head, origin, tuple(mentions)), problems
 
 
-def write_new(root: Path, items: list[Imported]) -> tuple[list[Path], list[Problem]]:
+def write_new(root: Path, items: list[Imported]) -> tuple[list[Imported], list[Problem]]:
     """Create each file under ``root``; an existing file (or a second item on one path) is
-    a problem and is left alone. Returns the files written."""
-    written: list[Path] = []
+    a problem and is left alone. Returns the items written: by item, not path, since a
+    refused item may share its path with one that was written."""
+    written: list[Imported] = []
     problems: list[Problem] = []
     claimed: dict[str, str] = {}
     for item in items:
@@ -157,7 +158,7 @@ def write_new(root: Path, items: list[Imported]) -> tuple[list[Path], list[Probl
         except FileExistsError:
             problems.append(Problem(item.origin, 0, "path", f"{item.path} already exists; not overwritten"))
             continue
-        written.append(target)
+        written.append(item)
         for path, source in item.files:
             copy = root / path
             copy.parent.mkdir(parents=True, exist_ok=True)
