@@ -176,6 +176,9 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
     pytest.param(article(slug="Kandahar Falls"),
                  'articles/story.md:5: slug: "Kandahar Falls" may hold only lowercase letters a-z, '
                  "digits and single hyphens (e.g. kandahar-falls)", id="slug-charset"),
+    pytest.param(article(slug="index"),
+                 'articles/story.md:5: slug: "index" would make the article its folder\'s own page; '
+                 "choose another", id="slug-index"),
     pytest.param(article(draft="maybe"),
                  'articles/story.md:5: draft: "maybe" is not true or false', id="draft-text"),
     pytest.param(article(language="english!"),
@@ -243,6 +246,15 @@ def test_two_articles_on_one_url_name_both_files(project: Project) -> None:
         "articles/Fall-Of-Kabul.md:1: slug: URL /articles/2021/08/13/fall-of-kabul/ is already taken by "
         "articles/2021/one.md; set a different slug: in one of them",
     ]
+
+
+def test_an_index_md_takes_its_folders_name_as_in_a_page_bundle(project: Project) -> None:
+    project.write("2021/kandahar-falls/index.md", article(title="Kandahar falls"))
+    project.write("2021/Index.md", article(title="Top"))
+    archive, problems = load_archive(project.settings)
+    assert problems == []
+    assert sorted(a.url_path for a in archive.articles) == [
+        "articles/2021/08/13/2021/", "articles/2021/08/13/kandahar-falls/"]
 
 
 def test_unknown_city_is_an_error_with_suggestions_from_the_gazetteer(project: Project) -> None:

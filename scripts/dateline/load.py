@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import errno
 import os
+import posixpath
 import re
 import stat
 from collections.abc import Callable
@@ -248,6 +249,11 @@ def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[C
     return cities
 
 
+INDEX_SLUG = "index"
+"""No article's slug: ``index.md`` is its folder's own page to MkDocs. An article file
+named ``index.md`` (a page bundle, as Hugo lays them out) takes its folder's name."""
+
+
 def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
              resolve: Callable[[str, int], CityRef] = resolve_city,
              body_line: int = 1) -> tuple[Article | None, list[Problem]]:
@@ -281,9 +287,16 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
     if slug is not None and not SLUG_RE.match(slug):
         check.error(check.line("slug"), "slug", f'"{slug}" may hold only lowercase letters a-z, '
                     "digits and single hyphens (e.g. kandahar-falls)")
+    elif slug == INDEX_SLUG:
+        check.error(check.line("slug"), "slug", f'"{slug}" would make the article its folder\'s own '
+                    "page; choose another")
     if slug is None:
         slug = slugify(file_stem)
-        if not SLUG_RE.match(slug):
+        if slug == INDEX_SLUG:
+            # A page bundle (Hugo's layout): the article is named by its folder.
+            slug = slugify(posixpath.basename(posixpath.dirname(path)))
+            file_stem = f"{posixpath.basename(posixpath.dirname(path))}/{file_stem}"
+        if not SLUG_RE.match(slug) or slug == INDEX_SLUG:
             check.error(1, "slug", f'file name "{file_stem}" gives no usable URL; '
                         "rename the file or add slug: with letters a-z and digits")
 
