@@ -125,6 +125,19 @@ def test_import_reports_as_written_only_what_it_wrote(project: Project) -> None:
         "rename one headline or import it separately"]
 
 
+def test_a_folder_without_posts_says_how_to_import_its_files(project: Project) -> None:
+    (project.root / "in").mkdir()
+    for name in ("kabul.txt", "herat.txt"):
+        (project.root / "in" / name).write_text("Fighting in Herat\n\nHerat.\n", encoding="utf-8")
+    result = project.run("import", "in/", "--date", "2021-08-15")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "in: posts: none here: a folder is read as a Jekyll _posts/ or Hugo content/ folder, for its "
+        ".md and .markdown files, and this one holds 2 .txt files; to import plain-text articles, "
+        "name them: dateline import in/*.txt --date YYYY-MM-DD"]
+    assert not list((project.root / "articles").rglob("*.md"))
+
+
 JEKYLL = """\
 ---
 layout: post

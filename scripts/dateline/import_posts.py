@@ -17,6 +17,7 @@ import datetime as dt
 import posixpath
 import re
 import tomllib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,23 +30,46 @@ from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import decode
 from dateline.gazetteer import Gazetteer
 from dateline.importer import FieldValue, Imported, article_path, file_slug, front_matter
-from dateline.text import SLUG_RE
+from dateline.text import SLUG_RE, plural
 
 POST_SUFFIXES = (".md", ".markdown")
 _DATED_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-(.+)$")
 _COMPACT_OFFSET = re.compile(r"([+-]\d{2})(\d{2})$")
 
 
+def _visible_files(folder: Path) -> Iterator[Path]:
+    """The files under ``folder``, sorted, except hidden ones and those in hidden folders."""
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and not any(part.startswith(".") for part in path.relative_to(folder).parts):
+            yield path
+
+
 def post_files(folder: Path) -> Iterator[Path]:
     """Posts under ``folder``, sorted; Hugo's section pages (``_index.md``) and hidden
     files are not posts."""
-    for path in sorted(folder.rglob("*")):
-        relative = path.relative_to(folder).parts
-        if path.suffix.lower() not in POST_SUFFIXES or not path.is_file():
-            continue
-        if any(part.startswith(".") for part in relative) or path.name.startswith("_"):
-            continue
-        yield path
+    for path in _visible_files(folder):
+        if path.suffix.lower() in POST_SUFFIXES and not path.name.startswith("_"):
+            yield path
+
+
+def _no_posts(folder: Path, shown: str) -> list[Problem]:
+    """Why a folder without posts gave nothing, when it holds other files: most likely
+    plain-text articles, which are imported by naming them. (Hugo's ``_index.md`` pages
+    alone are a site's sections without posts, not something else to import.)"""
+    others = [path for path in _visible_files(folder) if path.suffix.lower() not in POST_SUFFIXES]
+    if not others:
+        return []
+    kinds = Counter(path.suffix.lower() for path in others)
+    *more, last = [plural(count, f"{suffix} file" if suffix else "file without a suffix",
+                          f"{suffix} files" if suffix else "files without a suffix")
+                   for suffix, count in kinds.most_common()]
+    held = f"{', '.join(more)} and {last}" if more else last
+    top = Counter(path.suffix.lower() for path in others if path.parent == folder and path.suffix)
+    files = f"{shown.rstrip('/')}/*{top.most_common(1)[0][0]}" if top else "FILE…"
+    return [Problem(shown, 0, "posts", f"none here: a folder is read as a Jekyll _posts/ or Hugo "
+                    f"content/ folder, for its {' and '.join(POST_SUFFIXES)} files, and this one holds "
+                    f"{held}; to import plain-text articles, name them: "
+                    f"dateline import {files} --date YYYY-MM-DD")]
 
 
 def split_post(text: str) -> tuple[dict[str, Any] | None, str, str | None]:
@@ -194,7 +218,10 @@ def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "ar
     items: list[Imported] = []
     problems: list[Problem] = []
     shown = display or str(folder)
-    for path in post_files(folder):
+    posts = list(post_files(folder))
+    if not posts:
+        return [], _no_posts(folder, shown)
+    for path in posts:
         origin = f"{shown.rstrip('/')}/{path.relative_to(folder).as_posix()}"
         text, found = _read_post(path, origin)
         if text is None:
