@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.detect import find_cities
+from dateline.detect import find_cities, prose_of_markdown
 from dateline.gazetteer import Gazetteer, Overlay, Place
 
 # shared/ sits beside the checkout (in CI too); the test is skipped where it does not.
@@ -94,6 +94,18 @@ def test_places_file_places_are_found(gazetteer: Gazetteer) -> None:
 def test_non_latin_text_is_matched_by_whole_words(gazetteer: Gazetteer) -> None:
     assert names("طالبان قندهار را گرفتند", gazetteer) == ["Kandahar"]
     assert names("در مزار\u200cشریف و كابل", gazetteer) == ["Mazar-e Sharif", "Kabul"]
+
+
+@pytest.mark.parametrize("code", [
+    "```\nx = fetch(\"Berlin\")\n```",
+    "~~~python\nx = fetch(\"Berlin\")\n~~~",
+    "    x = fetch(\"Berlin\")",
+    "Run `fetch Berlin` to see it.",
+    "- A list item:\n\n    ```\n    fetch Berlin\n    ```",
+])
+def test_code_in_a_markdown_body_is_not_a_mention(gazetteer: Gazetteer, code: str) -> None:
+    body = f"Fighting reached Kabul.\n\n{code}\n\nOfficials in Herat said nothing.\n"
+    assert names(prose_of_markdown(body), gazetteer) == ["Kabul", "Herat"]
 
 
 def test_labelled_texts_meet_the_quality_goals(gazetteer: Gazetteer) -> None:

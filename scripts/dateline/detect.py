@@ -247,28 +247,41 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
 
 
 class _Prose(HTMLParser):
-    BLOCKS = words("p h1 h2 h3 h4 h5 h6 li blockquote pre table tr td th div br hr")
+    # Inline code ends a phrase too: the words on either side were never next to each other.
+    BREAKS = words("p h1 h2 h3 h4 h5 h6 li blockquote pre table tr td th div br hr code")
+    CODE = words("pre code")
+    """Code blocks and spans hold commands and sample text, not the article's prose."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.code = 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.code:
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_endtag(tag)
+        self._break(tag)
+        if tag in self.CODE:
+            self.code += 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.BLOCKS:
+        if tag in self.CODE and self.code:
+            self.code -= 1
+        self._break(tag)
+
+    def _break(self, tag: str) -> None:
+        if tag in self.BREAKS:
             self.parts.append("\n\n")
 
 
 def prose_of_markdown(source: str) -> str:
-    """The text of a Markdown body for :func:`find_cities`: markup and link addresses
-    gone, and a blank line between blocks so a heading never runs into the next line."""
+    """The text of a Markdown body for :func:`find_cities`: markup, link addresses and
+    code (indented, fenced or inline) gone, and a blank line between blocks so a heading
+    never runs into the next line."""
     parser = _Prose()
-    parser.feed(markdown.markdown(source))
+    parser.feed(markdown.markdown(source, extensions=["fenced_code"]))
     parser.close()
     return "".join(parser.parts)
 
