@@ -388,6 +388,14 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
         assert content(project, listing).find("a", string="Kandahar falls").get("lang") is None
 
 
+def test_headings_in_quotes_lists_and_html_leave_the_headline_the_only_h1(project: Project) -> None:
+    project.write("2021/quoted.md", article("Quoted", body="> # Statement\n\n- # Listed\n\n<h1>Raw</h1>\n"))
+    build(project.settings)  # the audit refuses a page of several h1
+    page = content(project, "articles/2021/08/13/quoted/index.html")
+    assert [h.get_text(strip=True) for h in page.find_all("h1")] == ["Quoted"]
+    assert [h.get_text(strip=True) for h in page.find_all("h2")] == ["Statement", "Listed", "Raw"]
+
+
 def test_without_md_in_html_a_pashto_article_keeps_its_markdown(project: Project) -> None:
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text().replace("  - md_in_html\n", ""))

@@ -102,6 +102,14 @@ def test_body_headings_step_down_so_the_headline_is_the_only_h1() -> None:
     assert "<h1>" not in html
     assert "<h2>Section</h2>" in html and "<h3>Sub</h3>" in html and "<h2>Setext</h2>" in html
     assert "# a comment" in html and "<h6>Six</h6>" in html
+    # In block quotes and list items, and written in HTML, but not in code.
+    body = ("> # Statement of the Islamic Emirate\n\n- # A list heading\n\n1. ## Numbered\n\n"
+            '<h1 class="x">Raw</h1>\n\n<H2>Upper</H2>\n\nIn code: `<h1>` and\n\n```html\n<h1>Kept</h1>\n```\n')
+    html = markdown.markdown(demote_headings(body), extensions=["fenced_code"])
+    assert "<h1" not in html.replace("&lt;h1&gt;", "")
+    assert "<h2>Statement of the Islamic Emirate</h2>" in html and "<h2>A list heading</h2>" in html
+    assert "<h3>Numbered</h3>" in html and '<h2 class="x">Raw</h2>' in html and "<H3>Upper</H3>" in html
+    assert "<code>&lt;h1&gt;</code>" in html and "&lt;h1&gt;Kept&lt;/h1&gt;" in html
 
 
 _segment = st.sampled_from(["articles", "cities", "dates", "2021", "08", "13", "index.md", "kabul.md", "a"])

@@ -45,7 +45,7 @@ from urllib.parse import quote, unquote
 from dateline.errors import Problem
 from dateline.model import ARTICLE_SUFFIXES, BodyLink, Links
 from dateline.pagekit import page_url, relative
-from dateline.text import in_fenced_code, link_targets
+from dateline.text import link_targets, without_code
 
 ASSETS = "articles/files"
 """Where under ``docs/`` the files articles link to are published."""
@@ -72,17 +72,8 @@ _REFERENCE = re.compile(r"^ {0,3}\[(?!\^)[^\]\n]+\]:[ \t]*(?:<([^<>\n]*)>|(\S+))
 _HTML_LINK = re.compile(r"<(?:a\s[^<>]*?\bhref|img\s[^<>]*?\bsrc)\s*=\s*"
                         r"(?:\"([^\"<>]*)\"|'([^'<>]*)'|([^\s\"'=<>`]+))", re.IGNORECASE)
 """``<a href>`` and ``<img src>``, their value quoted or not (``<img src=photo.jpg>``)."""
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
-
-
-def _masked(body: str) -> str:
-    """The body with fenced code and code spans blanked (same length, lines kept)."""
-    lines = body.split("\n")
-    text = "\n".join(" " * len(line) if code else line
-                     for line, code in zip(lines, in_fenced_code(lines), strict=True))
-    return _CODE_SPAN.sub(lambda span: re.sub(r"[^\n]", " ", span.group(0)), text)
 
 
 _C0_AND_SPACE = "".join(map(chr, range(0x21)))
@@ -116,7 +107,7 @@ def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tup
     """:func:`relative_links` and :func:`in_page_links` of ``body``, found at once."""
     if "](" not in body and "]:" not in body and "<" not in body:
         return (), ()
-    masked = _masked(body)
+    masked = without_code(body)
     relative: list[BodyLink] = []
     within: list[BodyLink] = []
     for pattern, in_html in ((_INLINE, False), (_REFERENCE, False), (_HTML_LINK, True)):

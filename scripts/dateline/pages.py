@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote
 
 from dateline.bodylinks import destinations, from_page, with_links
@@ -36,7 +36,7 @@ from dateline.pagekit import (
 )
 from dateline.pages_places import named_countries, render_cities_index, render_city, render_countries
 from dateline.text import escape_markdown_inline as md
-from dateline.text import format_date, format_month, in_fenced_code, plural
+from dateline.text import format_date, format_month, in_fenced_code, plural, without_code
 
 __all__ = ["GENERATED_ROOTS", "SEARCH_PAGE", "Page", "demote_headings", "front_matter", "link", "render",
            "render_article", "render_reusing"]
@@ -49,24 +49,41 @@ SEARCH_PAGE = "search.md"
 HEADLINE_ID = "headline"
 """The id of an article page's headline (its ``h1``)."""
 
-_ATX = re.compile(r"^( {0,3})(#{1,5})(?=\s|$)")
+_ATX = re.compile(r"^((?: {0,3}>[ \t]?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+)*)( {0,3})(#{1,5})(?=\s|$)")
+"""An ATX heading of levels 1–5, in block quotes and list items too (``> # Statement``)."""
+_HTML_HEADING = re.compile(r"</?[hH]([1-5])(?=[\s/>])")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 
 
 def demote_headings(body: str) -> str:
     """Shift the body's headings one level down: the headline is the page's only h1.
 
-    Fenced code is left alone, so a ``# comment`` in a shell example stays as written.
+    Headings in block quotes and list items shift too, and those written in HTML
+    (``<h1>`` becomes ``<h2>``). Code is left alone, so a ``# comment`` in a shell
+    example stays as written.
     """
+    if "<" in body:
+        masked = without_code(body)
+        body = "".join(_shifted(body, masked))
     lines = body.split("\n")
     for index, (line, code) in enumerate(zip(lines, in_fenced_code(lines), strict=True)):
         if code:
             continue
         if _ATX.match(line):
-            lines[index] = _ATX.sub(r"\1#\2", line, count=1)
+            lines[index] = _ATX.sub(r"\1\2#\3", line, count=1)
         elif _SETEXT_H1.match(line) and index and lines[index - 1].strip():
             lines[index] = line.replace("=", "-")
     return "\n".join(lines)
+
+
+def _shifted(body: str, masked: str) -> Iterator[str]:
+    """``body`` in parts, each HTML heading tag found in ``masked`` one level lower."""
+    at = 0
+    for tag in _HTML_HEADING.finditer(masked):
+        yield body[at:tag.start(1)]
+        yield str(int(tag.group(1)) + 1)
+        at = tag.end(1)
+    yield body[at:]
 
 
 def render_article(article: Article, before: Article | None, after: Article | None,

@@ -138,6 +138,18 @@ def in_fenced_code(lines: list[str]) -> list[bool]:
     return inside
 
 
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
+
+
+def without_code(body: str) -> str:
+    """The Markdown ``body`` with fenced code and code spans blanked (same length, lines
+    kept), so that what is found in it is found outside code, at its place in ``body``."""
+    lines = body.split("\n")
+    text = "\n".join(" " * len(line) if code else line
+                     for line, code in zip(lines, in_fenced_code(lines), strict=True))
+    return _CODE_SPAN.sub(lambda span: re.sub(r"[^\n]", " ", span.group(0)), text)
+
+
 def has_markup(source: str) -> bool:
     """Whether :func:`markdown_to_text` renders ``source`` (about 1.8 ms for an article of
     700 words) rather than only folding its whitespace (0.06 ms): it holds a character
