@@ -138,6 +138,16 @@ def test_a_folder_without_posts_says_how_to_import_its_files(project: Project) -
     assert not list((project.root / "articles").rglob("*.md"))
 
 
+def test_a_url_that_check_would_refuse_is_refused_before_writing(project: Project) -> None:
+    (project.root / "kabul.txt").write_text("Fighting in Kabul\n\nKabul.\n", encoding="utf-8")
+    result = project.run("import", "kabul.txt", "--date", "2021-08-15", "--url", "notaurl")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ['--url: "notaurl" is not a web address (http:// or https://)']
+    assert not list((project.root / "articles").rglob("*.md"))
+    result = project.run("import", "kabul.txt", "--date", "2021-08-15", "--url", "https://example.com/k")
+    assert result.returncode == 0 and project.run("check").returncode == 0
+
+
 JEKYLL = """\
 ---
 layout: post

@@ -238,7 +238,7 @@ def import_(
 ) -> None:
     """Turn plain-text articles or another generator's posts into article files; never overwrites."""
     from dateline.import_posts import import_folder
-    from dateline.importer import plain_text_article, write_new
+    from dateline.importer import plain_text_article, url_problem, write_new
 
     try:
         gazetteer, settings, problems = _gazetteer(config)
@@ -247,6 +247,9 @@ def import_(
         day = _import_date(date, any(s.is_file() for s in sources))
         if url and sum(s.is_file() for s in sources) > 1:
             raise DatelineError("--url names one original; import such articles one at a time")
+        wrong_url = url_problem(url) if url else None
+        if wrong_url:
+            raise DatelineError(f"--url: {wrong_url}")
     except DatelineError as error:
         raise _fail(error) from None
     articles_dir = settings.display(settings.articles_dir)

@@ -16,7 +16,9 @@ from pathlib import Path
 from dateline.annotate import yaml_text
 from dateline.detect import Mention, find_cities
 from dateline.errors import Problem, Severity
+from dateline.frontmatter_yaml import parse
 from dateline.gazetteer import Gazetteer
+from dateline.load import validate
 from dateline.text import SLUG_RE, slugify
 
 SLUG_LIMIT = 60
@@ -77,6 +79,16 @@ def front_matter(fields: dict[str, FieldValue], comment: str = "") -> str:
             lines.append(f"{key}: {yaml_text(value)}")
     lines.append("---")
     return "\n".join(lines) + "\n"
+
+
+def url_problem(url: str) -> str | None:
+    """What ``dateline check`` will say of ``url`` once written into an article's front
+    matter, or None: check's own reading of front matter that holds only this ``url:``
+    (its complaints about the other keys, missing here, are not the option's)."""
+    parsed, problems = parse(front_matter({"url": url}), "--url")
+    if parsed is not None:
+        problems += validate("--url", parsed.fields, "", "url")[1]
+    return next((p.message for p in problems if p.is_error and p.field == "url"), None)
 
 
 _BLOCK_MARKER = re.compile(r"^(\s{0,3})([#>+*-]|\d+[.)])(?=\s|$)|^(\s{0,3})(=+|-+)\s*$")
