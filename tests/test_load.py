@@ -116,6 +116,11 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
 @pytest.mark.parametrize(("text", "expected"), [
     pytest.param(article(date='"13/08/2021"'),
                  'articles/story.md:3: date: "13/08/2021" is not a date (use YYYY-MM-DD)', id="date-format"),
+    pytest.param(article(date="[2021-08-13]"),
+                 "articles/story.md:3: date: expected one date (YYYY-MM-DD), found a list", id="date-list"),
+    pytest.param(article(updated="{day: 2021-08-14}"),
+                 "articles/story.md:5: updated: expected one date (YYYY-MM-DD), found 'key: value' pairs",
+                 id="updated-mapping"),
     pytest.param(article(date="2021-13-45"),
                  'articles/story.md:3: date: "2021-13-45" is not a valid date (use YYYY-MM-DD)',
                  id="date-impossible"),
@@ -265,6 +270,15 @@ def test_unknown_city_is_an_error_with_suggestions_from_the_gazetteer(project: P
         'articles/typo.md:4: cities: "Kandahr" is not a place the gazetteer knows; did you mean '
         '"Kandahar, Afghanistan" or "Kandari, India" or "Kanda, Japan"? '
         "(A place it lacks can be added to places.yml.)"]
+
+
+def test_several_cities_written_as_one_name_are_told_to_be_a_list(project: Project) -> None:
+    project.write("a.md", article(cities="Kabul, Herat, Kandahar"))
+    project.write("b.md", article(title="B", cities="[Kabul, Herat]"))
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == [
+        'articles/a.md:4: cities: "Kabul, Herat, Kandahar" names 3 places; write them as a list: '
+        "[Kabul, Herat, Kandahar]"]
 
 
 def test_every_file_naming_an_unknown_city_gets_its_error(project: Project) -> None:

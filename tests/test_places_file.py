@@ -73,6 +73,10 @@ def test_a_good_file_adds_places_names_aliases_and_pins(gazetteer: Gazetteer) ->
     ("places:\n  - geonames: 1\n", [(2, "places[1].geonames", "no known place")]),
     ("pins:\n  Hyderabad: Xqzwv Nowhere\n", [(2, "pins.Hyderabad", "no known place")]),
     ("pins:\n  Paris: local:nowhere\n", [(2, "pins.Paris", "no known place")]),
+    ("pins:\n  Hyderabad: [x]\n", [(2, "pins.Hyderabad", "expected one place (a name such as \"Hyderabad, "
+                                                        "Pakistan\", or geonames:ID), found a list")]),
+    ("pins:\n  Berlin: {a: 1}\n", [(2, "pins.Berlin", "found 'key: value' pairs")]),
+    ("pins:\n  Faizabad:\n", [(2, "pins.Faizabad", "is empty: give a place")]),
     ("places:\n  - name: X\n    country: AF\n    name: Y\n", [(4, "places[1].name", "appears twice")]),
 ])
 def test_mistakes_are_problems_with_lines(gazetteer: Gazetteer, text: str,

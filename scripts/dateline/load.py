@@ -167,6 +167,10 @@ def _when(checker: _Checker, key: str) -> _When | None:
         return _in_range(checker, key, (value.date(), value))
     if isinstance(value, dt.date):
         return _in_range(checker, key, (value, None))
+    if isinstance(value, list | dict):
+        found = "a list" if isinstance(value, list) else "'key: value' pairs"
+        checker.error(field.line, key, f"expected one date (YYYY-MM-DD), found {found}")
+        return None
     checker.error(field.line, key, f'"{field.source_text}" is not a date (use YYYY-MM-DD)')
     return None
 

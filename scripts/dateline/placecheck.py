@@ -94,6 +94,10 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
 
 
 def _unknown(gazetteer: Gazetteer, name: str, result: Resolution) -> str:
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) > 1 and all(parts) and all(gazetteer.resolve(part).place for part in parts):
+        # "Kabul, Herat, Kandahar": several places written as one name.
+        return f'"{name}" names {len(parts)} places; write them as a list: [{", ".join(parts)}]'
     if result.alternatives:  # a qualifier that fits none of the namesakes
         places = "; ".join(_describe_apart(result.alternatives[:SHOWN_ALTERNATIVES]))
         return f'"{name}": {result.reason}; the places of that name are {places}'

@@ -126,7 +126,16 @@ class _Reader:
     def place_ref(self, node: yaml.Node, where: str, local: dict[str, Place]) -> str | None:
         """``geonames:123``, ``123``, ``local:slug`` or a name (``Hyderabad, Pakistan``)."""
         value = self.value(node)
-        written = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else ""
+        if value is None:
+            self.error(node, where, "is empty: give a place")
+            return None
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            self.error(node, where, "expected one place (a name such as \"Hyderabad, Pakistan\", or "
+                       "geonames:ID), found " + ("a list" if isinstance(value, list) else
+                                                 "'key: value' pairs" if isinstance(value, dict) else
+                                                 f'"{value}"'))
+            return None
+        written = str(value).strip()
         ref = f"geonames:{written}" if written.isdigit() else written
         if ref in local or (ref.startswith("geonames:") and self.gazetteer.get(ref)):
             return ref
