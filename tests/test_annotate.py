@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from dateline.annotate import add_cities, yaml_text
+from dateline.archive import load_archive
 from dateline.frontmatter_yaml import parse
-from tests.projects import Project
+from tests.projects import Project, article
 
 BODY = "\nKandahar fell on Thursday.  \n\n<!-- keep -->\nHerat: too.\n"
 
@@ -154,3 +155,24 @@ def test_annotate_reports_each_file_it_cannot_change_and_does_the_rest(project: 
     assert folded.read_bytes() == unchanged
     (project.root / "articles" / "e.md").unlink()  # check refuses it too
     assert project.run("check").returncode == 0
+
+
+def places_check_reads(project: Project) -> list[tuple[str, str]]:
+    """(name, country code) of each place the one article's ``cities:`` means to ``check``."""
+    archive, problems = load_archive(project.settings)
+    assert not [p for p in problems if p.is_error]
+    [story] = archive.articles
+    return [(c.place.name, c.place.country_code) for c in story.cities if c.place is not None]
+
+
+def test_annotate_adds_the_namesake_the_text_means_and_check_reads_it_so(project: Project) -> None:
+    # Chicago and Washington make the US the article's country: Berlin must still be Berlin,
+    # Germany, not North Canton, Ohio (once called Berlin), for annotate and for check.
+    story = project.write("a.md", article(cities="[Chicago]", body=(
+        "Officials in Washington and Berlin discussed Kabul.\n")))
+    result = project.run("annotate", "--write", "articles")
+    assert result.stdout.splitlines() == ["articles/a.md: added Washington (1), Berlin (1), Kabul (1)",
+                                          "1 file changed."]
+    assert "cities: [Chicago, Washington, Berlin, Kabul]\n" in story.read_text(encoding="utf-8")
+    assert places_check_reads(project) == [("Chicago", "US"), ("Washington", "US"), ("Berlin", "DE"),
+                                           ("Kabul", "AF")]

@@ -78,6 +78,23 @@ def test_named_country_settles_an_ambiguous_city(gazetteer: Gazetteer) -> None:
     assert city.place.country_code == "IN"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # Washington makes the US the text's country; Berlin is still not North Canton, Ohio,
+    # whose former name it is, nor Paris the Texan town of 25,000.
+    ("Officials in Washington and Berlin discussed Kabul.", [("Washington", "US"), ("Berlin", "DE"),
+                                                            ("Kabul", "AF")]),
+    ("Delegates from Chicago and Houston flew to Paris.", [("Chicago", "US"), ("Houston", "US"),
+                                                           ("Paris", "FR")]),
+    # A namesake of comparable size still goes by the text's country, and so does a bigger
+    # place known by the name only as another spelling (not St. Petersburg, Florida).
+    ("Flights from Karachi to Hyderabad resumed.", [("Karachi", "PK"), ("Hyderabad", "PK")]),
+    ("Officials in Moscow and St. Petersburg.", [("Moscow", "RU"), ("Saint Petersburg", "RU")]),
+])
+def test_the_texts_country_never_beats_a_far_bigger_city_of_the_name(
+        gazetteer: Gazetteer, text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(m.place.name, m.place.country_code) for m in find_cities(text, gazetteer)] == expected
+
+
 def test_small_places_need_support_from_the_text(gazetteer: Gazetteer) -> None:
     # Farah (Afghanistan, ~50,000) is also a first name.
     assert names("Farah said nothing.", gazetteer) == []

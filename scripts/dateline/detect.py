@@ -28,12 +28,10 @@ from dateline.detect_words import (
     STOPLIST,
     words,
 )
-from dateline.gazetteer import Gazetteer, Place
+from dateline.gazetteer import MAJOR_CITY, Gazetteer, Place
 from dateline.placenames import name_key
 
 MAX_WORDS = 5
-SMALL_PLACE = 100_000
-"""Below this population a one-word name needs support from the text (see module doc)."""
 
 # Letters, with the combining marks of decomposed Latin and Arabic and the Persian
 # zero-width non-joiner kept inside a word, and apostrophes between letters (Sana'a).
@@ -228,7 +226,7 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
         if place is None:
             continue
         single = span.first == span.last
-        weak = place.population < SMALL_PLACE and not place.id.startswith("local:")
+        weak = place.population < MAJOR_CITY and not place.id.startswith("local:")
         # A word seen inside a person's or team's name (Ismail Khan) is, alone, that name,
         # unless it is a big city in its own right (Madrid after Real Madrid).
         if single and weak and name_key(span.text) in name_parts:
@@ -287,4 +285,4 @@ def prose_of_markdown(source: str) -> str:
 
 
 def _strong(place: Place) -> bool:
-    return place.primary and place.population >= SMALL_PLACE
+    return place.primary and place.population >= MAJOR_CITY

@@ -7,7 +7,9 @@ so ``Kandahar``, ``Kandahār``, ``Qandahar`` and ``قندهار`` reach the same
 
 When a name fits several places the rule is: a pin in ``places.yml`` wins; then the
 archive's own places; then a qualifier the writer gave (``Hyderabad, Pakistan``); then
-a country the text names or implies (:func:`dateline.detect.find_cities` passes them); then
+a country the text names or implies (:func:`dateline.detect.find_cities` passes them),
+unless that would take a far smaller namesake over a city of that very name (Berlin beside
+Chicago is still Berlin, Germany: see :data:`OUTWEIGHS` and :data:`MAJOR_CITY`); then
 the most populous place, where a place that has the name only as an alternate spelling
 counts for a hundredth of its population (``Victoria`` is a city of that name, not
 Hong Kong, of which it is an alternate name; ``New Delhi`` is not Delhi).
@@ -28,6 +30,18 @@ from dateline.text import slugify
 
 ALIAS_WEIGHT = 100
 """How much less an alternate-name match weighs than a match on a place's own name."""
+
+MAJOR_CITY = 100_000
+"""A place this populous that has the name as its own name is what the name means: a
+country preference never turns it into a smaller place that has the name only as an
+alternate or former one (Berlin beside Chicago is never North Canton, Ohio, once called
+Berlin; St. Petersburg beside Moscow is still Saint Petersburg, Russia, not Florida's)."""
+
+OUTWEIGHS = 10
+"""A place with the name as its own name and this many times the population of the
+namesake in a preferred country is still the one meant (Paris beside Houston is Paris,
+France); closer namesakes go by the country (Hyderabad beside Karachi, 3.6 times smaller,
+is Hyderabad, Pakistan)."""
 
 
 @dataclass(frozen=True)
@@ -219,7 +233,7 @@ class Gazetteer:
         elif len(candidates) > 1 and candidates[0].id in self._local:
             chosen, reason = candidates[0], "defined in places.yml"
         elif len(candidates) > 1 and prefer_countries:
-            chosen = next((p for cc in prefer_countries for p in candidates if p.country_code == cc), None)
+            chosen = _preferred(candidates, prefer_countries)
             reason = "the country of the article's other places"
         if chosen is None and not candidates:
             return Resolution(name, None, (), "unknown")
@@ -257,6 +271,19 @@ class Gazetteer:
                 scored[place.id] = (ratio, place)
         ranked = sorted(scored.values(), key=lambda rp: (-round(rp[0], 2), -rp[1].population))
         return [place for _, place in ranked[:n]]
+
+
+def _preferred(candidates: list[Place], countries: tuple[str, ...]) -> Place | None:
+    """The best of ``candidates`` in the first of ``countries`` that has one a place of
+    that very name does not outweigh (:data:`OUTWEIGHS`, :data:`MAJOR_CITY`); or None."""
+    largest = max((p.population for p in candidates if p.primary), default=0)
+    for country in countries:
+        for place in candidates:
+            if place.country_code != country or place.population * OUTWEIGHS <= largest:
+                continue
+            if place.primary or largest < MAJOR_CITY or place.population >= largest:
+                return place
+    return None
 
 
 def _split_qualifier(name: str) -> tuple[str, str | None]:
