@@ -272,6 +272,24 @@ def test_unknown_city_is_an_error_with_suggestions_from_the_gazetteer(project: P
         "(A place it lacks can be added to places.yml.)"]
 
 
+def test_html_left_open_or_closed_twice_is_a_warning_with_its_line(project: Project) -> None:
+    project.write("a.md", article(body=(
+        "<div>\n\n<table><tr><td>cell\n\nText, `<div>` in code, <b>bold</b>, <span>a<br>b</span>.\n\n"
+        "```html\n<table>\n```\n")))
+    project.write("b.md", article(title="B", body="<div><em>left open</div>\n\nThe end.</div>\n"))
+    project.write("c.md", article(title="C", body="<details>\n<summary>More</summary>\n\nText.\n\n</details>\n"))
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == [
+        "articles/a.md:7: body: warning: <div> is never closed, so what follows it on the page would be "
+        "inside it; close it (</div>)",
+        "articles/a.md:9: body: warning: <table> is never closed, so what follows it on the page would be "
+        "inside it; close it (</table>)",
+        "articles/b.md:7: body: warning: <em> is never closed, so what follows it on the page would be "
+        "inside it; close it (</em>)",
+        "articles/b.md:9: body: warning: </div> closes nothing the article opened, and would close a part "
+        "of the page around it; remove it"]
+
+
 def test_several_cities_written_as_one_name_are_told_to_be_a_list(project: Project) -> None:
     project.write("a.md", article(cities="Kabul, Herat, Kandahar"))
     project.write("b.md", article(title="B", cities="[Kabul, Herat]"))

@@ -26,6 +26,7 @@ from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import INVALID, Field, decode, parse
 from dateline.guard import scan_problems
+from dateline.htmlbalance import unbalanced
 from dateline.model import ARTICLE_SUFFIXES, Article, CityRef
 from dateline.readcache import Result, content_hash
 from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
@@ -267,6 +268,8 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
     # Markdown stalls us too.
     unrenderable = scan_problems(path, body, body_line)
     check.problems.extend(unrenderable)
+    check.problems.extend(Problem(path, body_line + line - 1, "body", message, Severity.WARNING)
+                          for line, message in unbalanced(body))
     for key, field in fields.items():
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
