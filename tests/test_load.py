@@ -178,6 +178,9 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
     pytest.param(article(url="javascript:alert(1)"),
                  'articles/story.md:5: url: "javascript:alert(1)" is not a web address (http:// or https://)',
                  id="url-scheme"),
+    pytest.param(article(url="https://example.org:99999/x"),
+                 'articles/story.md:5: url: "https://example.org:99999/x" is not a web address (http:// or https://)',
+                 id="url-port"),
     pytest.param(article(slug="Kandahar Falls"),
                  'articles/story.md:5: slug: "Kandahar Falls" may hold only lowercase letters a-z, '
                  "digits and single hyphens (e.g. kandahar-falls)", id="slug-charset"),

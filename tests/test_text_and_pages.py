@@ -72,6 +72,13 @@ def _article(slug: str, day: int, cities: tuple[str, ...] = ("Kabul",)) -> Artic
                    summary="Text.")
 
 
+def test_an_original_address_without_a_source_is_shown_as_written() -> None:
+    encoded = "https://fa.wikipedia.org/wiki/%DA%A9%D8%A7%D8%A8%D9%84"
+    article = dataclasses.replace(_article("a", 13), url=encoded)
+    html = markdown.markdown(render_article(article, None, None, {"kabul": "Kabul"}).text)
+    assert f'<a href="{encoded}">https://fa.wikipedia.org/wiki/کابل</a>' in html
+
+
 def test_tags_lead_to_the_search_page_filtered_by_them_when_there_is_one() -> None:
     article = dataclasses.replace(_article("a", 13), tags=("offensive", "A&B (c) [x]"))
     names = {"kabul": "Kabul"}

@@ -226,7 +226,8 @@ def _url(checker: _Checker) -> str | None:
         return None
     try:
         parts = urlsplit(url)
-    except ValueError:  # "https://[x": an unclosed IPv6 bracket
+        parts.port  # noqa: B018 - raises ValueError for a port out of range
+    except ValueError:  # "https://[x": an unclosed IPv6 bracket; "https://x:99999/"
         parts = urlsplit("")
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         checker.error(checker.line("url"), "url", f'"{url}" is not a web address (http:// or https://)')

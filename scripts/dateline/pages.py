@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from dateline.bodylinks import destinations, from_page, with_links
 from dateline.feeds import FEED, FeedOptions, render_feeds
@@ -111,7 +111,8 @@ def render_article(article: Article, before: Article | None, after: Article | No
         source = f"[{md(article.source)}](<{article.url}>)" if article.url else md(article.source)
         meta.append(f"Source: {source}")
     elif article.url:
-        meta.append(f"Original: [{md(article.url)}](<{article.url}>)")
+        # Shown as written: "https://fa.wikipedia.org/wiki/کابل", not its %-encoding.
+        meta.append(f"Original: [{md(unquote(article.url))}](<{article.url}>)")
     if article.authors:
         meta.append(f"By: {', '.join(md(a) for a in article.authors)}")
     meta.append("Cities: " + ", ".join(link(names[c.key], city_path(c.key), here)
