@@ -58,6 +58,16 @@ def test_a_good_file_adds_places_names_aliases_and_pins(gazetteer: Gazetteer) ->
     assert local.resolve("KBL Airfield").place.id == "local:kabul-airport"  # type: ignore[union-attr]
 
 
+def test_a_new_place_named_as_a_geonames_place_of_its_country_is_a_warning(gazetteer: Gazetteer) -> None:
+    text = "places:\n  - name: Kabul\n    country: AF\n  - name: Kabul\n    country: US\n    id: kabul-us\n"
+    overlay, problems = parse_places(text, "places.yml", gazetteer)
+    assert [str(p) for p in problems] == [
+        'places.yml:2: places[1].name: warning: "Kabul" is already a place of Afghanistan in GeoNames '
+        "(geonames:1138958); this adds a second, which articles naming Kabul will mean, at another address; "
+        "to change what GeoNames says of it, write geonames: 1138958 instead of name and country"]
+    assert len(overlay.places) == 2  # a warning: the place is still added
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("places: [\n", [(2, "places", "invalid YAML")]),
     ("- a\n- b\n", [(1, "places.yml", "must be 'key: value' lines")]),

@@ -223,6 +223,14 @@ def _overlay(reader: _Reader, root: yaml.Node) -> tuple[Overlay, list[Problem]]:
         local[f"local:{slug}"] = Place(
             f"local:{slug}", name, slugify(name), country, gazetteer.country_name(country), region,
             lat, lon, int(population or 0), tuple(a for a in dict.fromkeys(extra) if a != name))
+        twin = next((p for p in gazetteer.candidates(name) if p.primary and p.country_code == country), None)
+        if twin is not None:
+            number_id = twin.id.removeprefix("geonames:")
+            reader.error(keys["name"], f"{where}.name",
+                         f'"{name}" is already a place of {twin.country} in GeoNames ({twin.id}); this adds '
+                         f"a second, which articles naming {name} will mean, at another address; to "
+                         f"change what GeoNames says of it, write geonames: {number_id} instead of name "
+                         "and country", Severity.WARNING)
 
     pins: dict[str, str] = {}
     for key_node, value_node in reader.mapping(top["pins"], "pins", ()).items() if "pins" in top else ():
