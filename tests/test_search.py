@@ -57,7 +57,7 @@ def test_record_holds_plain_text_meta_filters_and_sort() -> None:
         "source": "Wire & Co", "tags": "offensive, 2021", "facets": record["meta"]["facets"]}
     assert record["filters"] == {"city": ["Kandahar", "Herat"], "year": ["2021"], "month": ["2021-08"],
                                  "source": ["Wire & Co"], "tag": ["offensive", "2021"]}
-    assert record["sort"] == {"date": "2021-08-13"}
+    assert record["sort"] == {"date": "2021-08-13//kandahar-falls"}
 
 
 def place(name: str, country: str, *aliases: str) -> Place:
@@ -102,10 +102,24 @@ def test_record_without_source_or_tags_has_no_such_filters() -> None:
     assert "source" not in record["meta"] and "tags" not in record["meta"]
 
 
-def test_sort_key_orders_times_within_a_day_as_text() -> None:
-    morning = make_article(timestamp=dt.datetime(2021, 8, 13, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=4, minutes=30))))
-    assert sort_date(morning) == "2021-08-13T05:00:00Z"
-    assert sort_date(make_article()) < sort_date(morning) < "2021-08-14"
+def test_sort_key_orders_articles_as_the_rest_of_the_site_does() -> None:
+    def at(slug: str, day: dt.date, hour: int, offset: int, microsecond: int = 0) -> Article:
+        zone = dt.timezone(dt.timedelta(hours=offset))
+        return make_article(slug, date=day, timestamp=dt.datetime(day.year, day.month, day.day, hour,
+                                                                   microsecond=microsecond, tzinfo=zone))
+
+    february = dt.date(2021, 2, 1)
+    articles = [
+        at("g", february, 1, 5),  # 20:00 UTC on 31 January, but published on 1 February
+        at("h", february, 10, 0),
+        at("h-later", february, 10, 0, 500_000),
+        make_article("report-10", date=february), make_article("report-2", date=february),
+        at("eve", dt.date(2021, 1, 31), 23, 0), make_article("next-day", date=dt.date(2021, 2, 2)),
+        at("same-time-a", february, 14, 4), at("same-time-b", february, 10, 0)]
+    site_order = [a.slug for a in sorted(articles, key=lambda a: a.sort_key)]
+    assert site_order[:4] == ["eve", "report-10", "report-2", "g"]
+    assert [a.slug for a in sorted(articles, key=sort_date)] == site_order
+    assert sort_date(articles[0]) == "2021-02-01/2021-01-31T20:00:00+00:00/g"
 
 
 def test_one_language_for_the_whole_index() -> None:

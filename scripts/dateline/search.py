@@ -23,7 +23,8 @@ What a record holds (the search page in ``docs/assets/search/`` reads exactly th
   ``every`` holds :data:`EVERY_ARTICLE` and ``facets`` one :func:`facet_word` per filter
   value: hidden words that let a search without words stay cheap (see there).
 - ``filters``: ``city``, ``year``, ``month`` (``2021-08``), ``source``, ``tag``.
-- ``sort``: ``date`` (``2021-08-13`` plus the UTC time when known, so it sorts as text).
+- ``sort``: ``date``, the article's place in the site's order as text
+  (:func:`sort_date`): its day, its UTC time when known, its slug.
 
 Case and diacritics: Pagefind 1.5 folds both, in the index and in the query (its
 ``exactDiacritics`` option is off by default), so ``Kandahār`` and ``Kandahar`` find
@@ -205,11 +206,19 @@ def place_names(article: Article, places: PlaceNames | None = None) -> list[str]
 
 
 def sort_date(article: Article) -> str:
-    """A text key that sorts like time: ``2021-08-13`` or ``2021-08-13T04:30:00Z``."""
-    if article.timestamp is None:
-        return article.date.isoformat()
-    clock = article.timestamp.astimezone(dt.UTC).strftime("%H:%M:%SZ")
-    return f"{article.date.isoformat()}T{clock}"
+    """:attr:`~dateline.model.Article.sort_key` as text that sorts as it does, so that
+    search lists articles in the order of the rest of the site (its feeds, day pages and
+    neighbour links): ``2021-08-13//kandahar-falls``, or with a time
+    ``2021-08-13/2021-08-13T04:30:00+00:00/kandahar-falls``.
+
+    The day comes first, the UTC time only within it: an article of 01:00 on 1 February
+    at +05:00 is on that day, before one of 10:00 UTC, though its UTC time is 20:00 the
+    day before. ``/`` sorts before any digit a time begins with, so an article without
+    one comes first on its day, as in the tuple; spaces would not do, as Pagefind reads
+    the key from an element's text, which may fold them.
+    """
+    day, clock, slug = article.sort_key
+    return f"{day.isoformat()}/{clock}/{slug}"
 
 
 def article_record(article: Article, names: dict[str, str], language: str,
