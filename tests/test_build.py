@@ -373,6 +373,8 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
     text = pashto.find("div", lang="ps")
     assert text is not None and text["dir"] == "rtl"
     assert text.p.strong.get_text() == "کندهار" and text.h3.get_text().startswith("سرلیک")  # Markdown rendered
+    notes = text.find("div", class_="footnote")  # the footnotes are inside its mark too
+    assert notes is not None and "دا یادښت دی" in notes.get_text()
     english = content(project, "articles/2021/08/14/en/index.html")
     assert english.h1.get("lang") is None and english.find("h1", attrs={"dir": True}) is None
     # Wherever its title and summary are listed or linked, they are marked too.
@@ -386,6 +388,13 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
         assert summary is not None and summary["dir"] == "rtl" and "کندهار" in summary.get_text(), listing
     for listing in ("index.html", "cities/kabul/index.html"):
         assert content(project, listing).find("a", string="Kandahar falls").get("lang") is None
+    # A build after a change marks the neighbour's link anew when only the article changed.
+    pashto_file = project.root / "articles/2021/ps.md"
+    pashto_file.write_text(pashto_file.read_text(encoding="utf-8").replace("language: ps", "language: fa"),
+                           encoding="utf-8")
+    build(project.settings)
+    earlier = content(project, "articles/2021/08/14/en/index.html").find("a", string="طالبانو کندهار ونیو")
+    assert earlier is not None and earlier["lang"] == "fa"
 
 
 def test_headings_in_quotes_lists_and_html_leave_the_headline_the_only_h1(project: Project) -> None:

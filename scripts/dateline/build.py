@@ -131,7 +131,8 @@ def write_docs(settings: Settings, archive: Archive,
     search = SEARCH_PAGE if (settings.docs_dir / SEARCH_PAGE).is_file() else None
     pages, kept = render_reusing(archive, settings.latest, memo.reuse,
                                  feed_options(settings.site_url, settings.feed_articles), search,
-                                 html_blocks="md_in_html" in settings.extensions()[0])
+                                 html_blocks="md_in_html" in settings.extensions()[0],
+                                 footnotes=settings.footnotes_marker)
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept,
                   {docs: settings.root / found for found, docs in archive.links.assets.items()})
     memo.save(pages)

@@ -124,6 +124,15 @@ class Settings:
         return names, configs
 
     @property
+    def footnotes_marker(self) -> str | None:
+        """The text the footnotes extension puts the footnotes in place of, when it is on."""
+        names, configs = self.extensions()
+        for name in ("footnotes", "markdown.extensions.footnotes"):
+            if name in names:
+                return str((configs.get(name) or {}).get("PLACE_MARKER", "///Footnotes Go Here///"))
+        return None
+
+    @property
     def site_path(self) -> str:
         """The path the site is published under: ``/archive/`` for
         ``https://user.github.io/archive/``, ``/`` at a domain's root or without

@@ -51,6 +51,8 @@ HEADLINE_ID = "headline"
 
 _ATX = re.compile(r"^((?: {0,3}>[ \t]?| {0,3}(?:[-*+]|\d{1,9}[.)])[ \t]+)*)( {0,3})(#{1,5})(?=\s|$)")
 """An ATX heading of levels 1–5, in block quotes and list items too (``> # Statement``)."""
+_FOOTNOTE = re.compile(r"^ {0,3}\[\^[^\]\n]+\]:", re.MULTILINE)
+"""A footnote's definition (the footnotes extension)."""
 _HTML_HEADING = re.compile(r"</?[hH]([1-5])(?=[\s/>])")
 _SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 
@@ -88,12 +90,14 @@ def _shifted(body: str, masked: str) -> Iterator[str]:
 
 def render_article(article: Article, before: Article | None, after: Article | None,
                    names: dict[str, str], links: Links | None = None, search: str | None = None,
-                   html_blocks: bool = True) -> Page:
+                   html_blocks: bool = True, footnotes: str | None = None) -> Page:
     """An article's page; ``links``: where its body's relative links lead
     (:attr:`~dateline.model.Archive.links`); ``search``: the search page under ``docs/``,
     if there is one, which each tag leads to, filtered by it; ``html_blocks``: whether
     Markdown inside an HTML block is rendered (``md_in_html``), so that the text of an
-    article in another language can be marked as in it."""
+    article in another language can be marked as in it; ``footnotes``: the footnotes
+    extension's place marker, when it is on, so that such an article's footnotes are
+    placed inside that mark too (the extension puts them at the end of the page)."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
     language = language_attributes(article)  # a checked tag: letters, digits and hyphens
@@ -131,8 +135,11 @@ def render_article(article: Article, before: Article | None, after: Article | No
                                                 for link, (path, rest) in leads])
     body = demote_headings(body).rstrip()
     # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
-    parts.append(f"<div {language} markdown>\n\n{body}\n\n</div>\n\n" if language and html_blocks
-                 else body + "\n\n")
+    if language and html_blocks:
+        notes = f"{footnotes}\n\n" if footnotes and _FOOTNOTE.search(without_code(body)) else ""
+        parts.append(f"<div {language} markdown>\n\n{body}\n\n{notes}</div>\n\n")
+    else:
+        parts.append(body + "\n\n")
     parts.append(neighbour_links(here, None if before is None else _neighbour(before),
                                  None if after is None else _neighbour(after),
                                  labels=("Earlier: ", "Later: "), joiner="  \n"))
@@ -230,11 +237,11 @@ def render(archive: Archive, latest: int = 20, feeds: FeedOptions | None = None,
 
 def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str], bool] | None = None,
                    feeds: FeedOptions | None = None, search: str | None = SEARCH_PAGE,
-                   html_blocks: bool = True) -> tuple[list[Page], list[str]]:
+                   html_blocks: bool = True, footnotes: str | None = None) -> tuple[list[Page], list[str]]:
     """Every generated page of the site, in a stable order, and the feeds when ``feeds``
     says there are to be some (:mod:`dateline.feeds`); tags lead to ``search``, the
-    search page, when there is one, and ``html_blocks`` says whether Markdown in HTML
-    blocks is rendered (:func:`render_article`); except the pages that
+    search page, when there is one, and ``html_blocks`` and ``footnotes`` say how
+    Markdown renders the articles' bodies (:func:`render_article`); except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
     paths come second. Only the pages made in large numbers or long to make ask: articles,
     days, months, cities, large cities' months and feeds; each key covers all the page
@@ -249,13 +256,14 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
                 # The article whole, its neighbours' titles and paths, its cities' names.
                 shown = [names[city.key] for city in (article.dateline, *article.cities)]
                 for neighbour in (before, after):
-                    shown += ["", ""] if neighbour is None else [neighbour.title, article_path(neighbour)]
+                    shown += ["", "", ""] if neighbour is None else list(_neighbour(neighbour))
                 # Where its links lead: an article linked to may have moved.
                 shown += ["".join(lead) for lead in destinations(article.links, article.path, archive.links)]
-                shown += [search or "", str(html_blocks)]
+                shown += [search or "", str(html_blocks), str(footnotes)]
                 if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
-            pages.append(render_article(article, before, after, names, archive.links, search, html_blocks))
+            pages.append(render_article(article, before, after, names, archive.links, search, html_blocks,
+                                        footnotes))
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, keeping, feeds is not None))
         countries = named_countries(archive)
