@@ -176,3 +176,36 @@ def test_annotate_adds_the_namesake_the_text_means_and_check_reads_it_so(project
     assert "cities: [Chicago, Washington, Berlin, Kabul]\n" in story.read_text(encoding="utf-8")
     assert places_check_reads(project) == [("Chicago", "US"), ("Washington", "US"), ("Berlin", "DE"),
                                            ("Kabul", "AF")]
+
+
+def test_a_name_the_list_gives_is_the_listed_place(project: Project) -> None:
+    # check reads Washington beside Kabul as Washington, DC, and Hyderabad as India's:
+    # the same names in the text are those places, whatever else the text suggests.
+    washington = project.write("a.md", article(cities="[Kabul, Washington]", body=(
+        "The State Department in Washington spoke. There were protests in London and Manchester.\n")))
+    hyderabad = project.write("b.md", article(cities="[Kabul, Hyderabad]", body=(
+        "Floods hit Hyderabad, in Sindh, Pakistan. Aid came from Kabul.\n")))
+    unchanged = hyderabad.read_bytes()
+    result = project.run("annotate", "--write", "articles")
+    assert result.stdout.splitlines() == ["articles/a.md: added London (1), Manchester (1)",
+                                          "articles/b.md: nothing to add", "1 file changed."]
+    assert "cities: [Kabul, Washington, London, Manchester]\n" in washington.read_text(encoding="utf-8")
+    assert hyderabad.read_bytes() == unchanged
+    again = project.run("annotate", "--write", "articles")
+    assert again.stdout.splitlines() == ["articles/a.md: nothing to add", "articles/b.md: nothing to add",
+                                         "0 files changed."]
+
+
+def test_write_reports_only_the_changes_it_makes(project: Project) -> None:
+    # The text's Haidarabad is Hyderabad, Pakistan; the list's Hyderabad is India's. Adding
+    # "Hyderabad" would change nothing: annotate says so and how to add it instead.
+    story = project.write("a.md", article(cities="[Hyderabad]", body="Floods hit Haidarabad, in Sindh.\n"))
+    unchanged = story.read_bytes()
+    for _ in range(2):
+        result = project.run("annotate", "--write", "articles")
+        assert result.returncode == 0
+        assert result.stdout.splitlines() == ["articles/a.md: nothing to add", "0 files changed."]
+        assert result.stderr.splitlines() == [
+            'articles/a.md:4: cities: warning: the text names Hyderabad, Pakistan ("Haidarabad"), but '
+            '"Hyderabad" in cities: is another place; to add it, write "Hyderabad, Pakistan"']
+        assert story.read_bytes() == unchanged

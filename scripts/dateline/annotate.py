@@ -21,10 +21,12 @@ from pathlib import Path
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from dateline.cities import CityResolver
 from dateline.detect import Mention, find_cities, prose_of_markdown
-from dateline.errors import Problem
+from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import BOM, FAST_LOADER, Parsed, decode, parse
 from dateline.gazetteer import Gazetteer, Place
+from dateline.placecheck import _how_to_choose, describe
 from dateline.placenames import name_key
 from dateline.writer import atomic_write
 
@@ -37,7 +39,8 @@ class Annotation:
     found: tuple[Mention, ...]
     """Every city the body mentions, in order of first mention, with counts."""
     listed: tuple[Place, ...]
-    """Places the ``cities:`` list already names (names that resolve)."""
+    """Places the ``cities:`` list already names (names that resolve), read as ``check``
+    reads them; the same names in the text mean these places."""
     additions: tuple[Mention, ...]
     """Found cities the list lacks: what ``--write`` adds, by display name."""
     text: str
@@ -58,15 +61,34 @@ def annotate_text(text: str, path: str, gazetteer: Gazetteer) -> Annotation:
     parsed, problems = parse(text.removeprefix(BOM).replace("\r\n", "\n"), path)
     if parsed is None or any(p.is_error for p in problems):
         return Annotation(path, (), (), (), text, tuple(problems))
-    found = tuple(find_cities(prose_of_markdown(parsed.body), gazetteer))
     field = parsed.fields.get("cities")
     value = field.value if field is not None else None
-    names = value if isinstance(value, list) else [value] if isinstance(value, str) else []
-    listed = tuple(p for n in names if isinstance(n, str) and (p := gazetteer.resolve(n).place))
+    names = [n for n in (value if isinstance(value, list) else [value]) if isinstance(n, str)]
+    # Read the list as check does: its unambiguous places decide its namesakes.
+    prefer = CityResolver(gazetteer).context(names) if len(names) > 1 else ()
+    listed = tuple(p for n in names if (p := gazetteer.resolve(n, prefer).place))
+    found = tuple(find_cities(prose_of_markdown(parsed.body), gazetteer, listed))
     ids = {p.id for p in listed}
-    additions = tuple(m for m in found if m.place.id not in ids)
+    taken = {name_key(n) for n in names}
+    additions: list[Mention] = []
+    for mention in (m for m in found if m.place.id not in ids):
+        if name_key(mention.place.name) in taken:  # add_cities would skip it: say why
+            problems.append(_name_taken(gazetteer, mention, path, field.line if field else 0))
+        else:
+            taken.add(name_key(mention.place.name))
+            additions.append(mention)
     new_text, more = add_cities(text, [m.place.name for m in additions], path)
-    return Annotation(path, found, listed, additions, new_text, tuple(problems + more))
+    return Annotation(path, found, listed, tuple(additions), new_text, tuple(problems + more))
+
+
+def _name_taken(gazetteer: Gazetteer, mention: Mention, path: str, line: int) -> Problem:
+    """A found place whose name the list already gives another place (the text's
+    ``Haidarabad`` is Hyderabad, Pakistan; the list's ``Hyderabad`` is India's)."""
+    place = mention.place
+    written = _how_to_choose(gazetteer, place.name, place)  # as check words it
+    return Problem(path, line, "cities", f'the text names {describe(place)} ("{mention.names[0]}"), '
+                   f'but "{place.name}" in cities: is another place; to add it, write "{written}"',
+                   Severity.WARNING)
 
 
 def yaml_text(name: str) -> str:

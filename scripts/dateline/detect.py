@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -180,11 +181,13 @@ def _supported(tokens: list[_Token], span: _Span, text: str, gazetteer: Gazettee
     return False
 
 
-def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
+def find_cities(text: str, gazetteer: Gazetteer, listed: Iterable[Place] = ()) -> list[Mention]:
     """Cities ``text`` mentions, in order of first mention.
 
     ``text`` should be running prose (an article body): headlines in title case defeat
     the capitalisation tests. Spellings of one place add up (``Kandahar``, ``Qandahar``).
+    ``listed`` are the places the article's ``cities:`` already means (as ``check`` reads
+    it): a name one of them goes by is that place, not a namesake the text suggests.
     """
     tokens = _tokens(text)
     spans = _spans(tokens, text, gazetteer)
@@ -220,9 +223,11 @@ def find_cities(text: str, gazetteer: Gazetteer) -> list[Mention]:
             context[result.place.country_code] += 1
     prefer = tuple(code for code, _ in context.most_common())
 
+    listed_ids = {p.id for p in listed}
     found: dict[str, tuple[Place, list[int], list[str]]] = {}
     for span in candidates:
-        place = gazetteer.resolve(span.text, prefer).place
+        place = next((p for p in gazetteer.candidates(span.text) if p.id in listed_ids), None) \
+            or gazetteer.resolve(span.text, prefer).place
         if place is None:
             continue
         single = span.first == span.last
