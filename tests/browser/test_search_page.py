@@ -184,3 +184,36 @@ def test_a_tag_on_an_article_page_lists_every_article_with_it(page: Any, multi_u
     assert titles(page) == ["Alpha report from Herat", "Bravo report from Herat and Kabul",
                             "Echo <b>bold</b> & title from Herat"]
     assert page.locator("[data-facet=tag]").get_by_label("test").is_checked()
+
+
+def test_back_returns_to_the_search_before_one_typed_over_it(page: Any, multi_url: str) -> None:
+    page.goto(f"{multi_url}search/?q=kabul")
+    wait_for_count(page, 2)
+    box = page.locator("#dateline-search-q")
+    box.select_text()
+    page.keyboard.type("herat")
+    page.wait_for_timeout(500)  # a pause: the results follow the words
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=herat")
+    wait_for_count(page, 3)
+    page.go_back()
+    page.wait_for_url("**/search/?q=kabul")
+    wait_for_count(page, 2)
+    assert box.input_value() == "kabul"
+    # Words typed over a search refine one history entry; Enter commits it, and words
+    # typed after that get an entry of their own.
+    box.select_text()
+    page.keyboard.type("gh")
+    page.wait_for_url("**/search/?q=gh")
+    page.keyboard.type("azni")
+    page.wait_for_url("**/search/?q=ghazni")
+    box.press("Enter")
+    box.select_text()
+    page.keyboard.type("zebrafish")
+    page.wait_for_url("**/search/?q=zebrafish")
+    wait_for_count(page, 1)
+    page.go_back()
+    page.wait_for_url("**/search/?q=ghazni")
+    page.go_back()
+    page.wait_for_url("**/search/?q=kabul")
+    wait_for_count(page, 2)

@@ -353,11 +353,21 @@ async function start(root) {
   let results = [];
   let shown = 0;
 
-  function go(next, push) {
+  // One history entry per search the reader committed (Enter, a filter, the order) or
+  // paused on while typing, so that Back returns to the search before. A pause's entry is
+  // marked as typed: further typing that only refines its words (one begins the other,
+  // "her" then "herat") replaces it, and Enter on it keeps it, now committed.
+  function go(next, typed = false) {
+    const before = readState(location.search).q.toLowerCase();
     state = next;
     const url = stateUrl(state);
-    if (url !== location.pathname + location.search) {
-      history[push ? "pushState" : "replaceState"](null, "", url);
+    const words = state.q.toLowerCase();
+    if (url === location.pathname + location.search) {
+      if (!typed && history.state?.typed) history.replaceState(null, "", url);
+    } else if (typed && history.state?.typed && (words.startsWith(before) || before.startsWith(words))) {
+      history.replaceState({ typed: true }, "", url);
+    } else {
+      history.pushState(typed ? { typed: true } : null, "", url);
     }
     render();
   }
@@ -497,7 +507,7 @@ async function start(root) {
           if (box.checked) chosen.add(value); else chosen.delete(value);
           const filters = { ...state.filters };
           if (chosen.size) filters[key] = [...chosen]; else delete filters[key];
-          go({ ...state, filters }, true);
+          go({ ...state, filters });
         });
         return el("li", {}, el("label", {}, box, " ", el("span", { text: valueLabel(key, value) }), " ",
           el("span", { class: "dateline-search__count", text: `(${counts[value].toLocaleString("en")})` })));
@@ -513,24 +523,25 @@ async function start(root) {
     }
     if (Object.keys(state.filters).length) {
       const clear = el("button", { type: "button", class: "md-button dateline-search__clear", text: "Clear filters" });
-      clear.addEventListener("click", () => go({ ...state, filters: {} }, true));
+      clear.addEventListener("click", () => go({ ...state, filters: {} }));
       groups.push(clear);
     }
     filterBox.replaceChildren(...groups);
   }
 
+  let typing;
   form.addEventListener("submit", (event) => {
     event.preventDefault();
-    go({ ...state, q: input.value.trim() }, true);
+    clearTimeout(typing);
+    go({ ...state, q: input.value.trim() });
   });
-  let typing;
   input.addEventListener("input", () => {
     places(input.value);
     clearTimeout(typing);
-    // While typing, results follow the words but the history gets one entry per search.
-    typing = setTimeout(() => go({ ...state, q: input.value.trim() }, false), 250);
+    // While typing, results follow the words after a pause (see go for the history).
+    typing = setTimeout(() => go({ ...state, q: input.value.trim() }, true), 250);
   });
-  sortSelect.addEventListener("change", () => go({ ...state, sort: sortSelect.value }, true));
+  sortSelect.addEventListener("change", () => go({ ...state, sort: sortSelect.value }));
   more.addEventListener("click", () => showMore().catch(failed));
   window.addEventListener("popstate", () => { state = readState(location.search); render(); });
 
