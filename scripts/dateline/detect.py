@@ -11,7 +11,6 @@ place before them (``in Farah``) or their country named or implied nearby.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,20 +26,14 @@ from dateline.detect_words import (
     NEVER,
     ORG_OF,
     STOPLIST,
+    Token,
+    tokenize,
     words,
 )
 from dateline.gazetteer import MAJOR_CITY, Gazetteer, Place
 from dateline.placenames import name_key
 
 MAX_WORDS = 5
-
-# Letters, with the combining marks of decomposed Latin and Arabic and the Persian
-# zero-width non-joiner kept inside a word, and apostrophes between letters (Sana'a).
-_LETTER = r"[^\W\d_][\u0300-\u036f\u064b-\u065f\u0670\u200c]*"
-_TOKEN = re.compile(rf"(?:{_LETTER})+(?:['’](?:{_LETTER})+)*")
-_JOIN = re.compile(r"[ \t\u00a0]*[-\u2010\u2011][ \t\u00a0]*|[ \t\u00a0]+")
-_POSSESSIVE = re.compile(r"['’]s?$")
-
 
 @dataclass(frozen=True)
 class Mention:
@@ -54,52 +47,13 @@ class Mention:
 
 
 @dataclass(frozen=True)
-class _Token:
-    start: int
-    end: int
-    text: str
-    joined: bool
-    """Joined to the previous token by spaces or a hyphen only (one phrase)."""
-    hyphen: bool = False
-    """Joined to the previous token by a hyphen (Kandahar-Kabul)."""
-
-    @property
-    def capitalised(self) -> bool:
-        first = self.text[0]
-        return first.isupper() or not first.islower()  # scripts without case count too
-
-    @property
-    def proper(self) -> bool:
-        """Capitalised in a script with case: the only evidence of a longer proper name."""
-        return self.text[0].isupper()
-
-    @property
-    def acronym(self) -> bool:
-        return self.text.isupper() and len(self.text) <= 4
-
-
-def _tokens(text: str) -> list[_Token]:
-    tokens: list[_Token] = []
-    previous_end = None
-    for match in _TOKEN.finditer(text):
-        word = _POSSESSIVE.sub("", match.group()) if "'" in match.group() or "’" in match.group() else \
-            match.group()
-        gap = text[previous_end:match.start()] if previous_end is not None else "\n"
-        joined = bool(_JOIN.fullmatch(gap))
-        tokens.append(_Token(match.start(), match.start() + len(word), word or match.group(), joined,
-                             joined and not gap.isspace()))
-        previous_end = match.end() if word == match.group() else None  # a possessive ends a phrase
-    return tokens
-
-
-@dataclass(frozen=True)
 class _Span:
     first: int
     last: int
     text: str
 
 
-def _spans(tokens: list[_Token], text: str, gazetteer: Gazetteer) -> list[_Span]:
+def _spans(tokens: list[Token], text: str, gazetteer: Gazetteer) -> list[_Span]:
     """Longest known names, left to right, that are written as names."""
     spans: list[_Span] = []
     i = 0
@@ -124,7 +78,7 @@ def _spans(tokens: list[_Token], text: str, gazetteer: Gazetteer) -> list[_Span]
     return spans
 
 
-def _name_parts(tokens: list[_Token], spans: list[_Span]) -> set[str]:
+def _name_parts(tokens: list[Token], spans: list[_Span]) -> set[str]:
     """Words seen inside a longer capitalised name (``Ismail Khan``): later alone, a person."""
     exact = {(s.first, s.last) for s in spans}
     parts: set[str] = set()
@@ -141,7 +95,7 @@ def _name_parts(tokens: list[_Token], spans: list[_Span]) -> set[str]:
     return parts
 
 
-def _context_rejects(tokens: list[_Token], span: _Span, cities: set[int]) -> bool:
+def _context_rejects(tokens: list[Token], span: _Span, cities: set[int]) -> bool:
     """Part of a longer proper name (person, team, company, institution)?
 
     ``cities`` holds the tokens of big cities: a hyphen to one of them joins two places
@@ -164,7 +118,7 @@ def _context_rejects(tokens: list[_Token], span: _Span, cities: set[int]) -> boo
     return False
 
 
-def _supported(tokens: list[_Token], span: _Span, text: str, gazetteer: Gazetteer) -> bool:
+def _supported(tokens: list[Token], span: _Span, text: str, gazetteer: Gazetteer) -> bool:
     """The text itself marks the name as a place: a preposition of place before it
     (``in Reading``) or its country or state after a comma (``Mobile, Alabama``)."""
     if span.first > 0 and tokens[span.first].joined and tokens[span.first - 1].text.lower() in LOCATIVE:
@@ -189,7 +143,7 @@ def find_cities(text: str, gazetteer: Gazetteer, listed: Iterable[Place] = ()) -
     ``listed`` are the places the article's ``cities:`` already means (as ``check`` reads
     it): a name one of them goes by is that place, not a namesake the text suggests.
     """
-    tokens = _tokens(text)
+    tokens = tokenize(text)
     spans = _spans(tokens, text, gazetteer)
     name_parts = _name_parts(tokens, spans)
     cities = {i for span in spans if name_key(span.text) not in STOPLIST

@@ -1,11 +1,64 @@
-"""The word lists behind city detection (:mod:`dateline.detect`).
+"""The words of a text as city detection (:mod:`dateline.detect`) reads them, and the
+word lists behind it.
 
-They encode English news style: which lowercase words may sit inside a place name,
+The lists encode English news style: which lowercase words may sit inside a place name,
 which capitalised words next to a place make it part of a longer name, and which city
 names are more often something else. Edit them here, with a test in test_detect.py.
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Letters, with the combining marks of decomposed Latin and Arabic and the Persian
+# zero-width non-joiner kept inside a word, and apostrophes between letters (Sana'a).
+_LETTER = r"[^\W\d_][\u0300-\u036f\u064b-\u065f\u0670\u200c]*"
+_TOKEN = re.compile(rf"(?:{_LETTER})+(?:['’](?:{_LETTER})+)*")
+_JOIN = re.compile(r"[ \t\u00a0]*[-\u2010\u2011][ \t\u00a0]*|[ \t\u00a0]+")
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of the text, where it is, and how it is joined to the word before."""
+
+    start: int
+    end: int
+    text: str
+    joined: bool
+    """Joined to the previous token by spaces or a hyphen only (one phrase)."""
+    hyphen: bool = False
+    """Joined to the previous token by a hyphen (Kandahar-Kabul)."""
+
+    @property
+    def capitalised(self) -> bool:
+        first = self.text[0]
+        return first.isupper() or not first.islower()  # scripts without case count too
+
+    @property
+    def proper(self) -> bool:
+        """Capitalised in a script with case: the only evidence of a longer proper name."""
+        return self.text[0].isupper()
+
+    @property
+    def acronym(self) -> bool:
+        return self.text.isupper() and len(self.text) <= 4
+
+
+def tokenize(text: str) -> list[Token]:
+    """The words of ``text``; a possessive ``'s`` is cut off and ends the phrase."""
+    tokens: list[Token] = []
+    previous_end = None
+    for match in _TOKEN.finditer(text):
+        word = _POSSESSIVE.sub("", match.group()) if "'" in match.group() or "’" in match.group() else \
+            match.group()
+        gap = text[previous_end:match.start()] if previous_end is not None else "\n"
+        joined = bool(_JOIN.fullmatch(gap))
+        tokens.append(Token(match.start(), match.start() + len(word), word or match.group(), joined,
+                            joined and not gap.isspace()))
+        previous_end = match.end() if word == match.group() else None  # a possessive ends a phrase
+    return tokens
 
 
 def words(text: str) -> frozenset[str]:
