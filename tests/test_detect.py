@@ -95,6 +95,26 @@ def test_the_texts_country_never_beats_a_far_bigger_city_of_the_name(
     assert [(m.place.name, m.place.country_code) for m in find_cities(text, gazetteer)] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # GeoNames gives Parwan and Laghman as other names of the towns Jabal os Saraj and
+    # Mehtar Lam, and Balkh and Baghlan are towns too: named as provinces, none is a city.
+    ("Fighting in Parwan province and Laghman province spread.", []),
+    ("The Taliban took Balkh province and Baghlan province.", []),
+    ("The Taliban took Kunduz, Baghlan and Takhar provinces.", []),
+    ("In the province of Balkh and the provinces of Parwan and Laghman, shops shut.", []),
+    ("Kabul provincial officials met in Kabul.", [("Kabul", 1)]),
+    # Alone, a province's name is the province, or a town that has the name as its own.
+    ("Fighting spread to Parwan province. Residents in Parwan said shops shut.", []),
+    ("Fighting spread to Balkh province. Residents in Balkh said shops shut.", [("Balkh", 1)]),
+    # "state" as the government, and "the state of" as a condition, leave the city alone.
+    ("Tehran state television said; Washington state officials disagreed.", [("Tehran", 1)]),
+    ("The state of Herat's roads is poor.", [("Herat", 1)]),
+])
+def test_a_province_or_state_is_not_a_city(gazetteer: Gazetteer, text: str,
+                                           expected: list[tuple[str, int]]) -> None:
+    assert [(m.place.name, m.count) for m in find_cities(text, gazetteer)] == expected
+
+
 def test_small_places_need_support_from_the_text(gazetteer: Gazetteer) -> None:
     # Farah (Afghanistan, ~50,000) is also a first name.
     assert names("Farah said nothing.", gazetteer) == []

@@ -20,11 +20,15 @@ import markdown
 
 from dateline.detect_words import (
     CONNECTORS,
+    DIVISION_ADJECTIVES,
+    DIVISIONS,
+    DIVISIONS_PLURAL,
     LOCATIVE,
     NEUTRAL_AFTER,
     NEUTRAL_BEFORE,
     NEVER,
     ORG_OF,
+    STATE_AS_GOVERNMENT,
     STOPLIST,
     Token,
     tokenize,
@@ -118,6 +122,39 @@ def _context_rejects(tokens: list[Token], span: _Span, cities: set[int]) -> bool
     return False
 
 
+def _division(tokens: list[Token], span: _Span, text: str) -> bool:
+    """Named as a province, district or state, not a town: ``Parwan province``, ``Kabul
+    provincial council``, ``the province of Balkh``, and in a list before or after the
+    plural (``Balkh and Baghlan provinces``, ``the provinces of Balkh and Kunduz``)."""
+    def word(i: int) -> str:
+        """Token ``i``, lowercased, if it is in one phrase with the token before it."""
+        return tokens[i].text.lower() if 0 <= i < len(tokens) and tokens[i].joined else ""
+
+    last = _list_end(tokens, text, span.last, 1)
+    after = word(last + 1)
+    if after in DIVISIONS_PLURAL or last == span.last and after in DIVISIONS | DIVISION_ADJECTIVES:
+        return not (after == "state" and word(last + 2) in STATE_AS_GOVERNMENT)
+    first = _list_end(tokens, text, span.first, -1)
+    if first < 2 or word(first) == "" or word(first - 1) != "of":
+        return False
+    before = tokens[first - 2].text.lower()
+    return before in DIVISIONS_PLURAL or first == span.first and before in DIVISIONS - {"state"}
+
+
+def _list_end(tokens: list[Token], text: str, i: int, step: int) -> int:
+    """The last token, from token ``i`` on in direction ``step``, of a list of names
+    joined by commas, ``and`` or ``or`` (``Balkh, Sar-e Pol and Jowzjan``)."""
+    while 0 <= i + step < len(tokens):
+        following = tokens[i + step]
+        earlier, later = sorted((tokens[i], following), key=lambda t: t.start)
+        if text[earlier.end:later.start].strip(" \t\u00a0") not in ("", ",", "-") \
+                or following.text.lower() in DIVISIONS | DIVISIONS_PLURAL \
+                or not (following.proper or following.text in ("and", "or") or later.hyphen):
+            break
+        i += step
+    return i
+
+
 def _supported(tokens: list[Token], span: _Span, text: str, gazetteer: Gazetteer) -> bool:
     """The text itself marks the name as a place: a preposition of place before it
     (``in Reading``) or its country or state after a comma (``Mobile, Alabama``)."""
@@ -177,12 +214,17 @@ def find_cities(text: str, gazetteer: Gazetteer, listed: Iterable[Place] = ()) -
             context[result.place.country_code] += 1
     prefer = tuple(code for code, _ in context.most_common())
 
+    divisions = {span for span in candidates if _division(tokens, span, text)}
+    division_names = {name_key(span.text) for span in divisions}
     listed_ids = {p.id for p in listed}
     found: dict[str, tuple[Place, list[int], list[str]]] = {}
     for span in candidates:
         place = next((p for p in gazetteer.candidates(span.text) if p.id in listed_ids), None) \
             or gazetteer.resolve(span.text, prefer).place
-        if place is None:
+        # A name the text gives a province or state means, alone too, that province, or a
+        # town with the name as its own (Balkh), never one it is another name of (Parwan).
+        if place is None or span in divisions \
+                or (not place.primary and name_key(span.text) in division_names):
             continue
         single = span.first == span.last
         weak = place.population < MAJOR_CITY and not place.id.startswith("local:")

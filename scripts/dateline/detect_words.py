@@ -91,6 +91,16 @@ ORG_OF = words(
     "prince princess marquess baron viscount archbishop bishop diocese republic kingdom "
     "emirate sultanate")
 
+# A name just before one of these (Parwan province, Washington state) or after one and
+# "of" (the province of Balkh) names an administrative division, not a town; so does each
+# name of a list before or after the plural (Balkh and Baghlan provinces). Not "the state
+# of", which is as often a condition (the state of Kabul's roads).
+DIVISIONS = words("province district region governorate oblast state")
+DIVISIONS_PLURAL = frozenset(f"{word}s" for word in DIVISIONS)
+DIVISION_ADJECTIVES = words("provincial")
+# "state" before these is the government, not a division (Tehran state television).
+STATE_AS_GOVERNMENT = words("media television tv radio news agency broadcaster newspaper visit funeral")
+
 # Never a city in running text, whatever the gazetteer says: months and days, pronouns
 # and acronyms that happen to be alternate names somewhere.
 NEVER = words(
