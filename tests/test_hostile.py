@@ -3,6 +3,7 @@ built with every value escaped and every body sanitised."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -209,6 +210,28 @@ def test_byte_order_mark_and_crlf_build(hostile_site: Project) -> None:
     content = article_page(hostile_site, "bom-crlf").select_one("article.md-content__inner")
     paragraphs = [p.get_text() for p in content.find_all("p", class_=False)]
     assert paragraphs == ["Synthetic text saved by a Windows editor.", "Second paragraph."]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["News & Views <Archive> \"Kabul\" O'Neil",
+                                  "Archive</title><script>alert(1)</script>"])
+def test_site_name_is_text_wherever_the_theme_prints_it(project: Project, name: str) -> None:
+    # Material prints the site's name raw in the title, the logo's aria-label, the
+    # header's topic and the drawer's title; Dateline's overrides escape it.
+    config = project.root / "mkdocs.yml"
+    config.write_text(re.sub(r"(?m)^site_name: .*$", f"site_name: {json.dumps(name)}",
+                             config.read_text(encoding="utf-8")), encoding="utf-8")
+    project.write("a.md", article())
+    build(project.settings)
+    built = pages(project)
+    assert {"index.html", "404.html", "cities/index.html", "search/index.html"} <= set(built)
+    for path, soup in built.items():
+        title = soup.title.get_text()
+        assert title == name if path in ("index.html", "404.html") else title.endswith(f" - {name}"), path
+        assert [a["aria-label"] for a in soup.select("a.md-logo")] == [name, name], path
+        assert soup.select_one(".md-header__topic .md-ellipsis").get_text().strip() == name, path
+        assert soup.select_one("label.md-nav__title").get_text().strip() == name, path
+        assert soup.find_all("archive") == soup.find_all("script", string=re.compile("alert")) == [], path
 
 
 def test_check_command_reports_every_refused_case_at_once_without_a_traceback(project: Project) -> None:
