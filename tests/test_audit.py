@@ -150,6 +150,20 @@ def test_search_bundle_without_its_manifest_is_reported(tmp_path: Path) -> None:
     assert finding.startswith("pagefind/manifest.json: cannot be read: ")
 
 
+@pytest.mark.parametrize(("manifest", "expected"), [
+    ('{"shards": [', "pagefind/manifest.json:1: is not valid JSON: Expecting value: line 1 column 13 (char 12)"),
+    ('{"periods": []}', "pagefind/manifest.json: is not a Pagefind manifest: no list of shards with their folders "
+                        "(KeyError('shards'))"),
+])
+def test_a_broken_search_manifest_is_reported_once(tmp_path: Path, manifest: str, expected: str) -> None:
+    site = make_site(tmp_path, {"index.html": page(), "pagefind/pagefind.js": "x",
+                                "pagefind/manifest.json": manifest})
+    assert findings(site) == [expected]
+    # A build of the changed pages that wrote it finds it once too.
+    only = [site / "index.html", site / "pagefind/manifest.json"]
+    assert [str(f) for f in audit(site, only=only).findings] == [expected]
+
+
 def test_findings_fail_the_build_listing_each(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"a.html": page(body="<h1>x</h1><b onmouseover='x()'>b</b>")})
     with pytest.raises(BuildError) as failure:

@@ -15,8 +15,9 @@ site, and an error: never an audit of nothing that passes.
   are spread over worker processes.
 - ``sitemap.xml``: well-formed, no address listed twice.
 - Feeds (any other ``.xml``) and JSON files outside the theme's ``assets/`` (the search
-  bundle's entry point among them): well-formed.
-- The search bundle (``pagefind/``): no empty file.
+  bundle's entry points among them): well-formed.
+- The search bundle (``pagefind/``): its manifest well-formed, every period it lists
+  there, and no empty file.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ PARALLEL_FROM = 2_000
 0.7 ms (mostly reading it), and lychee is busy on other cores meanwhile."""
 SHOWN = 50
 """Findings listed in a build error; the rest are counted."""
+MANIFEST = "pagefind/manifest.json"
+"""The search bundle's list of its periods, checked by :func:`check_search_bundle` alone."""
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:")
 _RISKY = re.compile(
     r"<[a-z][^>]*?(?:"
@@ -314,7 +317,7 @@ def check_feeds(site: Path, files: list[Path] | None = None, site_path: str = "/
     for file in sorted(f for f in (_files(site) if files is None else files)
                        if f.suffix in (".xml", ".json")):
         relative = file.relative_to(site).as_posix()
-        if relative == "sitemap.xml" or relative.split("/", 1)[0] in SKIPPED:
+        if relative in ("sitemap.xml", MANIFEST) or relative.split("/", 1)[0] in SKIPPED:
             continue
         try:
             if file.suffix == ".xml":
@@ -340,12 +343,21 @@ def check_search_bundle(site: Path, files: list[Path] | None = None) -> list[Fin
     if not bundle.is_dir():
         return []
     findings = []
+    folders: list[str] = []
+    # The manifest is checked here, in every audit, and not among the feeds' JSON too:
+    # one finding for one broken file.
     try:
-        manifest = json.loads((bundle / "manifest.json").read_bytes())
-        folders = [str(shard["folder"]) for shard in manifest["shards"]]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        findings.append(Finding("pagefind/manifest.json", 0, f"cannot be read: {error}"))
-        folders = []
+        manifest = json.loads((site / MANIFEST).read_bytes())
+    except OSError as error:
+        findings.append(Finding(MANIFEST, 0, f"cannot be read: {error.strerror}"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        findings.append(Finding(MANIFEST, getattr(error, "lineno", 0), f"is not valid JSON: {error}"))
+    else:
+        try:
+            folders = [str(shard["folder"]) for shard in manifest["shards"]]
+        except (KeyError, TypeError) as error:
+            findings.append(Finding(MANIFEST, 0, "is not a Pagefind manifest: no list of shards "
+                                                 f"with their folders ({error!r})"))
     for needed in ["pagefind.js", *(f"{folder}/pagefind-entry.json" for folder in folders)]:
         if not (bundle / needed).is_file():
             findings.append(Finding(f"pagefind/{needed}", 0, "is missing: the search bundle is incomplete"))
