@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 import pytest
 
 from dateline.build import build
+from dateline.cities import told_apart
+from dateline.gazetteer import Place
 from tests.projects import Project, article
-from tests.test_build import content, links
+from tests.test_build import content, links, soup
 
 pytestmark = pytest.mark.slow
 
@@ -63,3 +66,66 @@ def test_country_page_rolls_up_its_cities(site: Project) -> None:
     index = content(site, "countries/index.html")
     assert [li.get_text(" ", strip=True) for li in index.select("li")] == [
         "Afghanistan — 4 articles, 3 cities", "Qatar — 1 article, 1 city"]
+
+
+@pytest.fixture(scope="module")
+def namesakes(module_project: Callable[[], Project]) -> Project:
+    project = module_project()
+    project.publish_at()  # with feeds
+    for slug, cities in (("pk", "Hyderabad, Pakistan"), ("in", "Hyderabad, India"),
+                         ("ma", "Springfield, Massachusetts"), ("il", "Springfield, Illinois")):
+        project.write(f"{slug}.md", article(title=f"Report {slug}", cities=f'["{cities}"]'))
+    project.write("kabul.md", article(title="Talks", cities="[Kabul, Herat]"))
+    build(project.settings)
+    return project
+
+
+def test_namesakes_are_told_apart_where_they_are_listed(namesakes: Project) -> None:
+    page = content(namesakes, "cities/index.html")
+    top, *countries = [[li.get_text(" ", strip=True) for li in h2.find_next_sibling(["ol", "ul"]).select("li")]
+                       for h2 in page.select("h2")]
+    assert [h.get_text(strip=True) for h in page.select("h2")][1:] == [
+        "Afghanistan", "India", "Pakistan", "United States"]
+    assert countries == [["Herat — 1 article", "Kabul — 1 article"], ["Hyderabad, India — 1 article"],
+                         ["Hyderabad, Pakistan — 1 article"],
+                         ["Springfield, Illinois — 1 article", "Springfield, Massachusetts — 1 article"]]
+    assert len(set(top)) == len(top) == 5 and "Hyderabad, India — 1 article" in top
+    country = content(namesakes, "countries/united-states/index.html").find("h2", string="Cities")
+    assert sorted(li.get_text(" ", strip=True) for li in country.find_next_sibling("ul").select("li")) == [
+        "Springfield, Illinois — 1 article", "Springfield, Massachusetts — 1 article"]
+
+
+def test_namesakes_pages_and_feeds_have_titles_of_their_own(namesakes: Project) -> None:
+    def titles(key: str) -> tuple[str, str]:
+        page = soup(namesakes, f"cities/{key}/index.html").title
+        feed = ET.parse(namesakes.site / "cities" / key / "feed.xml").getroot()
+        assert page is not None
+        return page.get_text(), feed.findtext("{http://www.w3.org/2005/Atom}title") or ""
+
+    hyderabads = {titles("hyderabad"), titles("hyderabad-pk")}
+    assert {page.split(" - ")[0] for page, _ in hyderabads} == {"Hyderabad, India", "Hyderabad, Pakistan"}
+    assert {feed.split(" — ")[0] for _, feed in hyderabads} == {"Hyderabad, India", "Hyderabad, Pakistan"}
+    # A city without a namesake keeps its name.
+    assert titles("kabul")[0].startswith("Kabul - ") and titles("kabul")[1].startswith("Kabul — ")
+
+
+def test_namesakes_get_the_first_qualifier_that_tells_them_apart() -> None:
+    def place(key: str, name: str, country: str, region: str | None = None,
+              where: tuple[float, float] | None = None) -> tuple[str, str, Place]:
+        lat, lon = where or (None, None)
+        return key, name, Place(f"local:{key}", name, key, "", country, region, lat, lon, 1, ())
+
+    known = [place("hyderabad", "Hyderabad", "India"), place("hyderabad-pk", "Hyderābād", "Pakistan"),
+             place("springfield-us", "Springfield", "United States", "Massachusetts"),
+             place("springfield-us-il", "Springfield", "United States", "Illinois"),
+             place("springfield-jm", "Springfield", "Jamaica"),
+             place("aurangabad", "Aurangabad", "India", where=(19.88, 75.34)),
+             place("aurangabad-2", "Aurangabad", "India", where=(24.75, 84.37)),
+             place("kabul", "Kabul", "Afghanistan")]
+    names = {key: name for key, name, _ in known} | {"springfield": "Springfield"}
+    assert told_apart(names, {key: found for key, _, found in known}) == {
+        "hyderabad": "Hyderabad, India", "hyderabad-pk": "Hyderābād, Pakistan",
+        "springfield-us": "Springfield, Massachusetts", "springfield-us-il": "Springfield, Illinois",
+        "springfield-jm": "Springfield, Jamaica", "springfield": "Springfield (springfield)",
+        "aurangabad": "Aurangabad, India (19.88° N, 75.34° E)",
+        "aurangabad-2": "Aurangabad, India (24.75° N, 84.37° E)", "kabul": "Kabul"}

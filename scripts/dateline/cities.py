@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import hashlib
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -27,7 +27,7 @@ from dateline.model import Article, CityRef
 from dateline.placecheck import check_city
 from dateline.places_file import PLACES_FILE, read_places
 from dateline.readcache import dump_pickle, load_pickle, package_digest
-from dateline.text import slugify
+from dateline.text import fold, slugify
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -254,7 +254,8 @@ def _load_answers(file: Path, salt: str | None) -> tuple[list[Problem], Answers]
 
 
 def display_names(articles: Iterable[Article]) -> dict[str, str]:
-    """Each city's display name: the gazetteer's, else the spelling most articles use."""
+    """Each city's display name: the gazetteer's, else the spelling most articles use;
+    the archive's namesakes told apart (:func:`told_apart`)."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     places: dict[str, Place] = {}
     for article in articles:
@@ -262,9 +263,62 @@ def display_names(articles: Iterable[Article]) -> dict[str, str]:
             spellings[city.key][city.name] += 1
             if city.place is not None:
                 places[city.key] = city.place
-    return {key: places[key].name if key in places else
-            min(counts, key=lambda name: (-counts[name], name))
-            for key, counts in spellings.items()}
+    return told_apart({key: places[key].name if key in places else
+                       min(counts, key=lambda name: (-counts[name], name))
+                       for key, counts in spellings.items()}, places)
+
+
+def told_apart(names: Mapping[str, str], places: Mapping[str, Place]) -> dict[str, str]:
+    """``names`` (city key → name), those several cities share (case and diacritics
+    aside) each with what tells it from the others: its country (``Hyderabad, Pakistan``),
+    else its region where the country is shared (``Springfield, Massachusetts``), else its
+    country and where it lies (two ``Aurangabad``, India, whose regions GeoNames does not
+    name), else its key.
+
+    Cities are shown and chosen by these names: pages and their titles, feeds, ``/cities/``,
+    the search filter, whose values must be one city each. A city without a namesake in the
+    archive keeps its name as it is, so only archives with namesakes see a difference.
+    """
+    namesakes: dict[str, list[str]] = defaultdict(list)
+    for key, name in names.items():
+        namesakes[fold(name)].append(key)
+    distinct = dict(names)
+    for keys in namesakes.values():
+        if len(keys) > 1:
+            distinct.update(_qualified(sorted(keys), names, places))
+    return distinct
+
+
+def _qualified(keys: list[str], names: Mapping[str, str], places: Mapping[str, Place]) -> dict[str, str]:
+    """Namesakes' names, each with the first qualifier that no other of them shares."""
+
+    def ways(key: str) -> list[str]:
+        name, place = names[key], places.get(key)
+        if place is None:
+            return [f"{name} ({key})"]
+        where = coordinates(place.lat, place.lon) if place.lat is not None and place.lon is not None else ""
+        return [f"{name}, {place.country}" if place.country else "",
+                f"{name}, {place.region}" if place.region else "",
+                f"{name}, {place.country} ({where})" if where and place.country else "",
+                f"{name} ({key})"]
+
+    candidates = {key: ways(key) for key in keys}
+    chosen: dict[str, str] = {}
+    taken: set[str] = set()
+    for level in range(max(len(way) for way in candidates.values())):
+        left = [key for key in keys if key not in chosen]
+        wanted = {key: candidates[key][min(level, len(candidates[key]) - 1)] for key in left}
+        alike = Counter(fold(name) for name in wanted.values() if name)
+        for key, name in wanted.items():
+            if name and alike[fold(name)] == 1 and fold(name) not in taken:
+                chosen[key] = name
+                taken.add(fold(name))
+    return chosen
+
+
+def coordinates(lat: float, lon: float) -> str:
+    """``31.61° N, 65.71° E``."""
+    return f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
 
 
 def places_of(articles: Iterable[Article]) -> dict[str, Place]:

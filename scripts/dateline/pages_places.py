@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from dateline.cities import coordinates
 from dateline.feeds import city_feed_path, country_feed_path
 from dateline.gazetteer_index import ATTRIBUTION
 from dateline.model import Archive, Article, City
@@ -67,7 +68,7 @@ def countries_of(archive: Archive) -> list[Country]:
 
 
 def _coordinates(lat: float, lon: float) -> str:
-    text = f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
+    text = coordinates(lat, lon)
     return f"[{text}](https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=10/{lat:.4f}/{lon:.4f})"
 
 

@@ -22,7 +22,9 @@ What a record holds (the search page in ``docs/assets/search/`` reads exactly th
   word or a city's name finds the article.
   ``every`` holds :data:`EVERY_ARTICLE` and ``facets`` one :func:`facet_word` per filter
   value: hidden words that let a search without words stay cheap (see there).
-- ``filters``: ``city``, ``year``, ``month`` (``2021-08``), ``source``, ``tag``.
+- ``filters``: ``city``, ``year``, ``month`` (``2021-08``), ``source``, ``tag``. A city is
+  filtered by its name as the site shows it, namesakes told apart (``Hyderabad, Pakistan``;
+  :func:`dateline.cities.told_apart`), so each value is one city.
 - ``sort``: ``date``, the article's place in the site's order as text
   (:func:`sort_date`): its day, its UTC time when known, its slug.
 

@@ -1,10 +1,11 @@
-"""The search page on an archive whose dates carry time offsets: it lists as the rest of
-the site does."""
+"""The search page on an archive whose dates carry time offsets and whose cities have
+namesakes: it lists and filters as the rest of the site does."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -19,6 +20,10 @@ ARTICLES = {
     # 20:00 UTC on 31 January, but published on 1 February where it was written.
     "g.md": ("Golf report from Kabul", "2021-02-01T01:00:00+05:00", '["Kabul"]'),
     "h.md": ("Hotel report from Kabul", "2021-02-01T10:00:00+00:00", '["Kabul"]'),
+    "pk.md": ("Floods in Sindh", "2021-03-01", '["Hyderabad, Pakistan"]'),
+    "in.md": ("Rains in Telangana", "2021-03-02", '["Hyderabad, India"]'),
+    "ma.md": ("Snow in New England", "2021-03-03", '["Springfield, Massachusetts"]'),
+    "il.md": ("Vote in the Midwest", "2021-03-04", '["Springfield, Illinois"]'),
 }
 
 
@@ -48,3 +53,21 @@ def test_newest_and_oldest_first_follow_the_site_order(page: Any, site_url: str)
     page.goto(f"{site_url}search/?city=Kabul&sort=oldest")
     wait_for_count(page, 2)
     assert listed(page) == day
+
+
+def test_namesakes_are_filtered_and_counted_apart(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}search/?q=sample")
+    wait_for_count(page, 6)
+    city = page.locator("[data-facet=city]")
+    city.get_by_label("Hyderabad, India").wait_for()
+    assert sorted(text.strip() for text in city.locator("li").all_inner_texts()) == [
+        "Hyderabad, India (1)", "Hyderabad, Pakistan (1)", "Kabul (2)", "Springfield, Illinois (1)",
+        "Springfield, Massachusetts (1)"]
+    city.get_by_label("Hyderabad, Pakistan").check()
+    wait_for_count(page, 1)
+    assert listed(page) == ["Floods in Sindh"]
+    assert parse_qs(urlsplit(page.url).query) == {"q": ["sample"], "city": ["Hyderabad, Pakistan"]}
+    # Without words, a city's own hidden word finds it alone too.
+    page.goto(f"{site_url}search/?city=Springfield%2C+Illinois")
+    wait_for_count(page, 1)
+    assert listed(page) == ["Vote in the Midwest"]
