@@ -26,7 +26,7 @@ from dateline.detect import Mention, find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import BOM, FAST_LOADER, Parsed, decode, parse
 from dateline.gazetteer import Gazetteer, Place
-from dateline.placecheck import _how_to_choose, describe
+from dateline.placecheck import describe, how_to_choose
 from dateline.placenames import name_key
 from dateline.writer import atomic_write
 
@@ -85,7 +85,7 @@ def _name_taken(gazetteer: Gazetteer, mention: Mention, path: str, line: int) ->
     """A found place whose name the list already gives another place (the text's
     ``Haidarabad`` is Hyderabad, Pakistan; the list's ``Hyderabad`` is India's)."""
     place = mention.place
-    written = _how_to_choose(gazetteer, place.name, place)  # as check words it
+    written = how_to_choose(gazetteer, place.name, place)  # as check words it
     return Problem(path, line, "cities", f'the text names {describe(place)} ("{mention.names[0]}"), '
                    f'but "{place.name}" in cities: is another place; to add it, write "{written}"',
                    Severity.WARNING)

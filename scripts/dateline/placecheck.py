@@ -44,7 +44,7 @@ def _where(place: Place) -> str:
             f"{abs(place.lon):.2f}° {'E' if place.lon >= 0 else 'W'}")
 
 
-def _how_to_choose(gazetteer: Gazetteer, name: str, place: Place) -> str:
+def how_to_choose(gazetteer: Gazetteer, name: str, place: Place) -> str:
     """What to write for ``name`` to mean ``place``: its country or region after a comma
     where that leads there, else its id."""
     for qualifier in (place.country, place.region):
@@ -88,7 +88,7 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
     chosen, *listed = _describe_apart([result.place, *others], first_note=why)
     message = (f'"{name}" could be several places; chose {chosen} over '
                + "; ".join(listed) + (f" and {more} more" if more > 0 else "")
-               + f'. To choose another, write "{_how_to_choose(gazetteer, written, others[0])}" '
+               + f'. To choose another, write "{how_to_choose(gazetteer, written, others[0])}" '
                + f'or pin "{written}" in places.yml')
     return result, [Problem(path, line, field, message, Severity.WARNING)]
 
