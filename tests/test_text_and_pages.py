@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import posixpath
+import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import markdown
 import pytest
@@ -143,3 +145,17 @@ def test_a_summary_leaves_out_footnote_numbers() -> None:
 def test_an_image_in_a_summary_stands_for_its_words() -> None:
     assert markdown_to_text("See [the first](a.md) and ![a map of Kabul](m.png).") == \
         "See the first and a map of Kabul."
+
+
+def test_texts_made_in_several_threads_at_once_are_each_their_own() -> None:
+    # Search makes two periods' texts at once, beside the thread making the pages.
+    bodies = [f"Uniquemarker{n} with *emphasis* and [a link](x{n}.md).\n\n" * 20 for n in range(64)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # the threads take turns as often as they can
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            texts = list(pool.map(markdown_to_text, bodies * 4))
+    finally:
+        sys.setswitchinterval(interval)
+    for n, text in enumerate(texts):
+        assert text.count(f"Uniquemarker{n % 64} ") == 20 and text.count("Uniquemarker") == 20

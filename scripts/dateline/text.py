@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import html
 import re
+import threading
 import unicodedata
 from html.parser import HTMLParser
 
@@ -95,7 +96,17 @@ class _TextExtractor(HTMLParser):
 _MARKUP = re.compile(r"[\\`*_\[\]<>!&#|~=]")
 _FOOTNOTE_REFERENCE = re.compile(r"\[\^[^\]\s]+\](?![:(\[])")
 """``[^1]`` in the text: a footnote's number, not words (its definition stays text)."""
-_RENDERER = markdown.Markdown()
+_local = threading.local()
+
+
+def _renderer() -> markdown.Markdown:
+    """This thread's Markdown renderer. One is not safe to share: search's threads make
+    the texts of two periods at once beside the thread making the pages, and a shared
+    renderer gave some articles another's text."""
+    renderer = getattr(_local, "renderer", None)
+    if renderer is None:
+        renderer = _local.renderer = markdown.Markdown()
+    return renderer
 
 
 class _LinkCollector(HTMLParser):
@@ -112,7 +123,7 @@ def link_targets(source: str) -> set[str]:
     """The ``href`` of every link and the ``src`` of every image Markdown makes of
     ``source``, as written there (escapes undone)."""
     collector = _LinkCollector()
-    collector.feed(_RENDERER.reset().convert(source))
+    collector.feed(_renderer().reset().convert(source))
     collector.close()
     return collector.targets
 
@@ -163,7 +174,7 @@ def markdown_to_text(source: str) -> str:
         # Most summaries are plain prose: skip the renderer, which costs ~1 ms a call.
         return " ".join(source.split())
     extractor = _TextExtractor()
-    extractor.feed(_RENDERER.reset().convert(_FOOTNOTE_REFERENCE.sub("", source)))
+    extractor.feed(_renderer().reset().convert(_FOOTNOTE_REFERENCE.sub("", source)))
     extractor.close()
     return " ".join("".join(extractor.parts).split())
 
