@@ -236,6 +236,15 @@ def test_links_from_the_root_into_the_generated_pages_are_checked(project: Proje
         f'articles/2021/r.md:12: body: links to "{target}" (from the archive\'s root): the site has no '
         "such page (a page is linked by its address: /cities/kabul/)"
         for target in ("/cities/herat/", "/dates/2020/01/01/")]
+    # Beside a relative link that leads nowhere, both are told (once a traceback).
+    with linking.open("a", encoding="utf-8") as more:
+        more.write("\n[nowhere](nowhere.md)\n")
+    with pytest.raises(ValidationFailed) as failed:
+        build(project.settings)
+    assert [(p.line, p.message.split(":")[0]) for p in failed.value.problems if p.is_error] == [
+        (12, 'links to "/cities/herat/" (from the archive\'s root)'),
+        (12, 'links to "/dates/2020/01/01/" (from the archive\'s root)'),
+        (14, 'links to "nowhere.md" (articles/2021/nowhere.md)')]
 
 
 def test_anchors_are_judged_as_mkdocs_renders_even_without_toc_listed(project: Project) -> None:

@@ -58,7 +58,10 @@ class Links:
     """File linked to (project path) → where it is published under ``docs/``."""
 
     def destination(self, found: str) -> str:
-        return self.pages.get(found) or self.assets[found]
+        """Where ``found`` is published; itself if nowhere: a link that leads nowhere is an
+        error of ``dateline check``, which stops a build, but its other checks (those
+        that list the pages, :mod:`dateline.rootlinks`) still run and come here."""
+        return self.pages.get(found) or self.assets.get(found, found)
 
 
 @dataclass(frozen=True)
