@@ -184,6 +184,9 @@ def test_summary_defaults_to_first_prose_paragraph_as_plain_text(project: Projec
     pytest.param(article(slug="Kandahar Falls"),
                  'articles/story.md:5: slug: "Kandahar Falls" may hold only lowercase letters a-z, '
                  "digits and single hyphens (e.g. kandahar-falls)", id="slug-charset"),
+    pytest.param(article(slug="a" * 201),
+                 "articles/story.md:5: slug: is 201 characters long; at most 200 (it names a file and a folder "
+                 "of the site)", id="slug-long"),
     pytest.param(article(slug="index"),
                  'articles/story.md:5: slug: "index" would make the article its folder\'s own page; '
                  "choose another", id="slug-index"),
@@ -254,6 +257,14 @@ def test_two_articles_on_one_url_name_both_files(project: Project) -> None:
         "articles/Fall-Of-Kabul.md:1: slug: URL /articles/2021/08/13/fall-of-kabul/ is already taken by "
         "articles/2021/one.md; set a different slug: in one of them",
     ]
+
+
+def test_a_file_name_too_long_for_an_address_is_an_error_of_check(project: Project) -> None:
+    project.write(f"{'kandahar-' * 24}.md", article())
+    _, problems = load_archive(project.settings)
+    assert [str(p) for p in problems] == [
+        f"articles/{'kandahar-' * 24}.md:1: slug: the file name gives a slug of 215 characters; at most 200 "
+        "(it names a file and a folder of the site): rename the file, or add a shorter slug:"]
 
 
 def test_an_index_md_takes_its_folders_name_as_in_a_page_bundle(project: Project) -> None:

@@ -83,6 +83,7 @@ def test_a_new_place_named_as_a_geonames_place_of_its_country_is_a_warning(gazet
     ("places:\n  - geonames: 1\n", [(2, "places[1].geonames", "no known place")]),
     ("pins:\n  Hyderabad: Xqzwv Nowhere\n", [(2, "pins.Hyderabad", "no known place")]),
     ("pins:\n  Paris: local:nowhere\n", [(2, "pins.Paris", "no known place")]),
+    ("places:\n  - name: Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram Bagram \n    country: AF\n", [(2, "places[1].name", "is too long for the address")]),
     ("pins:\n  Hyderabad: [x]\n", [(2, "pins.Hyderabad", "expected one place (a name such as \"Hyderabad, "
                                                         "Pakistan\", or geonames:ID), found a list")]),
     ("pins:\n  Berlin: {a: 1}\n", [(2, "pins.Berlin", "found 'key: value' pairs")]),

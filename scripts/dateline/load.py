@@ -29,7 +29,7 @@ from dateline.guard import scan_problems
 from dateline.htmlbalance import unbalanced
 from dateline.model import ARTICLE_SUFFIXES, Article, CityRef
 from dateline.readcache import Result, content_hash
-from dateline.text import SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
+from dateline.text import SLUG_MAX, SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
 TITLE_LIMIT = 300
 SUMMARY_LIMIT = 300
@@ -307,6 +307,13 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
         if not SLUG_RE.match(slug) or slug == INDEX_SLUG:
             check.error(1, "slug", f'file name "{file_stem}" gives no usable URL; '
                         "rename the file or add slug: with letters a-z and digits")
+    if len(slug.encode()) > SLUG_MAX:
+        why = f"at most {SLUG_MAX} (it names a file and a folder of the site)"
+        if "slug" in fields:
+            check.error(check.line("slug"), "slug", f"is {len(slug)} characters long; {why}")
+        else:
+            check.error(1, "slug", f"the file name gives a slug of {len(slug)} characters; {why}: "
+                        "rename the file, or add a shorter slug:")
 
     language = check.text("language") or "en"
     if not _BCP47.match(language):

@@ -29,7 +29,7 @@ import yaml
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer, Overlay, Place
 from dateline.placenames import name_key
-from dateline.text import SLUG_RE, slugify
+from dateline.text import SLUG_MAX, SLUG_RE, slugify
 
 PLACES_FILE = "places.yml"
 NEW_KEYS = ("name", "country", "region", "lat", "lon", "aliases", "id", "population")
@@ -214,6 +214,11 @@ def _overlay(reader: _Reader, root: yaml.Node) -> tuple[Overlay, list[Problem]]:
         slug = reader.text(keys.get("id"), f"{where}.id") or slugify(name or "")
         if not SLUG_RE.match(slug):
             reader.error(keys.get("id", entry), f"{where}.id", f'"{slug}" is not a slug (a-z, 0-9, -)')
+            continue
+        if len(slugify(name or "").encode()) > SLUG_MAX:
+            reader.error(keys["name"], f"{where}.name", f"is too long for the address of its page "
+                         f"(its slug would be over {SLUG_MAX} bytes); shorten it, and keep the long "
+                         "form among aliases")
             continue
         if f"local:{slug}" in local:
             reader.error(entry, where, f'a place "{slug}" is already defined; give one an id:')

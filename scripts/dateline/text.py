@@ -17,6 +17,11 @@ NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 """A run of anything but letters and digits, in any script."""
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
+SLUG_MAX = 200
+"""Most bytes of a slug. It names a file (``<slug>.md``, written as ``.<slug>.md.<8
+letters>.tmp`` first) and a folder of the site, and file systems take names of at most
+255 bytes."""
+
 MONTHS = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
