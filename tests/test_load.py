@@ -304,6 +304,17 @@ def test_html_left_open_or_closed_twice_is_a_warning_with_its_line(project: Proj
         "of the page around it; remove it"]
 
 
+def test_a_rare_city_that_looks_like_a_common_one_is_a_warning(project: Project) -> None:
+    for day in (13, 14, 15):
+        project.write(f"ghazni-{day}.md", article(title=f"G{day}", date=f"2021-08-{day}", cities="[Ghazni]"))
+    project.write("x.md", article(title="X", cities="[Kabul, Ghanzi]"))
+    archive, problems = load_archive(project.settings)
+    assert len(archive.articles) == 4  # a warning: the place may be meant
+    assert [str(p) for p in problems] == [
+        'articles/x.md:4: cities: warning: "Ghanzi" is Ghanzi, Botswana, named in 1 article; did you mean '
+        '"Ghazni" (Ghazni, Afghanistan, in 3)? If so, write "Ghazni"']
+
+
 def test_several_cities_written_as_one_name_are_told_to_be_a_list(project: Project) -> None:
     project.write("a.md", article(cities="Kabul, Herat, Kandahar"))
     project.write("b.md", article(title="B", cities="[Kabul, Herat]"))

@@ -7,11 +7,14 @@ the two ways to choose differently. The gazetteer decides; this module only word
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
 from collections.abc import Sequence
 
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer, Place, Resolution
+from dateline.model import Article
+from dateline.text import fold, plural
 
 SHOWN_ALTERNATIVES = 3
 
@@ -111,3 +114,70 @@ def _unknown(gazetteer: Gazetteer, name: str, result: Resolution) -> str:
         return f'"{name}" is not a place the gazetteer knows; did you mean {hint}? ' \
                "(A place it lacks can be added to places.yml.)"
     return f'"{name}" is not a place the gazetteer knows; add it to places.yml'
+
+
+RARE = 2
+"""A city named in at most this many articles is compared with the commoner ones
+(:func:`look_alike_problems`)."""
+COMMON = 3
+"""…those named in at least this many."""
+LOOK_ALIKE = 0.8
+"""How alike two names must be (``difflib``'s ratio of their folded forms): ``Ghanzi`` and
+``Ghazni`` are 0.83, ``Kandhar`` and ``Kandahar`` 0.93."""
+
+
+def look_alike_problems(articles: Sequence[Article]) -> list[Problem]:
+    """A warning on each line naming a rare city (:data:`RARE`) whose name looks like a
+    common one's (:data:`COMMON`, :data:`LOOK_ALIKE`): a misspelling that GeoNames takes
+    for another place (``Ghanzi``, a town in Botswana, for ``Ghazni``) would otherwise
+    give the archive a page, and a country, of its own without a word.
+
+    Only names of the same first letter and about the same length are compared, so the
+    cost follows the archive's cities, not their pairs."""
+    counts: Counter[str] = Counter(city.key for article in articles for city in article.cities)
+    shown: dict[str, tuple[str, Place | None]] = {}
+    for article in articles:
+        for city in article.cities:
+            shown.setdefault(city.key, (city.place.name if city.place else city.name, city.place))
+    common: dict[str, list[tuple[str, str]]] = {}
+    for key, count in counts.items():
+        if count >= COMMON:
+            folded = fold(shown[key][0])
+            common.setdefault(folded[:1], []).append((folded, key))
+    if not common:
+        return []
+    likely: dict[tuple[str, str], str | None] = {}
+    problems = []
+    for article in articles:
+        for city in article.cities:
+            if counts[city.key] > RARE:
+                continue
+            asked = (city.key, city.name)
+            if asked not in likely:
+                likely[asked] = _looks_like(fold(city.name), city.key, common)
+            other = likely[asked]
+            if other is None:
+                continue
+            name, place = shown[other]
+            meant = describe(place) if place else name
+            here = describe(city.place) if city.place else city.name
+            problems.append(Problem(
+                article.path, city.line, "cities",
+                f'"{city.name}" is {here}, named in {plural(counts[city.key], "article")}; did you mean '
+                f'"{name}" ({meant}, in {counts[other]})? If so, write "{name}"', Severity.WARNING))
+    return problems
+
+
+def _looks_like(folded: str, key: str, common: dict[str, list[tuple[str, str]]]) -> str | None:
+    """The key of the common city whose name looks most like ``folded``, if any does."""
+    best, best_ratio = None, LOOK_ALIKE
+    matcher = difflib.SequenceMatcher(None, b=folded)
+    for name, other in common.get(folded[:1], ()):
+        if other == key or name == folded or abs(len(name) - len(folded)) > 2:
+            continue
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
+            ratio = matcher.ratio()
+            if ratio >= best_ratio:
+                best, best_ratio = other, ratio
+    return best
