@@ -358,6 +358,15 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     assert result.stderr.strip() == "docs: is a folder; give the configuration file (--config docs/mkdocs.yml)"
 
 
+def test_a_misspelt_settings_section_is_an_error_not_silence(project: Project) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("\n  dateline:\n", "\n  datelin:\n"))
+    result = project.run("check")
+    assert result.returncode == 1
+    assert result.stderr.strip() == ("mkdocs.yml: extra.datelin: did you mean extra.dateline? "
+                                     "(Dateline's settings are read from there alone)")
+
+
 def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Project) -> None:
     project.write("2021/ps.md", article("طالبانو کندهار ونیو", language="ps", body="""
         طالبانو د **کندهار** ښار ونیو.[^1]

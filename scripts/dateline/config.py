@@ -7,6 +7,7 @@ all accept the file unchanged. Paths resolve relative to the folder of ``mkdocs.
 
 from __future__ import annotations
 
+import difflib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -176,6 +177,13 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
     root = config_path.parent
     extra = raw.get("extra") or {}
     ours = extra.get("dateline") or {} if isinstance(extra, dict) else {}
+    if isinstance(extra, dict) and "dateline" not in extra:
+        # extra is the theme's too (extra.social…); a near miss of ours is not.
+        near = [str(key) for key in extra
+                if difflib.get_close_matches(str(key).lower(), ["dateline"], cutoff=0.75)]
+        if near:
+            raise ConfigError(f"{config_path.name}: extra.{near[0]}: did you mean extra.dateline? "
+                              "(Dateline's settings are read from there alone)")
     if not isinstance(ours, dict):
         raise ConfigError(f"{config_path.name}: extra.dateline must be a mapping of settings")
     unknown = sorted(set(ours) - _KNOWN)
