@@ -147,6 +147,13 @@ def test_an_image_in_a_summary_stands_for_its_words() -> None:
         "See the first and a map of Kabul."
 
 
+def test_a_text_reads_tables_and_footnotes_as_the_page_shows_them() -> None:
+    # Search's excerpts showed "| Province | Fell on | |---|---|" and "[^1]: According…".
+    body = ("| Province | Fell on |\n|---|---|\n| Balkh | 14 August |\n\n"
+            "The city fell.[^1]\n\n[^1]: According to officials.\n")
+    assert markdown_to_text(body) == "Province Fell on Balkh 14 August The city fell. According to officials."
+
+
 def test_texts_made_in_several_threads_at_once_are_each_their_own() -> None:
     # Search makes two periods' texts at once, beside the thread making the pages.
     bodies = [f"Uniquemarker{n} with *emphasis* and [a link](x{n}.md).\n\n" * 20 for n in range(64)]

@@ -89,13 +89,21 @@ class _TextExtractor(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
+        self.skipping = 0
 
     def handle_data(self, data: str) -> None:
-        self.parts.append(data)
+        if not self.skipping:
+            self.parts.append(data)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img":  # an image in a sentence stands for its words: "and ![a map](m.png)."
             self.parts.extend(value for name, value in attrs if name == "alt" and value)
+        elif tag == "a" and ("class", "footnote-backref") in attrs:
+            self.skipping += 1  # a footnote's "↩" back to the text
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.skipping:
+            self.skipping -= 1
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>!&#|~=]")
@@ -110,7 +118,9 @@ def _renderer() -> markdown.Markdown:
     renderer gave some articles another's text."""
     renderer = getattr(_local, "renderer", None)
     if renderer is None:
-        renderer = _local.renderer = markdown.Markdown()
+        # Tables and footnotes as the site renders them: without, a table's text was its
+        # pipes and dashes, and a footnote's "[^1]: …" as written.
+        renderer = _local.renderer = markdown.Markdown(extensions=["tables", "footnotes"])
     return renderer
 
 
