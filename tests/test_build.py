@@ -358,6 +358,16 @@ def test_missing_config_is_a_clear_error(tmp_path: Path) -> None:
     assert result.stderr.strip() == "docs: is a folder; give the configuration file (--config docs/mkdocs.yml)"
 
 
+def test_footnotes_end_the_article_before_the_links_to_its_neighbours(project: Project) -> None:
+    project.write("a.md", article("A", body="Claimed.[^1]\n\n[^1]: By officials.\n"))
+    project.write("b.md", article("B", date="2021-08-14"))
+    build(project.settings)
+    page = content(project, "articles/2021/08/13/a/index.html")
+    notes, neighbours = page.find("div", class_="footnote"), page.find(class_="dateline-neighbours")
+    assert notes is not None and neighbours is not None and "By officials." in notes.get_text()
+    assert notes in neighbours.find_all_previous("div")
+
+
 def test_a_misspelt_settings_section_is_an_error_not_silence(project: Project) -> None:
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text().replace("\n  dateline:\n", "\n  datelin:\n"))

@@ -96,8 +96,8 @@ def render_article(article: Article, before: Article | None, after: Article | No
     if there is one, which each tag leads to, filtered by it; ``html_blocks``: whether
     Markdown inside an HTML block is rendered (``md_in_html``), so that the text of an
     article in another language can be marked as in it; ``footnotes``: the footnotes
-    extension's place marker, when it is on, so that such an article's footnotes are
-    placed inside that mark too (the extension puts them at the end of the page)."""
+    extension's place marker, when it is on, so that the article's footnotes end its
+    text (inside its language's mark), not the page (after the neighbours' links)."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
     language = language_attributes(article)  # a checked tag: letters, digits and hyphens
@@ -135,11 +135,13 @@ def render_article(article: Article, before: Article | None, after: Article | No
                                                 for link, (path, rest) in leads])
     body = demote_headings(body).rstrip()
     # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
+    # The footnotes extension puts the notes at the end of the page, after the links to
+    # the neighbouring articles, unless its marker says where: at the end of the text.
+    notes = f"{footnotes}\n\n" if footnotes and _FOOTNOTE.search(without_code(body)) else ""
     if language and html_blocks:
-        notes = f"{footnotes}\n\n" if footnotes and _FOOTNOTE.search(without_code(body)) else ""
         parts.append(f"<div {language} markdown>\n\n{body}\n\n{notes}</div>\n\n")
     else:
-        parts.append(body + "\n\n")
+        parts.append(f"{body}\n\n{notes}")
     parts.append(neighbour_links(here, None if before is None else _neighbour(before),
                                  None if after is None else _neighbour(after),
                                  labels=("Earlier: ", "Later: "), joiner="  \n"))
