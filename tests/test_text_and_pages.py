@@ -119,6 +119,9 @@ def test_body_headings_step_down_so_the_headline_is_the_only_h1() -> None:
     assert "<h2>Statement of the Islamic Emirate</h2>" in html and "<h2>A list heading</h2>" in html
     assert "<h3>Numbered</h3>" in html and '<h2 class="x">Raw</h2>' in html and "<H3>Upper</H3>" in html
     assert "<code>&lt;h1&gt;</code>" in html and "&lt;h1&gt;Kept&lt;/h1&gt;" in html
+    # Sections that start at ## (as imported posts' mostly do) stay there: no level skipped.
+    body = "Lede.\n\n## Section\n\n### Sub\n\n<h2>Raw</h2>\n\n```sh\n# a comment\n```\n"
+    assert demote_headings(body) == body
 
 
 _segment = st.sampled_from(["articles", "cities", "dates", "2021", "08", "13", "index.md", "kabul.md", "a"])

@@ -58,30 +58,37 @@ _SETEXT_H1 = re.compile(r"^ {0,3}=+\s*$")
 
 
 def demote_headings(body: str) -> str:
-    """Shift the body's headings one level down: the headline is the page's only h1.
+    """Leave the headline the page's only h1: a body with headings of the first level has
+    every heading shifted one level down (``#`` to ``##``, ``##`` to ``###``); one whose
+    sections start at ``##``, as most imported posts' do, is left as it is, so that no
+    level is skipped.
 
-    Headings in block quotes and list items shift too, and those written in HTML
-    (``<h1>`` becomes ``<h2>``). Code is left alone, so a ``# comment`` in a shell
+    Headings in block quotes and list items count and shift too, and those written in
+    HTML (``<h1>`` becomes ``<h2>``). Code is left alone, so a ``# comment`` in a shell
     example stays as written.
     """
-    if "<" in body:
-        masked = without_code(body)
-        body = "".join(_shifted(body, masked))
     lines = body.split("\n")
-    for index, (line, code) in enumerate(zip(lines, in_fenced_code(lines), strict=True)):
-        if code:
-            continue
-        if _ATX.match(line):
-            lines[index] = _ATX.sub(r"\1\2#\3", line, count=1)
-        elif _SETEXT_H1.match(line) and index and lines[index - 1].strip():
-            lines[index] = line.replace("=", "-")
+    outside = [not code for code in in_fenced_code(lines)]
+    atx = [(index, found) for index, line in enumerate(lines)
+           if outside[index] and (found := _ATX.match(line))]
+    setext = [index for index, line in enumerate(lines)
+              if outside[index] and index and _SETEXT_H1.match(line) and lines[index - 1].strip()]
+    tags = list(_HTML_HEADING.finditer(without_code(body))) if "<" in body else []
+    if not setext and all(found.group(3) != "#" for _, found in atx) and all(t.group(1) != "1" for t in tags):
+        return body
+    if tags:
+        lines = "".join(_shifted(body, tags)).split("\n")  # the same length: lines stay
+    for index, _found in atx:
+        lines[index] = _ATX.sub(r"\1\2#\3", lines[index], count=1)
+    for index in setext:
+        lines[index] = lines[index].replace("=", "-")
     return "\n".join(lines)
 
 
-def _shifted(body: str, masked: str) -> Iterator[str]:
-    """``body`` in parts, each HTML heading tag found in ``masked`` one level lower."""
+def _shifted(body: str, tags: list[re.Match[str]]) -> Iterator[str]:
+    """``body`` in parts, each of its HTML heading ``tags`` one level lower."""
     at = 0
-    for tag in _HTML_HEADING.finditer(masked):
+    for tag in tags:
         yield body[at:tag.start(1)]
         yield str(int(tag.group(1)) + 1)
         at = tag.end(1)
