@@ -315,6 +315,17 @@ def test_a_rare_city_that_looks_like_a_common_one_is_a_warning(project: Project)
         '"Ghazni" (Ghazni, Afghanistan, in 3)? If so, write "Ghazni"']
 
 
+def test_an_image_without_alternative_text_is_a_warning_with_its_line(project: Project) -> None:
+    project.write("a.md", article(body=(
+        "![](map.png) and ![The airport](airport.png)\n\n<img src=\"b.png\"> <img alt=\"\" src=\"rule.png\">\n\n"
+        "`![](in-code.png)`\n")))
+    _, problems = load_archive(project.settings)
+    said = ("body: warning: an image without alternative text (![words for it](…), or alt=\"…\"): readers "
+            "who cannot see it, and search engines, get nothing")
+    assert [str(p) for p in problems if "image" in p.message] == [
+        f"articles/a.md:7: {said}", f"articles/a.md:9: {said}"]
+
+
 def test_several_cities_written_as_one_name_are_told_to_be_a_list(project: Project) -> None:
     project.write("a.md", article(cities="Kabul, Herat, Kandahar"))
     project.write("b.md", article(title="B", cities="[Kabul, Herat]"))

@@ -128,6 +128,19 @@ def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tup
     return tuple(confirmed), tuple(by_start)
 
 
+_BARE_IMAGE = re.compile(r"!\[[ \t]*\][(\[]|<img\b(?![^<>]*\balt\s*=)[^<>]*>", re.IGNORECASE)
+"""An image with no words for those who cannot see it: ``![](map.png)``, or ``<img>``
+without ``alt`` (``alt=""`` says the image is decoration, and is left alone)."""
+
+
+def images_without_alt(body: str) -> list[int]:
+    """The lines (within ``body``) of its images that have no alternative text, outside code."""
+    if "![" not in body and "<" not in body:
+        return []
+    masked = without_code(body)
+    return [masked.count("\n", 0, found.start()) + 1 for found in _BARE_IMAGE.finditer(masked)]
+
+
 def meant(link: BodyLink) -> str:
     """The target as Markdown or HTML reads it: backslash escapes undone, or entities
     and the spaces around (which browsers drop)."""

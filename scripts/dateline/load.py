@@ -20,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from dateline.bodylinks import body_links
+from dateline.bodylinks import body_links, images_without_alt
 from dateline.cities import resolve_city
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
@@ -271,6 +271,10 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
     check.problems.extend(unrenderable)
     check.problems.extend(Problem(path, body_line + line - 1, "body", message, Severity.WARNING)
                           for line, message in unbalanced(body))
+    check.problems.extend(Problem(path, body_line + line - 1, "body", "an image without alternative text "
+                                  "(![words for it](…), or alt=\"…\"): readers who cannot see it, "
+                                  "and search engines, get nothing", Severity.WARNING)
+                          for line in images_without_alt(body))
     for key, field in fields.items():
         if key not in KNOWN_KEYS:
             close = difflib.get_close_matches(key, KNOWN_KEYS, n=1, cutoff=0.6)
