@@ -619,6 +619,7 @@ def test_a_site_published_under_a_project_path_builds_with_its_sitemap(project: 
     # The 404 page is served at any missing address, so its links start from the path.
     missing = soup(project, "404.html")
     assert [link["href"] for link in missing.select("link[rel=stylesheet]")][0].startswith("/archive/assets/")
+    assert missing.title.get_text() == "Page not found - Afghanistan 2021 — News Archive"
     assert soup(project, FALL).select_one("link[rel=canonical]")["href"] == (
         "https://example.org/archive/articles/2021/08/13/kandahar-falls/")
     # Every page, dated by the newest article it shows; pages of no article undated.
