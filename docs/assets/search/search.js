@@ -492,7 +492,15 @@ async function start(root) {
     await Promise.all(page.map((result) => loading.get(result)));
   }
 
+  // Drawing the filters again (after every change of the search) keeps the keyboard's
+  // focus on the same control, known by what it does, and the folded lists open that were.
+  const facetOf = (node) => node.closest("[data-facet]")?.dataset.facet;
+  const controlKey = (node) => JSON.stringify(
+    [node.localName, facetOf(node) ?? null, node.matches("input") ? node.value : null]);
+
   function drawFilters(countsByFacet) {
+    const focused = filterBox.contains(document.activeElement) ? controlKey(document.activeElement) : null;
+    const open = new Set([...filterBox.querySelectorAll("details[open]")].map(facetOf));
     const groups = [];
     for (const { key, label } of FACETS) {
       const counts = { ...(countsByFacet[key] || {}) };
@@ -517,7 +525,8 @@ async function start(root) {
       const fieldset = el("fieldset", { class: "dateline-search__facet", "data-facet": key },
         el("legend", { text: label }), el("ul", {}, ...head));
       if (rest.length) {
-        fieldset.append(el("details", {}, el("summary", { text: `${rest.length} more` }), el("ul", {}, ...rest)));
+        fieldset.append(el("details", { open: open.has(key) },
+          el("summary", { text: `${rest.length} more` }), el("ul", {}, ...rest)));
       }
       groups.push(fieldset);
     }
@@ -527,6 +536,14 @@ async function start(root) {
       groups.push(clear);
     }
     filterBox.replaceChildren(...groups);
+    if (focused === null) return;
+    // A value no longer listed, or "Clear filters" once nothing is left to clear: the
+    // filters' group itself takes the focus, from where Tab reaches the first filter.
+    const control = [...filterBox.querySelectorAll("input, summary, button")]
+      .find((node) => controlKey(node) === focused);
+    const details = control?.closest("details");
+    if (details) details.open = true;
+    (control || filterBox).focus();
   }
 
   let typing;

@@ -1,0 +1,108 @@
+"""The search page and the header's search box with the keyboard, at small widths, in both
+colour schemes, right to left and without JavaScript, in real Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from dateline.build import build
+from tests.browser.conftest import serve, settle
+from tests.projects import Project, article
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CITIES = ["Kandahar", "Herat", "Kabul", "Ghazni"]
+TAGS = 16
+"""More tags than a facet shows unfolded (search.js, SHOWN_VALUES): the rest are under "N more"."""
+PERSIAN_TITLE = "طالبان پس از تصرف هرات و غزنی کنترل قندهار، دومین شهر بزرگ افغانستان را به دست گرفتند"
+PASHTO_SOURCE = "پښتو خبري اژانس"
+PERSIAN = "articles/2021/08/13/fa/"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """23 articles that all say "Kandahar" (three pages of results), in four cities, with
+    sixteen tags, one of them in Persian from a source named in Pashto."""
+    project = Project(tmp_path_factory.mktemp("access"))
+    for n in range(22):
+        city = CITIES[n % len(CITIES)]
+        project.write(f"2021/r{n:02d}.md", article(
+            title=f"Report {n:02d} from {city}", date=f"2021-0{1 + n % 9}-{1 + n:02d}", cities=f"[{city}]",
+            source="Wire One" if n % 2 else "Wire Two", tags=f"[topic{n % TAGS:02d}]",
+            body="Sample text about the Kandahar road.\n"))
+    project.write("2021/fa.md", article(
+        title=PERSIAN_TITLE, date="2021-08-13", cities="[Kandahar]", source=PASHTO_SOURCE,
+        tags="[topic00]", language="fa", body="شهر قندهار پس از چند روز نبرد سقوط کرد. Kandahar\n"))
+    build(project.settings)
+    with serve(project.site) as url:
+        yield url
+
+
+def open_search(page: Any, url: str) -> None:
+    """The search for "kandahar", with its results and filters drawn."""
+    page.goto(f"{url}search/?q=kandahar")
+    settle(page)
+    page.locator("[data-facet=city] input").first.wait_for()
+
+
+def press_and_redraw(page: Any, key: str) -> None:
+    """Press ``key`` on the focused control and wait until the filters are drawn again."""
+    page.evaluate("window.pressed = document.activeElement")
+    page.keyboard.press(key)
+    page.wait_for_function("!window.pressed.isConnected")
+
+
+FOCUSED = """() => {
+  const node = document.activeElement;
+  return {tag: node.localName, value: node.value ?? null, checked: node.checked ?? null,
+          facet: node.closest('[data-facet]')?.dataset.facet ?? null,
+          inFilters: !!node.closest('.dateline-search__filters'),
+          inOpenDetails: !!node.closest('details[open]')};
+}"""
+
+
+def test_a_filter_keeps_the_focus_when_checked(page: Any, site_url: str) -> None:
+    open_search(page, site_url)
+    page.locator("[data-facet=city]").get_by_label("Herat").focus()
+    press_and_redraw(page, "Space")
+    assert "city=Herat" in page.url
+    focused = page.evaluate(FOCUSED)
+    assert focused == {"tag": "input", "value": "Herat", "checked": True, "facet": "city",
+                       "inFilters": True, "inOpenDetails": False}
+    # Unchecked again, it still has the focus.
+    press_and_redraw(page, "Space")
+    assert page.evaluate(FOCUSED)["value"] == "Herat" and "city=" not in page.url
+
+
+def test_clear_filters_leaves_the_focus_in_the_filters(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}search/?q=kandahar&city=Herat&year=2021")
+    settle(page)
+    page.locator(".dateline-search__clear").focus()
+    press_and_redraw(page, "Enter")
+    assert "city=" not in page.url and page.locator(".dateline-search__clear").count() == 0
+    assert page.evaluate(FOCUSED)["inFilters"]
+    # From there, Tab reaches the first filter.
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED)["facet"] == "city"
+
+
+def test_a_folded_filter_stays_open_and_focused_when_checked(page: Any, site_url: str) -> None:
+    open_search(page, site_url)
+    tags = page.locator("[data-facet=tag]")
+    assert tags.locator("summary").inner_text() == f"{TAGS - 12} more"
+    tags.locator("summary").focus()
+    page.keyboard.press("Enter")
+    folded = tags.locator("details input").first
+    value = folded.get_attribute("value")
+    folded.focus()
+    press_and_redraw(page, "Space")
+    assert f"tag={value}" in page.url
+    assert page.evaluate(FOCUSED) == {"tag": "input", "value": value, "checked": True, "facet": "tag",
+                                      "inFilters": True, "inOpenDetails": True}
+    # Another change, of a filter that leaves every tag listed, keeps the list open too.
+    page.locator("[data-facet=year]").get_by_label("2021").focus()
+    press_and_redraw(page, "Space")
+    assert tags.locator("details").get_attribute("open") is not None
