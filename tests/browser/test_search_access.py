@@ -106,3 +106,50 @@ def test_a_folded_filter_stays_open_and_focused_when_checked(page: Any, site_url
     page.locator("[data-facet=year]").get_by_label("2021").focus()
     press_and_redraw(page, "Space")
     assert tags.locator("details").get_attribute("open") is not None
+
+
+HEADER_BOX = "input.md-search__input"
+SHOWN = """box => {
+  const rect = box.getBoundingClientRect();
+  let node = box, opacity = 1;
+  for (; node; node = node.parentElement) opacity *= +getComputedStyle(node).opacity;
+  return opacity > 0.99 && rect.width > 100 && rect.height > 10
+    && rect.left >= 0 && rect.right <= innerWidth && rect.top >= 0 && rect.bottom <= innerHeight;
+}"""
+
+
+def tab_to(page: Any, selector: str, most: int = 8) -> None:
+    for _ in range(most):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    pytest.fail(f"{selector} is not reached with Tab")
+
+
+@pytest.mark.parametrize("width", [360, 640])
+def test_the_header_box_reached_with_tab_opens_on_small_screens(page: Any, site_url: str, width: int) -> None:
+    # 640 px wide is a 1280 px window at 200 % zoom.
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(f"{site_url}articles/2021/01/01/r00/")
+    tab_to(page, HEADER_BOX)
+    assert page.evaluate("document.getElementById('__search').checked")
+    box = page.locator(HEADER_BOX)
+    page.wait_for_function(f"({SHOWN})(document.querySelector('{HEADER_BOX}'))")
+    page.keyboard.type("kabul")
+    assert box.input_value() == "kabul"
+    # Tab onward closes it: the focus is not left under the overlay.
+    page.keyboard.press("Tab")
+    assert not page.evaluate("document.getElementById('__search').checked")
+    # Escape closes it too.
+    box.focus()
+    assert page.evaluate("document.getElementById('__search').checked")
+    page.keyboard.press("Escape")
+    assert not page.evaluate("document.getElementById('__search').checked")
+
+
+def test_the_header_box_stays_in_the_header_on_wide_screens(page: Any, site_url: str) -> None:
+    page.set_viewport_size({"width": 1280, "height": 700})
+    page.goto(f"{site_url}articles/2021/01/01/r00/")
+    tab_to(page, HEADER_BOX)
+    assert page.locator(HEADER_BOX).evaluate(SHOWN)
+    assert not page.evaluate("document.getElementById('__search').checked")

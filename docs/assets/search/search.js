@@ -88,13 +88,27 @@ function searchedAs(words, places) {
 
 // The header box (overrides/partials/dateline-search.html) opens as an overlay on small
 // screens through Material's #__search toggle. Material's script, which would focus the
-// box, serves only its own search plugin, so the focus is given here.
+// box, serves only its own search plugin, so the focus is given here; and, as Material
+// does for its own box, the box reached with Tab opens the overlay (below Material's
+// breakpoint the box is shown only there, so the reader would type unseen), and Tab
+// onward closes it again, so that the focus is never hidden under it.
 const toggle = document.getElementById("__search");
 const headerBox = document.querySelector(".dateline-header-search input[name=q]");
+const overlaid = window.matchMedia("(max-width: 59.984375em)");
 if (toggle && headerBox) {
+  const setOverlay = (open) => {
+    if (toggle.checked === open) return;
+    toggle.checked = open;
+    toggle.dispatchEvent(new Event("change"));
+  };
   toggle.addEventListener("change", () => { if (toggle.checked) headerBox.focus(); });
+  headerBox.addEventListener("focus", () => { if (overlaid.matches) setOverlay(true); });
+  headerBox.addEventListener("blur", (event) => {
+    // Only when the focus went to another control: a tap outside closes the overlay by itself.
+    if (overlaid.matches && event.relatedTarget && !headerBox.form.contains(event.relatedTarget)) setOverlay(false);
+  });
   headerBox.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") { toggle.checked = false; headerBox.blur(); }
+    if (event.key === "Escape") { setOverlay(false); headerBox.blur(); }
   });
 }
 
