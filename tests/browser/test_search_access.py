@@ -153,3 +153,29 @@ def test_the_header_box_stays_in_the_header_on_wide_screens(page: Any, site_url:
     tab_to(page, HEADER_BOX)
     assert page.locator(HEADER_BOX).evaluate(SHOWN)
     assert not page.evaluate("document.getElementById('__search').checked")
+
+
+FOCUS_RING = """() => {
+  const node = document.activeElement, style = getComputedStyle(node);
+  return {control: node.localName + (node.name ? `[name=${node.name}]` : '') + '.' + node.className,
+          inPage: !!node.closest('#dateline-search'),
+          ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1};
+}"""
+
+
+def test_every_control_of_the_search_page_shows_the_keyboards_focus(page: Any, site_url: str) -> None:
+    open_search(page, site_url)
+    page.locator("#dateline-search-q").focus()
+    without: list[str] = []
+    reached: set[str] = set()
+    for _ in range(80):
+        focused = page.evaluate(FOCUS_RING)
+        if not focused["inPage"]:
+            break
+        reached.add(focused["control"].split(".")[0])
+        if not focused["ring"]:
+            without.append(focused["control"])
+        page.keyboard.press("Tab")
+    assert {"input[name=q]", "button", "select[name=sort]", "input[name=city]", "input[name=tag]",
+            "summary", "a"} <= reached
+    assert without == []
