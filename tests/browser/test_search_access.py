@@ -179,3 +179,32 @@ def test_every_control_of_the_search_page_shows_the_keyboards_focus(page: Any, s
     assert {"input[name=q]", "button", "select[name=sort]", "input[name=city]", "input[name=tag]",
             "summary", "a"} <= reached
     assert without == []
+
+
+TAB_STOP = """() => {
+  const node = document.activeElement, box = node.getBoundingClientRect();
+  return {inPage: !!node.closest('#dateline-search'), filter: !!node.closest('.dateline-search__filters'),
+          result: !!node.closest('.dateline-result'), top: box.top + scrollY, left: box.left, right: box.right};
+}"""
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_the_keyboard_meets_results_and_filters_in_the_order_they_are_seen(
+        page: Any, site_url: str, width: int) -> None:
+    page.set_viewport_size({"width": width, "height": 800})
+    open_search(page, site_url)
+    page.locator("#dateline-search-q").focus()
+    stops = []
+    for _ in range(80):
+        stop = page.evaluate(TAB_STOP)
+        if not stop["inPage"]:
+            break
+        stops.append(stop)
+        page.keyboard.press("Tab")
+    # Each next stop is further down, or in a column further right.
+    for before, after in zip(stops, stops[1:], strict=False):
+        assert after["top"] >= before["top"] - 2 or after["left"] >= before["right"], (before, after)
+    # The results come before the filters.
+    kinds = ["filter" if stop["filter"] else "result" if stop["result"] else "" for stop in stops]
+    assert "result" in kinds and "filter" in kinds
+    assert kinds.index("result") < kinds.index("filter")
