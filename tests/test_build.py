@@ -391,7 +391,7 @@ def test_an_article_in_pashto_is_marked_so_and_reads_right_to_left(project: Proj
     assert pashto.h1["lang"] == "ps" and pashto.h1["dir"] == "rtl"
     text = pashto.find("div", lang="ps")
     assert text is not None and text["dir"] == "rtl"
-    assert text.p.strong.get_text() == "کندهار" and text.h3.get_text().startswith("سرلیک")  # Markdown rendered
+    assert text.p.strong.get_text() == "کندهار" and text.h2.get_text().startswith("سرلیک")  # Markdown rendered
     notes = text.find("div", class_="footnote")  # the footnotes are inside its mark too
     assert notes is not None and "دا یادښت دی" in notes.get_text()
     english = content(project, "articles/2021/08/14/en/index.html")
