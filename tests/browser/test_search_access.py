@@ -208,3 +208,28 @@ def test_the_keyboard_meets_results_and_filters_in_the_order_they_are_seen(
     kinds = ["filter" if stop["filter"] else "result" if stop["result"] else "" for stop in stops]
     assert "result" in kinds and "filter" in kinds
     assert kinds.index("result") < kinds.index("filter")
+
+
+SHOWN_RESULTS = """() => {
+  const results = [...document.querySelectorAll('.dateline-result')];
+  return {count: results.length, focusedResult: results.indexOf(document.activeElement.closest('.dateline-result')),
+          focused: document.activeElement.localName,
+          status: document.querySelector('.dateline-search__status').textContent};
+}"""
+
+
+def test_show_more_moves_the_focus_to_the_first_new_result_and_says_how_many(page: Any, site_url: str) -> None:
+    open_search(page, site_url)
+    more = page.locator(".dateline-search__more")
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('.dateline-result')")
+    assert page.evaluate(SHOWN_RESULTS) == {"count": 20, "focusedResult": 10, "focused": "a",
+                                            "status": "Showing 20 of 23 articles found."}
+    # The last press hides the button: the focus is on the first new result, not lost.
+    more.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement.closest('.dateline-result:nth-child(21)')")
+    assert more.is_hidden()
+    assert page.evaluate(SHOWN_RESULTS) == {"count": 23, "focusedResult": 20, "focused": "a",
+                                            "status": "Showing 23 of 23 articles found."}

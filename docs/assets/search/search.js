@@ -366,6 +366,7 @@ async function start(root) {
   let run = 0;
   let results = [];
   let shown = 0;
+  let searchedFor = "";  // the status's note that a city's other name was searched as its name
 
   // One history entry per search the reader committed (Enter, a filter, the order) or
   // paused on while typing, so that Back returns to the search before. A pause's entry is
@@ -453,10 +454,10 @@ async function start(root) {
     list.removeAttribute("aria-busy");
     const what = state.q ? `“${state.q}”` : "these filters";
     // A city's other name is searched as its name, and the reader is told so.
-    const as = state.q && term !== state.q ? ` Searched for “${term}”.` : "";
+    searchedFor = state.q && term !== state.q ? ` Searched for “${term}”.` : "";
     status.textContent = results.length
-      ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.${as}`
-      : `No articles match ${what}.${as} Check the spelling, try fewer words, or remove a filter.`;
+      ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.${searchedFor}`
+      : `No articles match ${what}.${searchedFor} Check the spelling, try fewer words, or remove a filter.`;
     status.classList.toggle("dateline-search__status--none", results.length === 0);
     await showMore(wanted);
     if (mine !== run) return;
@@ -511,6 +512,21 @@ async function start(root) {
   const facetOf = (node) => node.closest("[data-facet]")?.dataset.facet;
   const controlKey = (node) => JSON.stringify(
     [node.localName, facetOf(node) ?? null, node.matches("input") ? node.value : null]);
+
+  // "Show more results": the focus moves to the first result it adds (the button itself
+  // is hidden by the last one), unless the reader has moved it meanwhile, and the status
+  // says how many are shown.
+  async function showNext() {
+    const mine = run;
+    const first = results[shown];
+    await showMore();
+    if (mine !== run) return;
+    status.textContent = `Showing ${shown.toLocaleString("en")} of ${results.length.toLocaleString("en")} `
+      + `articles found.${searchedFor}`;
+    if (first && [more, document.body].includes(document.activeElement)) {
+      items.get(first)?.querySelector("a")?.focus();
+    }
+  }
 
   function drawFilters(countsByFacet) {
     const focused = filterBox.contains(document.activeElement) ? controlKey(document.activeElement) : null;
@@ -573,7 +589,7 @@ async function start(root) {
     typing = setTimeout(() => go({ ...state, q: input.value.trim() }, true), 250);
   });
   sortSelect.addEventListener("change", () => go({ ...state, sort: sortSelect.value }));
-  more.addEventListener("click", () => showMore().catch(failed));
+  more.addEventListener("click", () => showNext().catch(failed));
   window.addEventListener("popstate", () => { state = readState(location.search); render(); });
 
   render();
