@@ -233,3 +233,53 @@ def test_show_more_moves_the_focus_to_the_first_new_result_and_says_how_many(pag
     assert more.is_hidden()
     assert page.evaluate(SHOWN_RESULTS) == {"count": 23, "focusedResult": 20, "focused": "a",
                                             "status": "Showing 23 of 23 articles found."}
+
+
+
+CONTRAST = """([selector, property]) => {
+  const parse = (text) => {
+    const parts = text.match(/rgba?\\(([^)]+)\\)/)[1].split(/[\\s,/]+/).filter(Boolean).map(Number);
+    return parts.length === 3 ? [...parts, 1] : parts;
+  };
+  const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
+  const node = document.querySelector(selector);
+  // What lies under the node: its own background and those under it, down to an opaque one.
+  const layers = [];
+  for (let at = node; at; at = at.parentElement) {
+    const colour = parse(getComputedStyle(at).backgroundColor);
+    if (colour[3] > 0) layers.push(colour);
+    if (colour[3] >= 1) break;
+  }
+  const below = layers.reverse().reduce((under, layer) => over(layer, under), [255, 255, 255, 1]);
+  const luminance = (colour) => colour.slice(0, 3).map((value) => {
+    const v = value / 255;
+    return v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }).reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const [light, dark] = [luminance(over(parse(getComputedStyle(node)[property]), below)), luminance(below)]
+    .sort((a, b) => b - a);
+  return (light + 0.05) / (dark + 0.05);
+}"""
+"""WCAG's contrast ratio of ``property`` (a colour) of the element ``selector`` finds, with
+what lies under it, computed from the colours the browser computed, as a reviewer would."""
+
+NEEDED = {
+    # Edges of fields: 3:1 (WCAG 1.4.11).
+    ("#dateline-search-q", "borderTopColor"): 3, ("#dateline-search-sort", "borderTopColor"): 3,
+    # Text: 4.5:1 (1.4.3).
+    ("[data-facet=tag] summary", "color"): 4.5, (".dateline-search__more", "color"): 4.5,
+    (".dateline-search__clear", "color"): 4.5, (".dateline-search__count", "color"): 4.5,
+    (".dateline-search__status", "color"): 4.5, (".dateline-result__meta", "color"): 4.5,
+    (".dateline-result__title a", "color"): 4.5, ("[data-facet=tag] legend", "color"): 4.5,
+}
+
+
+@pytest.mark.parametrize("scheme", ["default", "slate"])
+def test_fields_and_text_of_the_search_page_have_enough_contrast(page: Any, site_url: str, scheme: str) -> None:
+    page.goto(f"{site_url}search/?q=kandahar&year=2021")
+    settle(page)
+    page.locator("[data-facet=tag] summary").wait_for()
+    page.add_style_tag(content="* { transition: none !important; }")
+    page.evaluate("scheme => document.body.setAttribute('data-md-color-scheme', scheme)", scheme)
+    too_low = {f"{selector} {property}": round(ratio, 2) for (selector, property), needed in NEEDED.items()
+               if (ratio := page.evaluate(CONTRAST, [selector, property])) < needed}
+    assert too_low == {}
