@@ -102,6 +102,18 @@ def test_record_without_source_or_tags_has_no_such_filters() -> None:
     assert "source" not in record["meta"] and "tags" not in record["meta"]
 
 
+def test_record_of_an_article_in_another_language_says_which_and_its_direction() -> None:
+    english = article_record(make_article(language="en-GB"), {}, "en")
+    persian = article_record(make_article(language="fa"), {}, "en")
+    french = article_record(make_article(language="fr-CA"), {}, "en")
+    assert "language" not in english["filters"] and "direction" not in english["filters"]
+    assert persian["filters"]["language"] == ["fa"] and persian["filters"]["direction"] == ["rtl"]
+    assert french["filters"]["language"] == ["fr-CA"] and "direction" not in french["filters"]
+    # Filters, which Pagefind does not search as words, not meta, which it does; and no
+    # hidden word of theirs (search.js never filters by them).
+    assert persian["meta"] == english["meta"]
+
+
 def test_sort_key_orders_articles_as_the_rest_of_the_site_does() -> None:
     def at(slug: str, day: dt.date, hour: int, offset: int, microsecond: int = 0) -> Article:
         zone = dt.timezone(dt.timedelta(hours=offset))

@@ -24,7 +24,11 @@ What a record holds (the search page in ``docs/assets/search/`` reads exactly th
   value: hidden words that let a search without words stay cheap (see there).
 - ``filters``: ``city``, ``year``, ``month`` (``2021-08``), ``source``, ``tag``. A city is
   filtered by its name as the site shows it, namesakes told apart (``Hyderabad, Pakistan``;
-  :func:`dateline.cities.told_apart`), so each value is one city.
+  :func:`dateline.cities.told_apart`), so each value is one city. An article in another
+  language than English has ``language`` too (its tag, ``fa``), and ``direction``
+  (``rtl``) when that language is written right to left, which the page marks its title
+  and excerpt with (no filter it offers): filters, because Pagefind searches every meta
+  value as words, so that ``fa`` would find each Persian article, and ``it`` each Italian one.
 - ``sort``: ``date``, the article's place in the site's order as text
   (:func:`sort_date`): its day, its UTC time when known, its slug.
 
@@ -59,6 +63,7 @@ import markdown
 
 from dateline.errors import BuildError
 from dateline.model import Archive, Article
+from dateline.pagekit import text_direction
 from dateline.readcache import dump_pickle, load_pickle, package_digest
 from dateline.search_pagefind import (
     PAGEFIND_OPTIONS,
@@ -252,6 +257,10 @@ def article_record(article: Article, names: dict[str, str], language: str,
         filters["tag"] = list(article.tags)
     meta["facets"] = " ".join(dict.fromkeys(
         facet_word(key, value) for key, values in filters.items() for value in values))
+    if not article.in_english:  # English, the site's language, needs no mark
+        filters["language"] = [article.language]
+        if text_direction(article.language) == "rtl":
+            filters["direction"] = ["rtl"]
     return {
         "url": "/" + article.url_path,
         # Pagefind drops a record with no content; a bodiless article still has its title.

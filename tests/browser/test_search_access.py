@@ -283,3 +283,19 @@ def test_fields_and_text_of_the_search_page_have_enough_contrast(page: Any, site
     too_low = {f"{selector} {property}": round(ratio, 2) for (selector, property), needed in NEEDED.items()
                if (ratio := page.evaluate(CONTRAST, [selector, property])) < needed}
     assert too_low == {}
+
+
+def test_a_result_in_another_language_is_marked_as_in_it(page: Any, site_url: str) -> None:
+    page.goto(f"{site_url}search/?q=kandahar&source={PASHTO_SOURCE}")
+    settle(page)
+    marks = "node => [node.getAttribute('lang'), node.getAttribute('dir')]"
+    assert page.locator(".dateline-result__title").evaluate(marks) == ["fa", "rtl"]
+    assert page.locator(".dateline-result__title").inner_text() == PERSIAN_TITLE
+    assert page.locator(".dateline-result__excerpt").evaluate(marks) == ["fa", "rtl"]
+    page.goto(f"{site_url}search/?q=kandahar&source=Wire+One")
+    settle(page)
+    assert page.locator(".dateline-result__title").first.evaluate(marks) == [None, "auto"]
+    # The language is not a word the search finds.
+    page.goto(f"{site_url}search/?q=fa")
+    settle(page)
+    assert page.locator(".dateline-result").count() == 0

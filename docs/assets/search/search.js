@@ -196,6 +196,11 @@ function excerptNodes(excerpt) {
 
 function resultItem(data) {
   const meta = data.meta || {};
+  // An article in another language than English is marked as in it, written right to left
+  // where it is (search.py's record says so); dir=auto otherwise, as for a title in Pashto
+  // or Persian among English ones.
+  const language = data.filters?.language?.[0];
+  const marks = language ? { lang: language, dir: data.filters.direction?.[0] || "ltr" } : { dir: "auto" };
   const details = [];
   if (meta.date) details.push(el("time", { datetime: meta.date, text: meta.date_label || meta.date }));
   if (meta.cities) details.push(document.createTextNode(meta.cities));
@@ -203,10 +208,9 @@ function resultItem(data) {
   const line = el("p", { class: "dateline-result__meta" });
   details.forEach((node, index) => line.append(...(index ? [" · ", node] : [node])));
   return el("li", { class: "dateline-result" },
-    // dir=auto: an article in Pashto or Persian reads right to left among English ones.
-    el("h2", { class: "dateline-result__title", dir: "auto" }, el("a", { href: data.url, text: meta.title || data.url })),
+    el("h2", { class: "dateline-result__title", ...marks }, el("a", { href: data.url, text: meta.title || data.url })),
     line,
-    el("p", { class: "dateline-result__excerpt", dir: "auto" }, ...excerptNodes(data.excerpt || "")));
+    el("p", { class: "dateline-result__excerpt", ...marks }, ...excerptNodes(data.excerpt || "")));
 }
 
 async function start(root) {
