@@ -158,11 +158,76 @@ def test_dateline_overrides_write_only_the_themes_inline_scripts() -> None:
 
 def test_sitemap_entries_are_listed_once(tmp_path: Path) -> None:
     site = make_site(tmp_path, {
-        "index.html": page(),
+        "index.html": page(), "a/index.html": page(),
         "sitemap.xml": "<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
                        + "<url><loc>https://example.org/a/</loc></url>" * 2 + "</urlset>",
     })
     assert findings(site) == ["sitemap.xml: lists https://example.org/a/ 2 times"]
+
+
+HOME = page(title="Archive").replace(
+    "<title>", '<link rel="canonical" href="https://example.org/archive/"><title>')
+"""A home page with the canonical link MkDocs gives it from site_url."""
+
+
+def urlset(*addresses: str) -> str:
+    return ("<urlset xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+            + "".join(f"<url><loc>{address}</loc></url>" for address in addresses) + "</urlset>")
+
+
+def test_sitemap_entries_are_pages_of_the_site_under_its_address(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": HOME, "cities/index.html": page(), "files/a b.pdf": "%PDF",
+        "sitemap.xml": urlset("https://example.org/archive/", "HTTPS://Example.org/archive/cities/",
+                              "https://example.org/archive/files/a%20b.pdf",
+                              "https://example.org/archive/nope/", "https://other.example/x/",
+                              "https://example.org/archive/../x/", "https://example.org/cities/"),
+    })
+    assert findings(site) == [
+        "sitemap.xml: lists https://example.org/archive/../x/, which is not under the site's address "
+        "https://example.org/archive/",
+        "sitemap.xml: lists https://example.org/archive/nope/, which is not a page of the site",
+        "sitemap.xml: lists https://example.org/cities/, which is not under the site's address "
+        "https://example.org/archive/",
+        "sitemap.xml: lists https://other.example/x/, which is not under the site's address "
+        "https://example.org/archive/",
+    ]
+    # A build of the changed pages checks the addresses of the sitemap it wrote, and
+    # leaves its pages to the audit of the whole site (its new ones are among its files).
+    assert [str(f) for f in audit(site, only=[site / "sitemap.xml"]).findings] == [
+        f for f in findings(site) if "not a page" not in f]
+
+
+def test_without_the_sites_address_sitemap_paths_are_read_under_the_published_path(tmp_path: Path) -> None:
+    # No canonical link: no site_url. Dateline's sitemap then lists nothing; another's
+    # addresses are read under the path the site is published at, whatever their host.
+    site = make_site(tmp_path, {
+        "index.html": page(), "cities/index.html": page(),
+        "sitemap.xml": urlset("https://a.example/archive/", "https://b.example/archive/cities/",
+                              "https://a.example/archive/nope/", "https://a.example/archive/../index.html"),
+    })
+    assert [str(f) for f in audit(site, site_path="/archive/").findings] == [
+        "sitemap.xml: lists https://a.example/archive/../index.html, which is not a page of the site",
+        "sitemap.xml: lists https://a.example/archive/nope/, which is not a page of the site",
+    ]
+
+
+def test_each_part_of_a_sitemap_index_lists_pages_of_the_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {
+        "index.html": HOME, "cities/index.html": page(),
+        "sitemap.xml": "<sitemapindex xmlns='http://www.sitemaps.org/schemas/sitemap/0.9'>"
+                       + "".join(f"<sitemap><loc>{address}</loc></sitemap>" for address in (
+                           "https://example.org/archive/sitemap-1.xml", "https://example.org/archive/sitemap-2.xml",
+                           "https://other.example/archive/sitemap-3.xml"))
+                       + "</sitemapindex>",
+        "sitemap-1.xml": urlset("https://example.org/archive/"),
+        "sitemap-2.xml": urlset("https://example.org/archive/cities/", "https://example.org/archive/gone/"),
+        "sitemap-3.xml": urlset(),
+    })
+    assert findings(site) == [
+        "sitemap-2.xml: lists https://example.org/archive/gone/, which is not a page of the site",
+        "sitemap.xml: names https://other.example/archive/sitemap-3.xml, which is not in the site",
+    ]
 
 
 def atom(*entries: str) -> str:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -11,9 +12,11 @@ import pytest
 
 from dateline import audit as audit_module
 from dateline import sitemap as sitemap_module
-from dateline.audit import check_sitemap
+from dateline.audit import audit, check_sitemap
+from dateline.build import build
 from dateline.pagekit import page_url
 from dateline.sitemap import sitemap_files, write_sitemap_files
+from tests.projects import Project, article
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 BASE = "https://example.org/archive/"
@@ -92,3 +95,24 @@ def test_the_audit_reads_every_part_of_a_sitemap_index(tmp_path: Path, monkeypat
         "sitemap-1.xml: lists 2 addresses; a sitemap may list 1 (the sitemap protocol's limit)",
         "sitemap.xml: lists 2 addresses; a sitemap may list 1 (the sitemap protocol's limit)",
         f"sitemap.xml: lists {BASE}a/ 2 times"]
+
+
+@pytest.mark.slow
+def test_the_audit_finds_sitemap_entries_that_are_not_pages_of_the_built_site(project: Project) -> None:
+    project.publish_at()
+    project.write("gone-soon.md", article(title="Gone soon"))
+    project.write("stays.md", article(title="Stays", date="2021-08-14"))
+    build(project.settings)
+    site = project.site
+    assert audit(site, site_path="/archive/").findings == []
+    shutil.rmtree(site / "articles/2021/08/13/gone-soon")
+    sitemap = site / "sitemap.xml"
+    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace("</urlset>", (
+        f"<url><loc>{BASE}nope/</loc></url><url><loc>https://other.example/x/</loc></url></urlset>")),
+        encoding="utf-8")
+    found = [str(f) for f in audit(site, site_path="/archive/").findings if f.path == "sitemap.xml"]
+    assert found == [
+        f"sitemap.xml: lists {BASE}articles/2021/08/13/gone-soon/, which is not a page of the site",
+        f"sitemap.xml: lists {BASE}nope/, which is not a page of the site",
+        f"sitemap.xml: lists https://other.example/x/, which is not under the site's address {BASE}",
+    ]

@@ -17,7 +17,9 @@ site, and an error: never an audit of nothing that passes.
   through. A page whose tags could hold none of them is told by regular expressions;
   the others get the standard library's HTML parser. Large sites are spread over
   worker processes.
-- ``sitemap.xml``: well-formed, no address listed twice.
+- ``sitemap.xml`` (and its parts, for a sitemap index): well-formed, no address listed
+  twice, each under the site's address (``site_url``), and, in an audit of the whole
+  site, each a page of it.
 - Feeds (any other ``.xml``) and JSON files outside the theme's ``assets/`` (the search
   bundle's entry points among them): well-formed.
 - The search bundle (``pagefind/``): its manifest well-formed, every period it lists
@@ -40,7 +42,7 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -371,8 +373,13 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
+SITEMAP = "sitemap.xml"
 SITEMAP_URLS = 50_000
 """The sitemap protocol's limit of addresses in one file (sitemaps.org)."""
+_PLAIN_PATH = re.compile(r"(?:[\w~-][\w.~-]*/)*(?:[\w~-][\w.~-]*)?", re.ASCII)
+"""A path with no %-encoding, query, fragment nor dot segment (``.``, ``..``)."""
+_LINK = re.compile(r"<link\b([^>]*)>", re.IGNORECASE)
+_LINK_ATTRIBUTE = re.compile(r"""\b(rel|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 
 
 def _sitemap_locations(site: Path, name: str) -> tuple[str, list[str], list[Finding]]:
@@ -383,12 +390,14 @@ def _sitemap_locations(site: Path, name: str) -> tuple[str, list[str], list[Find
         return "", [], [Finding(name, error.position[0], f"is not well-formed XML: {error}")]
     except OSError as error:
         return "", [], [Finding(name, 0, f"cannot be read: {error.strerror}")]
-    locations = [loc.text or "" for loc in tree.iter() if loc.tag.rsplit("}", 1)[-1] == "loc"]
+    root = tree.getroot()
+    namespace = root.tag[:root.tag.find("}") + 1]  # the protocol's, or none
+    locations = [loc.text or "" for loc in root.iter(f"{namespace}loc")]
     findings = []
     if len(locations) > SITEMAP_URLS:
         findings.append(Finding(name, 0, f"lists {len(locations):,} addresses; a sitemap may list "
                                          f"{SITEMAP_URLS:,} (the sitemap protocol's limit)"))
-    return tree.getroot().tag.rsplit("}", 1)[-1], locations, findings
+    return root.tag[len(namespace):], locations, findings
 
 
 def _site_file(site: Path, url: str) -> str | None:
@@ -402,24 +411,112 @@ def _site_file(site: Path, url: str) -> str | None:
     return None
 
 
-def check_sitemap(site: Path) -> list[Finding]:
+def site_address(site: Path) -> str | None:
+    """The address the site is published at, as its home page gives it: MkDocs writes a
+    canonical link into every page when ``site_url`` is set, the home page's the address
+    itself (``https://user.github.io/archive/``). None without one."""
+    try:
+        text = (site / "index.html").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for link in _LINK.finditer(text.partition("</head>")[0]):
+        # One of the three ways of quoting a value matched: the others are empty.
+        attributes = {name.lower(): html.unescape("".join(values))
+                      for name, *values in _LINK_ATTRIBUTE.findall(link.group(1))}
+        href, rel = attributes.get("href", ""), attributes.get("rel", "").lower().split()
+        if "canonical" in rel and urlsplit(href).scheme in ("http", "https"):
+            return href[:href.rfind("/") + 1]  # a home page of its own name: index.html
+    return None
+
+
+def _path_under(url: str, address: str) -> str | None:
+    """The path in the site that ``url`` names, %-decoded (``cities/kabul/``), when it is
+    under the site's ``address``; else None. Dot segments lead out of it."""
+    if url.startswith(address):
+        rest = url[len(address):]
+        if _PLAIN_PATH.fullmatch(url, len(address)):
+            return rest  # nearly every one: nothing to decode, no dot segment
+    else:  # the same address spelled otherwise? (HTTPS://Example.org/…)
+        parts, base = urlsplit(url), urlsplit(address)
+        if ((parts.scheme.lower(), parts.netloc.lower()) != (base.scheme.lower(), base.netloc.lower())
+                or not parts.path.startswith(base.path)):
+            return None
+        rest = parts.path[len(base.path):]
+    rest = unquote(rest.partition("#")[0].partition("?")[0])
+    return None if _leaves(rest) else rest
+
+
+def _leaves(path: str) -> bool:
+    """Whether a path has a dot segment, which leads elsewhere, up and out of the site."""
+    return any(step in (".", "..") for step in path.split("/"))
+
+
+def _is_page(site: Path, path: str, pages: Collection[str]) -> bool:
+    """Whether ``path`` (as :func:`_path_under` gives it) leads to a page of the site: to
+    one of ``pages`` (``cities/kabul/index.html``), or to another file."""
+    if path == "" or path.endswith("/"):
+        return f"{path}index.html" in pages
+    return path in pages or f"{path}/index.html" in pages or (site / path).is_file()
+
+
+def _not_a_page(site: Path, url: str, address: str | None, pages: Collection[str] | None,
+                site_path: str) -> str | None:
+    """Why a sitemap's address is not one of a page of the site, if it is not (see
+    :func:`check_sitemap`)."""
+    path: str | None
+    if address is not None:
+        path = _path_under(url, address)
+        if path is None:
+            return f"is not under the site's address {address}"
+    if pages is None:
+        return None
+    if address is None:
+        full = unquote(urlsplit(url).path)
+        path = full[len(site_path):] if full.startswith(site_path) and not _leaves(full) else None
+    return None if path is not None and _is_page(site, path, pages) else "is not a page of the site"
+
+
+def check_sitemap(site: Path, pages: Collection[str] | None = None, site_path: str = "/") -> list[Finding]:
     """``sitemap.xml``, and the sitemaps it names when it is a sitemap index: well-formed,
-    within the protocol's limit, and no address listed twice."""
-    if not (site / "sitemap.xml").is_file():
+    within the protocol's limit, no address listed twice, and every address one of the
+    site's, under the address its home page gives (:func:`site_address`).
+
+    ``pages`` are the site's pages (``cities/kabul/index.html``, relative to it) when the
+    caller has listed them: an audit of the whole site. Each address must then lead to one
+    of them. A build of the changed pages gives none: its new pages are among the files it
+    wrote, and a page it removed was made from a file that is gone, so the sitemap, made
+    from those files, no longer lists it (as with links, see :func:`audit`). Looking for
+    each page there would take longer than the rest of the check: 0.07–0.17 s at 10,000
+    articles (12,350 pages) on the shared 2-core machine, against 0.02 s.
+    Without the site's address (no ``site_url``, whose sitemap lists nothing), an address's
+    host is not checked, and its path is read under ``site_path``.
+    """
+    if not (site / SITEMAP).is_file():
         return []
-    kind, locations, findings = _sitemap_locations(site, "sitemap.xml")
+    address = site_address(site)
+    kind, locations, findings = _sitemap_locations(site, SITEMAP)
+    listings = [(SITEMAP, locations)]
     if kind == "sitemapindex":
-        parts, locations = locations, []
-        for part in parts:
-            name = _site_file(site, part)
-            if name is None:
-                findings.append(Finding("sitemap.xml", 0, f"names {part}, which is not in the site"))
+        listings = []
+        for part in locations:
+            path = _path_under(part, address) if address is not None else _site_file(site, part)
+            if path is None or not (site / path).is_file():
+                findings.append(Finding(SITEMAP, 0, f"names {part}, which is not in the site"))
                 continue
-            _kind, listed, problems = _sitemap_locations(site, name)
-            locations += listed
+            _kind, listed, problems = _sitemap_locations(site, path)
+            listings.append((path, listed))
             findings += problems
-    counts = Counter(locations)
-    return findings + [Finding("sitemap.xml", 0, f"lists {url} {count} times")
+    for name, listed in listings:
+        if address is not None and pages is None:
+            # A build after a change: the addresses plainly under the site's are told in
+            # one pass, without two calls for each (0.6 times as long); the others are
+            # read closely.
+            listed = [url for url in listed
+                      if not (url.startswith(address) and _PLAIN_PATH.fullmatch(url, len(address)))]
+        findings += [Finding(name, 0, f"lists {url}, which {why}") for url in listed
+                     if (why := _not_a_page(site, url, address, pages, site_path))]
+    counts = Counter(url for _name, listed in listings for url in listed)
+    return findings + [Finding(SITEMAP, 0, f"lists {url} {count} times")
                        for url, count in sorted(counts.items()) if count > 1]
 
 
@@ -456,7 +553,7 @@ def check_feeds(site: Path, files: list[Path] | None = None, site_path: str = "/
     for file in sorted(f for f in (_files(site) if files is None else files)
                        if f.suffix in (".xml", ".json")):
         relative = file.relative_to(site).as_posix()
-        if relative in ("sitemap.xml", MANIFEST) or relative.split("/", 1)[0] in SKIPPED:
+        if relative in (SITEMAP, MANIFEST) or relative.split("/", 1)[0] in SKIPPED:
             continue
         try:
             if file.suffix == ".xml":
@@ -542,11 +639,16 @@ def audit(site: Path, only: list[Path] | None = None, site_path: str = "/") -> A
 
     An incremental build names the files it wrote: the others are the live site's,
     checked when they were built, and links from them to pages that are gone changed
-    their own sources, so those pages were written again too.
+    their own sources, so those pages were written again too. So did the sitemap, whose
+    addresses are checked, but not looked for among the pages (see :func:`check_sitemap`).
     """
     started = time.perf_counter()
+    listed: set[str] | None = None
     if only is None:
         files, pages = _site_files(site)
+        # Paths relative to the site, for the sitemap's addresses: cut, not computed.
+        cut = len(str(site)) + 1
+        listed = {str(page)[cut:] for page in pages}
     else:
         # A build of the changed pages may have written none: a feed or the search
         # bundle alone; the folder is the full new site all the same.
@@ -554,8 +656,8 @@ def audit(site: Path, only: list[Path] | None = None, site_path: str = "/") -> A
     with tempfile.TemporaryDirectory(prefix="dateline-audit-") as scratch:
         links = _start_links(site, pages, Path(scratch), site_path) if pages else None
         try:
-            findings = (_check_pages(site, pages) + check_sitemap(site) + check_feeds(site, files, site_path)
-                        + check_search_bundle(site, files))
+            findings = (_check_pages(site, pages) + check_sitemap(site, listed, site_path)
+                        + check_feeds(site, files, site_path) + check_search_bundle(site, files))
         except BaseException:
             if links is not None:
                 links[0].kill()
