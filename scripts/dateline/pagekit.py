@@ -182,9 +182,11 @@ what search engines show. An article's summary (up to 300) is cut shorter there;
 of articles show it whole."""
 
 
-def front_matter(title: str, description: str = "", feed: str = "") -> str:
+def front_matter(title: str, description: str = "", feed: str = "", language: str = "") -> str:
     """A page's front matter; ``feed``, the ``docs/`` path of a feed the page announces
-    to feed readers (``overrides/main.html`` links it in the page's head)."""
+    to feed readers (``overrides/main.html`` links it in the page's head); ``language``,
+    the title's language when it is not the site's, which the header marks it as in,
+    written in its direction (``overrides/partials/header.html``)."""
     # JSON strings are valid YAML; the HTML escaping is for the theme's raw title.
     lines = ["---", f"title: {json.dumps(html.escape(title), ensure_ascii=False)}"]
     if description:
@@ -192,6 +194,9 @@ def front_matter(title: str, description: str = "", feed: str = "") -> str:
         lines.append(f"description: {json.dumps(html.escape(description), ensure_ascii=False)}")
     if feed:
         lines.append(f"feed: {json.dumps(html.escape(feed), ensure_ascii=False)}")
+    if language:
+        lines.append(f"language: {json.dumps(html.escape(language))}")
+        lines.append(f"direction: {text_direction(language)}")
     lines.append("---")
     return "\n".join(lines) + "\n\n"
 

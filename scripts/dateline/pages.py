@@ -109,7 +109,7 @@ def render_article(article: Article, before: Article | None, after: Article | No
     date_link = link(format_date(article.date), day_path(article.date), here)
     language = language_attributes(article)  # a checked tag: letters, digits and hyphens
     parts = [
-        front_matter(article.title, article.summary),
+        front_matter(article.title, article.summary, language="" if article.in_english else article.language),
         # A short id: the title's slug would be written three times (the heading, its
         # permalink and Material's "skip to content" link), 0.25 KB a page.
         f"# {md(article.title)} {{#{HEADLINE_ID}{' ' + language if language else ''}}}\n\n",

@@ -25,7 +25,7 @@ PERSIAN = "articles/2021/08/13/fa/"
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """23 articles that all say "Kandahar" (three pages of results), in four cities, with
-    sixteen tags, one of them in Persian from a source named in Pashto."""
+    sixteen tags, one of them in Persian (long) from a source named in Pashto."""
     project = Project(tmp_path_factory.mktemp("access"))
     for n in range(22):
         city = CITIES[n % len(CITIES)]
@@ -35,7 +35,9 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             body="Sample text about the Kandahar road.\n"))
     project.write("2021/fa.md", article(
         title=PERSIAN_TITLE, date="2021-08-13", cities="[Kandahar]", source=PASHTO_SOURCE,
-        tags="[topic00]", language="fa", body="شهر قندهار پس از چند روز نبرد سقوط کرد. Kandahar\n"))
+        tags="[topic00]", language="fa",
+        # Long enough to scroll the headline away: the header then shows the title.
+        body="شهر قندهار پس از چند روز نبرد سقوط کرد. Kandahar\n" + "\nشهر قندهار پس از چند روز نبرد سقوط کرد.\n" * 20))
     build(project.settings)
     with serve(project.site) as url:
         yield url
@@ -299,3 +301,30 @@ def test_a_result_in_another_language_is_marked_as_in_it(page: Any, site_url: st
     page.goto(f"{site_url}search/?q=fa")
     settle(page)
     assert page.locator(".dateline-result").count() == 0
+
+
+FIRST_LETTER_SHOWN = """span => {
+  const text = [...span.childNodes].find((node) => node.nodeType === Node.TEXT_NODE && node.data.trim());
+  const at = text.data.search(/\\S/);
+  const range = document.createRange();
+  range.setStart(text, at);
+  range.setEnd(text, at + 1);
+  const letter = range.getBoundingClientRect(), box = span.getBoundingClientRect();
+  return letter.left >= box.left - 0.5 && letter.right <= box.right + 0.5;
+}"""
+
+
+def test_the_header_shows_a_persian_title_marked_as_persian_from_its_beginning(page: Any, site_url: str) -> None:
+    page.set_viewport_size({"width": 360, "height": 700})
+    page.goto(site_url + PERSIAN)
+    page.mouse.wheel(0, 600)
+    page.wait_for_selector(".md-header__title--active")
+    topic = page.locator("[data-md-component=header-topic] .md-ellipsis")
+    assert topic.inner_text().strip() == PERSIAN_TITLE
+    assert [topic.get_attribute("lang"), topic.get_attribute("dir")] == ["fa", "rtl"]
+    # Too long for the header: cut short at its end, its beginning shown.
+    assert topic.evaluate("span => span.scrollWidth > span.clientWidth")
+    assert topic.evaluate(FIRST_LETTER_SHOWN)
+    # An English title is left as it is.
+    page.goto(f"{site_url}articles/2021/01/01/r00/")
+    assert page.locator("[data-md-component=header-topic] .md-ellipsis").get_attribute("lang") is None
