@@ -328,3 +328,53 @@ def test_the_header_shows_a_persian_title_marked_as_persian_from_its_beginning(p
     # An English title is left as it is.
     page.goto(f"{site_url}articles/2021/01/01/r00/")
     assert page.locator("[data-md-component=header-topic] .md-ellipsis").get_attribute("lang") is None
+
+
+def shown_soon(page: Any) -> None:
+    """Wait until the header box is shown (its transition done); polled from here, since
+    without JavaScript the page runs no timer or animation frame to poll with."""
+    for _ in range(50):
+        if page.locator(HEADER_BOX).evaluate(SHOWN):
+            return
+        page.wait_for_timeout(100)
+    pytest.fail("the header box is not shown")
+
+
+@pytest.fixture
+def no_script(browser: Any) -> Iterator[Any]:
+    """A page in a context with JavaScript off."""
+    context = browser.new_context(java_script_enabled=False)
+    yield context.new_page()
+    context.close()
+
+
+def test_without_javascript_the_search_page_says_so_and_where_to_browse(no_script: Any, site_url: str) -> None:
+    page = no_script
+    page.goto(f"{site_url}search/?q=kandahar")
+    assert page.get_by_text("Loading").count() == 0
+    # No form that cannot search, nor results that never come.
+    assert page.locator(".dateline-search__form").is_hidden()
+    assert page.locator(".dateline-search__layout").is_hidden()
+    assert "Search needs JavaScript" in page.locator("article").inner_text()
+    for name, address in (("by city", "cities/"), ("by date", "dates/")):
+        page.get_by_role("link", name=name).click()
+        page.wait_for_url(site_url + address)
+        page.go_back()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_without_javascript_the_header_box_leads_to_the_search_page(no_script: Any, site_url: str, width: int) -> None:
+    page = no_script
+    page.set_viewport_size({"width": width, "height": 700})
+    page.goto(f"{site_url}articles/2021/01/01/r00/")
+    box = page.locator(HEADER_BOX)
+    if width < 960:
+        # The button opens the box by the stylesheet alone; reached with Tab, it shows itself.
+        tab_to(page, HEADER_BOX)
+        shown_soon(page)
+        page.keyboard.press("Shift+Tab")
+        page.locator("label.md-header__button[for=__search]").click()
+    shown_soon(page)
+    box.fill("herat")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=herat")

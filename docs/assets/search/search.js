@@ -219,6 +219,8 @@ async function start(root) {
   const sortSelect = form.elements.sort;
   const filterBox = root.querySelector(".dateline-search__filters");
   const status = root.querySelector(".dateline-search__status");
+  // Said here, not in the page: without this script, nothing is loading.
+  status.textContent = "Loading the search index…";
   const list = root.querySelector(".dateline-search__results");
   const more = root.querySelector(".dateline-search__more");
   const headerInput = document.querySelector(".dateline-header-search input[name=q]");
