@@ -263,6 +263,7 @@ def test_check_command_reports_every_refused_case_at_once_without_a_traceback(pr
      '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>',
      '<table><tbody><tr><td style="text-align:right">1</td></tr></tbody></table>'),
     ('<h2 id="x" class="y" onclick="z">H</h2>', '<h2 id="x" class="y">H</h2>', '<h2 id="x" class="y">H</h2>'),
+    ('<bdi dir="rtl" onclick="x">قندهار</bdi>', '<bdi dir="rtl">قندهار</bdi>', '<bdi dir="rtl">قندهار</bdi>'),
     ('<a class="headerlink" href="#x" title="Permanent link">¶</a>',
      '<a class="headerlink" href="#x" title="Permanent link">¶</a>',
      '<a class="headerlink" href="#x" title="Permanent link">¶</a>'),

@@ -44,6 +44,15 @@ def test_city_page_shows_country_region_coordinates_and_other_names(site: Projec
     assert "GeoNames" in page.select_one("p.dateline-credit").get_text()
 
 
+def test_each_other_name_of_a_city_is_isolated_from_the_direction_of_the_others(site: Project) -> None:
+    place = content(site, "cities/kandahar/index.html").select_one("p.dateline-place")
+    names = [bdi.get_text() for bdi in place.select("bdi")]
+    assert "Qandahar" in names and "قندهار" in names
+    # The commas between them are outside every name.
+    assert not any("," in name for name in names)
+    assert place.get_text().endswith("Also written: " + ", ".join(names))
+
+
 def test_places_file_place_has_its_region(site: Project) -> None:
     text = content(site, "cities/bagram/index.html").select_one("p.dateline-place").get_text(" ", strip=True)
     assert text.startswith("Parwan · Afghanistan · 34.95° N, 69.27° E")

@@ -83,7 +83,9 @@ def _place_lines(city: City, here: str) -> str:
         where.append(_coordinates(place.lat, place.lon))
     lines = [" · ".join(where)] if where else []
     if place.aliases:
-        lines.append("Also written: " + ", ".join(md(a) for a in place.aliases))
+        # Each name isolated: a run of Arabic or Hebrew names would otherwise be read as
+        # one right-to-left phrase, its names reversed and its commas misplaced.
+        lines.append("Also written: " + ", ".join(f"<bdi>{md(a)}</bdi>" for a in place.aliases))
     return "  \n".join(lines) + "\n{: .dateline-place }\n\n" if lines else ""
 
 

@@ -11,7 +11,8 @@ before serialisation, so they are untouched.
 
 What survives by default: the markup Python-Markdown and the common extensions produce
 (headings with their ids, lists, tables with ``text-align``, code with highlighting
-classes, footnotes, admonitions, ``a.headerlink`` permalinks, abbr, details), ``class``,
+classes, footnotes, admonitions, ``a.headerlink`` permalinks, abbr, details, and ``bdi``,
+which isolates a run of text from the direction of the text around it), ``class``,
 ``id``, ``lang`` and ``dir`` on any of it (an article in Pashto is marked so, and written
 right to left; GitHub's sanitiser keeps both too), and links and images whose address is relative or ``http``,
 ``https`` (and ``mailto`` for links). Everything else goes: ``<script>`` and ``<style>``
@@ -22,7 +23,7 @@ a text box that looks like the site's own is a phishing tool).
 
 ``trusted_html: true`` (for archives whose every author is trusted) adds what people
 write by hand: figure, figcaption, cite, q, small, s, u, sub, time, var, samp, dfn,
-ruby, bdi, bdo, wbr, table captions and column groups; ``title`` on everything, image
+ruby, bdo, wbr, table captions and column groups; ``title`` on everything, image
 sizes, table cell spans. Even then: no iframe, object, embed, form, input, style or
 script. An iframe runs another site's page inside ours, beyond anything a sanitiser can
 check: link to the video instead.
@@ -55,6 +56,8 @@ SAFE_TAGS = frozenset({
     "table", "thead", "tbody", "tfoot", "tr", "th", "td",
     # footnotes, def_list, abbr, pymdownx caret/tilde/mark/keys/details
     "sup", "dl", "dt", "dd", "abbr", "del", "ins", "mark", "kbd", "details", "summary",
+    # a name in another script among others (city pages' "Also written"): text only
+    "bdi",
 })  # fmt: skip
 SAFE_ATTRIBUTES: dict[str, set[str]] = {
     "*": _EVERYWHERE,
@@ -69,7 +72,7 @@ SAFE_ATTRIBUTES: dict[str, set[str]] = {
 
 TRUSTED_TAGS = SAFE_TAGS | {
     "figure", "figcaption", "cite", "q", "small", "s", "u", "sub", "time", "var", "samp",
-    "dfn", "ruby", "rt", "rp", "bdi", "bdo", "wbr", "caption", "col", "colgroup",
+    "dfn", "ruby", "rt", "rp", "bdo", "wbr", "caption", "col", "colgroup",
 }  # fmt: skip
 TRUSTED_ATTRIBUTES: dict[str, set[str]] = {
     **SAFE_ATTRIBUTES,

@@ -378,3 +378,13 @@ def test_without_javascript_the_header_box_leads_to_the_search_page(no_script: A
     box.fill("herat")
     box.press("Enter")
     page.wait_for_url("**/search/?q=herat")
+
+
+def test_a_filter_value_written_right_to_left_stays_before_its_count(page: Any, site_url: str) -> None:
+    open_search(page, site_url)
+    row = page.locator("[data-facet=source] label", has_text=PASHTO_SOURCE)
+    row.wait_for()
+    value = row.locator(":scope > :nth-child(2)").bounding_box()  # after the checkbox
+    count = row.locator(".dateline-search__count").bounding_box()
+    assert value is not None and count is not None
+    assert count["x"] >= value["x"] + value["width"] - 0.5, (value, count)

@@ -203,8 +203,9 @@ function resultItem(data) {
   const marks = language ? { lang: language, dir: data.filters.direction?.[0] || "ltr" } : { dir: "auto" };
   const details = [];
   if (meta.date) details.push(el("time", { datetime: meta.date, text: meta.date_label || meta.date }));
-  if (meta.cities) details.push(document.createTextNode(meta.cities));
-  if (meta.source) details.push(document.createTextNode(meta.source));
+  // <bdi>: a name in Arabic script among English ones keeps its place in the line.
+  if (meta.cities) details.push(el("bdi", { text: meta.cities }));
+  if (meta.source) details.push(el("bdi", { text: meta.source }));
   const line = el("p", { class: "dateline-result__meta" });
   details.forEach((node, index) => line.append(...(index ? [" · ", node] : [node])));
   return el("li", { class: "dateline-result" },
@@ -553,7 +554,8 @@ async function start(root) {
           if (chosen.size) filters[key] = [...chosen]; else delete filters[key];
           go({ ...state, filters });
         });
-        return el("li", {}, el("label", {}, box, " ", el("span", { text: valueLabel(key, value) }), " ",
+        // <bdi>: a value written right to left stays before its count, not after it.
+        return el("li", {}, el("label", {}, box, " ", el("bdi", { text: valueLabel(key, value) }), " ",
           el("span", { class: "dateline-search__count", text: `(${counts[value].toLocaleString("en")})` })));
       });
       const head = options.slice(0, SHOWN_VALUES);
