@@ -292,6 +292,7 @@ def test_html_left_open_or_closed_twice_is_a_warning_with_its_line(project: Proj
         "```html\n<table>\n```\n")))
     project.write("b.md", article(title="B", body="<div><em>left open</div>\n\nThe end.</div>\n"))
     project.write("c.md", article(title="C", body="<details>\n<summary>More</summary>\n\nText.\n\n</details>\n"))
+    project.write("d.md", article(title="D", body="Pasted: <![foo[ bar ]]> and more.\n"))  # no traceback
     _, problems = load_archive(project.settings)
     assert [str(p) for p in problems] == [
         "articles/a.md:7: body: warning: <div> is never closed, so what follows it on the page would be "

@@ -79,6 +79,11 @@ def test_an_original_address_without_a_source_is_shown_as_written() -> None:
     article = dataclasses.replace(_article("a", 13), url=encoded)
     html = markdown.markdown(render_article(article, None, None, {"kabul": "Kabul"}).text)
     assert f'<a href="{encoded}">https://fa.wikipedia.org/wiki/کابل</a>' in html
+    # Decoded, an address must not change the page's Markdown nor hide what it is.
+    for odd in ("https://example.org/a%0A===%0Ab", "https://example.org/%E2%80%AEgpj.exe"):
+        page = markdown.markdown(render_article(dataclasses.replace(article, url=odd), None, None,
+                                                {"kabul": "Kabul"}).text)
+        assert f">{odd}</a>" in page and "<h1>Original" not in page
 
 
 def test_tags_lead_to_the_search_page_filtered_by_them_when_there_is_one() -> None:

@@ -180,7 +180,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
     if isinstance(extra, dict) and "dateline" not in extra:
         # extra is the theme's too (extra.social…); a near miss of ours is not.
         near = [str(key) for key in extra
-                if difflib.get_close_matches(str(key).lower(), ["dateline"], cutoff=0.75)]
+                if difflib.get_close_matches(str(key).lower(), ["dateline"], cutoff=0.85)]
         if near:
             raise ConfigError(f"{config_path.name}: extra.{near[0]}: did you mean extra.dateline? "
                               "(Dateline's settings are read from there alone)")

@@ -59,8 +59,11 @@ def unbalanced(body: str) -> list[tuple[int, str]]:
     if "<" not in body:
         return []
     tags = _Tags()
-    tags.feed(without_code(body))
-    tags.close()
+    try:
+        tags.feed(without_code(body))
+        tags.close()
+    except (AssertionError, ValueError):
+        pass  # markup the parser gives up on (a pasted "<![foo["): judged as far as it read
     found = [(line, f"<{tag}> is never closed, so what follows it on the page would be inside it; "
                     f"close it (</{tag}>)") for tag, line in [*tags.unclosed, *tags.open]]
     found += [(line, f"</{tag}> closes nothing the article opened, and would close a part of "

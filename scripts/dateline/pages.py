@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import quote, unquote
@@ -95,6 +96,15 @@ def _shifted(body: str, tags: list[re.Match[str]]) -> Iterator[str]:
     yield body[at:]
 
 
+def _shown_address(url: str) -> str:
+    """``url`` decoded for reading, unless decoding gives line breaks, spaces, invisible
+    or direction-changing characters, or bytes that are not UTF-8: then as it is."""
+    decoded = unquote(url, errors="replace")
+    if "\ufffd" in decoded or any(unicodedata.category(c)[0] in "CZ" for c in decoded):
+        return url
+    return decoded
+
+
 def render_article(article: Article, before: Article | None, after: Article | None,
                    names: dict[str, str], links: Links | None = None, search: str | None = None,
                    html_blocks: bool = True, footnotes: str | None = None) -> Page:
@@ -123,7 +133,7 @@ def render_article(article: Article, before: Article | None, after: Article | No
         meta.append(f"Source: {source}")
     elif article.url:
         # Shown as written: "https://fa.wikipedia.org/wiki/کابل", not its %-encoding.
-        meta.append(f"Original: [{md(unquote(article.url))}](<{article.url}>)")
+        meta.append(f"Original: [{md(_shown_address(article.url))}](<{article.url}>)")
     if article.authors:
         meta.append(f"By: {', '.join(md(a) for a in article.authors)}")
     meta.append("Cities: " + ", ".join(link(names[c.key], city_path(c.key), here)
