@@ -297,7 +297,7 @@ def _qualified(keys: list[str], names: Mapping[str, str], places: Mapping[str, P
         name, place = names[key], places.get(key)
         if place is None:
             return [f"{name} ({key})"]
-        where = coordinates(place.lat, place.lon) if place.lat is not None and place.lon is not None else ""
+        where = place.coordinates
         return [f"{name}, {place.country}" if place.country else "",
                 f"{name}, {place.region}" if place.region else "",
                 f"{name}, {place.country} ({where})" if where and place.country else "",
@@ -315,11 +315,6 @@ def _qualified(keys: list[str], names: Mapping[str, str], places: Mapping[str, P
                 chosen[key] = name
                 taken.add(fold(name))
     return chosen
-
-
-def coordinates(lat: float, lon: float) -> str:
-    """``31.61° N, 65.71° E``."""
-    return f"{abs(lat):.2f}° {'N' if lat >= 0 else 'S'}, {abs(lon):.2f}° {'E' if lon >= 0 else 'W'}"
 
 
 def places_of(articles: Iterable[Article]) -> dict[str, Place]:

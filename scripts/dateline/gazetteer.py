@@ -68,6 +68,14 @@ class Place:
     primary: bool = field(default=True, compare=False)
     """False when the name looked up is only an alternate spelling of this place."""
 
+    @property
+    def coordinates(self) -> str:
+        """``31.61° N, 65.71° E``; empty when unknown."""
+        if self.lat is None or self.lon is None:
+            return ""
+        return (f"{abs(self.lat):.2f}° {'N' if self.lat >= 0 else 'S'}, "
+                f"{abs(self.lon):.2f}° {'E' if self.lon >= 0 else 'W'}")
+
 
 @dataclass(frozen=True)
 class Resolution:

@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from dateline.cities import coordinates
 from dateline.feeds import city_feed_path, country_feed_path
+from dateline.gazetteer import Place
 from dateline.gazetteer_index import ATTRIBUTION
 from dateline.model import Archive, Article, City
 from dateline.pagekit import (
@@ -67,9 +67,11 @@ def countries_of(archive: Archive) -> list[Country]:
     return countries
 
 
-def _coordinates(lat: float, lon: float) -> str:
-    text = coordinates(lat, lon)
-    return f"[{text}](https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=10/{lat:.4f}/{lon:.4f})"
+def _coordinates(place: Place) -> str:
+    """The place's coordinates, linked to the map around it (known coordinates only)."""
+    lat, lon = place.lat, place.lon
+    assert lat is not None and lon is not None
+    return f"[{place.coordinates}](https://www.openstreetmap.org/?mlat={lat:.5f}&mlon={lon:.5f}#map=10/{lat:.4f}/{lon:.4f})"
 
 
 def _place_lines(city: City, here: str) -> str:
@@ -79,8 +81,8 @@ def _place_lines(city: City, here: str) -> str:
     where = [md(place.region)] if place.region else []
     if place.country:
         where.append(link(place.country, country_path(slugify(place.country)), here))
-    if place.lat is not None and place.lon is not None:
-        where.append(_coordinates(place.lat, place.lon))
+    if place.coordinates:
+        where.append(_coordinates(place))
     lines = [" · ".join(where)] if where else []
     if place.aliases:
         # Each name isolated: a run of Arabic or Hebrew names would otherwise be read as

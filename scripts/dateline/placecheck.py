@@ -35,16 +35,9 @@ def _describe_apart(places: Sequence[Place], first_note: str = "") -> list[str]:
     for index, (label, place) in enumerate(zip(labels, places, strict=True)):
         notes = [first_note] if index == 0 and first_note else []
         if alike[label] > 1:
-            notes += [note for note in (_where(place), place.id) if note]
+            notes += [note for note in (place.coordinates, place.id) if note]
         shown.append(f"{label} ({'; '.join(notes)})" if notes else label)
     return shown
-
-
-def _where(place: Place) -> str:
-    if place.lat is None or place.lon is None:
-        return ""
-    return (f"{abs(place.lat):.2f}° {'N' if place.lat >= 0 else 'S'}, "
-            f"{abs(place.lon):.2f}° {'E' if place.lon >= 0 else 'W'}")
 
 
 def how_to_choose(gazetteer: Gazetteer, name: str, place: Place) -> str:
