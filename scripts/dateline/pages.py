@@ -154,7 +154,9 @@ def render_article(article: Article, before: Article | None, after: Article | No
     # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
     # The footnotes extension puts the notes at the end of the page, after the links to
     # the neighbouring articles, unless its marker says where: at the end of the text.
-    notes = f"{footnotes}\n\n" if footnotes and _FOOTNOTE.search(without_code(body)) else ""
+    # (Most bodies have no "[^": they are spared blanking their code, 0.07 ms each.)
+    has_notes = footnotes and "[^" in body and _FOOTNOTE.search(without_code(body))
+    notes = f"{footnotes}\n\n" if has_notes else ""
     if language and html_blocks:
         parts.append(f"<div {language} markdown>\n\n{body}\n\n{notes}</div>\n\n")
     else:
