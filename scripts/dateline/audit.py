@@ -188,19 +188,22 @@ class _PageParser(HTMLParser):
         self._end_script()
 
 
+def _as_read(address: str) -> str:
+    """``address`` as a browser reads its scheme: leading spaces and controls skipped,
+    tabs and newlines ignored."""
+    return address.lstrip(_IGNORED_IN_URLS).replace("\t", "").replace("\n", "").replace("\r", "")
+
+
 def _script_scheme(value: str) -> str | None:
     """``javascript:`` or ``vbscript:`` when ``value`` is an address a browser would run."""
-    # Browsers skip leading spaces and controls and ignore tabs and newlines in a scheme.
-    compact = value.lstrip(_IGNORED_IN_URLS).replace("\t", "").replace("\n", "").replace("\r", "")
-    scheme = compact[:11].lower()
+    scheme = _as_read(value)[:11].lower()
     return next((s for s in _SCRIPT_SCHEMES if scheme.startswith(s)), None)
 
 
 def _source_scheme(address: str) -> str | None:
     """The scheme of a script's address when it is not one a file is loaded with
     (``data:``, say); a relative address has none."""
-    compact = address.lstrip(_IGNORED_IN_URLS).replace("\t", "").replace("\n", "").replace("\r", "")
-    match = re.match(r"([a-z][a-z0-9+.-]*):", compact, re.IGNORECASE)
+    match = re.match(r"([a-z][a-z0-9+.-]*):", _as_read(address), re.IGNORECASE)
     scheme = match.group(1).lower() if match else None
     return None if scheme is None or scheme in _SCRIPT_SOURCES else scheme
 
