@@ -313,7 +313,7 @@ def test_a_rare_city_that_looks_like_a_common_one_is_a_warning(project: Project)
     assert len(archive.articles) == 4  # a warning: the place may be meant
     assert [str(p) for p in problems] == [
         'articles/x.md:4: cities: warning: "Ghanzi" is Ghanzi, Botswana, named in 1 article; did you mean '
-        '"Ghazni" (Ghazni, Afghanistan, in 3)? If so, write "Ghazni"']
+        '"Ghazni" (Ghazni, Afghanistan, in 3)? If so, write "Ghazni"; if not, write "Ghanzi, Botswana" to say so']
 
 
 def test_an_image_without_alternative_text_is_a_warning_with_its_line(project: Project) -> None:

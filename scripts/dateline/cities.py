@@ -24,7 +24,7 @@ from dateline.config import Settings
 from dateline.errors import Problem
 from dateline.gazetteer import Gazetteer, Place, Resolution, unique_slugs
 from dateline.model import Article, CityRef
-from dateline.placecheck import check_city, look_alike_problems
+from dateline.placecheck import check_city, look_alike_problems, pinned_names
 from dateline.places_file import PLACES_FILE, read_places
 from dateline.readcache import dump_pickle, load_pickle, package_digest
 from dateline.text import fold, slugify
@@ -220,7 +220,8 @@ def resolve_places(articles: Iterable[Article], settings: Settings) -> tuple[lis
         place_problems, known = stored
         resolver = CityResolver(lambda: load_gazetteer(settings)[0], known)
     resolved, problems = resolve_cities(articles, resolver)
-    problems += look_alike_problems(resolved)
+    pinned = pinned_names(result for result, _ in resolver.used.resolved.values())
+    problems += look_alike_problems(resolved, pinned=pinned)
     if salt is not None and (stored is None or resolver.asked or resolver.used.size() != stored[1].size()):
         with contextlib.suppress(OSError):  # a read-only project only resolves anew each time
             dump_pickle(file, {"salt": salt, "problems": place_problems, "answers": resolver.used})

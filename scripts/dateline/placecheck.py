@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from dateline.errors import Problem, Severity
 from dateline.gazetteer import Gazetteer, Place, Resolution
-from dateline.model import Article
+from dateline.model import Article, CityRef
 from dateline.text import fold, plural
 
 SHOWN_ALTERNATIVES = 3
+PINNED = "pinned in places.yml"
+"""The gazetteer's :attr:`~dateline.gazetteer.Resolution.reason` for a name places.yml pins."""
 
 
 def describe(place: Place) -> str:
@@ -64,7 +66,7 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
     result = gazetteer.resolve(name, prefer_countries)
     if result.place is None:
         return result, [Problem(path, line, field, _unknown(gazetteer, name, result))]
-    if not result.ambiguous or result.reason in ("pinned in places.yml", "defined in places.yml"):
+    if not result.ambiguous or result.reason in (PINNED, "defined in places.yml"):
         return result, []
     qualified = result.reason.startswith("qualified by")
     # A place chosen by its own name outranks namesakes known only by an alternate
@@ -119,11 +121,18 @@ LOOK_ALIKE = 0.8
 ``Ghazni`` are 0.83, ``Kandhar`` and ``Kandahar`` 0.93."""
 
 
-def look_alike_problems(articles: Sequence[Article]) -> list[Problem]:
+def look_alike_problems(articles: Sequence[Article], pinned: Collection[str] = ()) -> list[Problem]:
     """A warning on each line naming a rare city (:data:`RARE`) whose name looks like a
     common one's (:data:`COMMON`, :data:`LOOK_ALIKE`): a misspelling that GeoNames takes
     for another place (``Ghanzi``, a town in Botswana, for ``Ghazni``) would otherwise
     give the archive a page, and a country, of its own without a word.
+
+    A mention that says which place it means is not compared (:func:`_chosen`): a
+    qualifier (``Pokrov, Ukraine`` beside Pokrovsk, ``Marib, Yemen`` beside Maribor), a
+    name ``pinned`` in places.yml (names as written, :func:`pinned_names`), or a place
+    places.yml defines. That is also what the warning tells the writer to do. A misspelling
+    cannot pass for such a choice: one qualified by the country of the place meant is an
+    error already (no "Ghanzi" in Afghanistan).
 
     Only names of the same first letter and about the same length are compared, so the
     cost follows the archive's cities, not their pairs."""
@@ -147,18 +156,43 @@ def look_alike_problems(articles: Sequence[Article]) -> list[Problem]:
                 continue
             asked = (city.key, city.name)
             if asked not in likely:
-                likely[asked] = _looks_like(fold(city.name), city.key, common)
+                chosen = _chosen(city, pinned)
+                likely[asked] = None if chosen else _looks_like(fold(city.name), city.key, common)
             other = likely[asked]
             if other is None:
                 continue
             name, place = shown[other]
             meant = describe(place) if place else name
             here = describe(city.place) if city.place else city.name
+            # Saying which place is meant is the other answer; without a place there is none.
+            choose = f'; if not, write "{_qualified(city.name, city.place)}" to say so' if city.place else ""
             problems.append(Problem(
                 article.path, city.line, "cities",
                 f'"{city.name}" is {here}, named in {plural(counts[city.key], "article")}; did you mean '
-                f'"{name}" ({meant}, in {counts[other]})? If so, write "{name}"', Severity.WARNING))
+                f'"{name}" ({meant}, in {counts[other]})? If so, write "{name}"{choose}', Severity.WARNING))
     return problems
+
+
+def pinned_names(resolutions: Iterable[Resolution]) -> frozenset[str]:
+    """The names, as written, that a pin in places.yml resolved: for :func:`look_alike_problems`."""
+    return frozenset(r.query for r in resolutions if r.reason == PINNED)
+
+
+def _chosen(city: CityRef, pinned: Collection[str]) -> bool:
+    """Whether the article, or places.yml, says which place ``city`` is."""
+    if city.place is None:
+        return False
+    # A name with a comma that the gazetteer knew is qualified, or names its place in
+    # full (a few GeoNames names have one: "Misato, Saitama"); either way it is meant.
+    base, comma, qualifier = city.name.rpartition(",")
+    return (bool(comma and base.strip() and qualifier.strip()) or city.name in pinned
+            or city.place.id.startswith("local:"))
+
+
+def _qualified(name: str, place: Place) -> str:
+    """``name`` with what says it means ``place``: its region where known (a US state,
+    narrower than the country), else its country, else its id."""
+    return f"{name}, {place.region or place.country or place.id}"
 
 
 def _looks_like(folded: str, key: str, common: dict[str, list[tuple[str, str]]]) -> str | None:
