@@ -378,16 +378,22 @@ async function start(root) {
   // One history entry per search the reader committed (Enter, a filter, the order) or
   // paused on while typing, so that Back returns to the search before. A pause's entry is
   // marked as typed: further typing that only refines its words (one begins the other,
-  // "her" then "herat") replaces it, and Enter on it keeps it, now committed.
+  // "her" then "herat") replaces it, and Enter on it keeps it, now committed; so does
+  // Enter on words that refine it typed since the pause, before the next one (the
+  // entry would otherwise stay behind, a half-typed search that Back returns to).
   function go(next, typed = false) {
-    const before = readState(location.search).q.toLowerCase();
+    const current = readState(location.search);
+    const before = current.q.toLowerCase();
     state = next;
     const url = stateUrl(state);
     const words = state.q.toLowerCase();
+    const refines = history.state?.typed
+      && stateUrl({ ...current, q: "" }) === stateUrl({ ...state, q: "" })
+      && (words.startsWith(before) || before.startsWith(words));
     if (url === location.pathname + location.search) {
       if (!typed && history.state?.typed) history.replaceState(null, "", url);
-    } else if (typed && history.state?.typed && (words.startsWith(before) || before.startsWith(words))) {
-      history.replaceState({ typed: true }, "", url);
+    } else if (refines) {
+      history.replaceState(typed ? { typed: true } : null, "", url);
     } else {
       history.pushState(typed ? { typed: true } : null, "", url);
     }
