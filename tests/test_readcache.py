@@ -72,9 +72,9 @@ def test_a_recent_file_from_another_whole_cache_is_ignored(project: Project) -> 
     folder = project.root / ".dateline"
     whole = pickle.loads((folder / "read-cache.pickle").read_bytes())
     name = str(files[1])
-    key, (found, problems), _digest, content = whole["entries"][name]
+    key, (found, problems, links), _digest, content = whole["entries"][name]
     forged_article = dataclasses.replace(found, title="Forged")
-    forged = {name: (key, (forged_article, problems), read_digest(forged_article), content)}
+    forged = {name: (key, (forged_article, problems, links), read_digest(forged_article), content)}
 
     def recent(token: str) -> list[str]:
         (folder / "read-cache-recent.pickle").write_bytes(

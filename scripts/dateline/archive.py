@@ -20,7 +20,7 @@ from dateline.cities import display_names, places_of, resolve_places
 from dateline.config import Settings
 from dateline.errors import Problem, Severity
 from dateline.load import article_files, read_article_and_hash
-from dateline.model import Archive, Article, City, Links
+from dateline.model import Archive, Article, BodyLink, City, Links
 from dateline.pagekit import article_path
 from dateline.readcache import ReadCache, Result
 from dateline.rootlinks import root_link_problems
@@ -109,25 +109,39 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
     cache.save()
     articles: list[Article] = []
     read_digests = {}
+    # The links of articles with errors that are no drafts: checked all the same, so that
+    # one leading nowhere is reported with the errors, not once they are mended.
+    unpublished: list[tuple[str, tuple[BodyLink, ...]]] = []
     for file in files:
-        article, found = results[file]
+        article, found, links_anyway = results[file]
         problems.extend(found)
         if article is not None:
             articles.append(article)
             digest = cache.read_digest(file)
             if digest is not None:
                 read_digests[article.path] = digest
-    articles, place_problems = resolve_places(articles, settings)
+        elif links_anyway:
+            unpublished.append((settings.display(file), links_anyway))
+    read = articles
+    articles, place_problems = resolve_places(read, settings)
     problems.extend(place_problems)
+    if len(articles) < len(read):  # some name an unknown place
+        kept = {a.path for a in articles}
+        unpublished += [(a.path, a.links) for a in read if a.path not in kept and a.links and not a.draft]
     published = [a for a in articles if not a.draft]
     problems.extend(url_collisions(published))
     links = None
-    if any(article.links for article in published):
-        links, broken = check_links(((a.path, a.links) for a in published if a.links),
-                                    {a.path: article_path(a) for a in published},
-                                    (a.path for a in articles if a.draft), settings.root,
-                                    settings.display(settings.articles_dir))
-        problems.extend(broken)
+    linking = [(a.path, a.links) for a in published if a.links]
+    if linking or unpublished:
+        pages = {a.path: article_path(a) for a in published}
+        drafts = {a.path for a in articles if a.draft}
+        where = settings.root, settings.display(settings.articles_dir)
+        if linking:
+            links, broken = check_links(linking, pages, drafts, *where)
+            problems.extend(broken)
+        if unpublished:
+            # Their problems alone: the files they link to are published once they are.
+            problems.extend(check_links(unpublished, pages, drafts, *where)[1])
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))

@@ -174,7 +174,8 @@ def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Ma
     """Where each relative link of the ``published`` articles (path, links) leads, and a
     problem for each that leads nowhere the site has. ``pages``: every published
     article's page by file; ``drafts``: the drafts' files; ``articles``: the articles
-    folder, as a project path."""
+    folder, as a project path. An article with errors may be among ``published``: its
+    links to its own file lead to the page it will have."""
     drafted = set(drafts)
     top = (root / articles).resolve()
     folders: dict[str, bool] = {}
@@ -186,7 +187,7 @@ def check_links(published: Iterable[tuple[str, tuple[BodyLink, ...]]], pages: Ma
             if target.startswith("/"):
                 continue  # from the archive's root: see dateline.rootlinks
             found, _rest = resolve(path, target)
-            if found in pages or found in assets:
+            if found in pages or found in assets or found == path:
                 continue
             why = _asset_problem(found, drafted, root, top, articles, folders)
             if why is None:

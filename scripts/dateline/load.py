@@ -257,13 +257,50 @@ def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[C
 
 INDEX_SLUG = "index"
 """No article's slug: ``index.md`` is its folder's own page to MkDocs. An article file
-named ``index.md`` (a page bundle, as Hugo lays them out) takes its folder's name."""
+named ``index.md`` (a page bundle, as Hugo lays them out) takes its folder's name; one
+directly in the articles folder has no folder of its own to take it from."""
+
+
+def _file_slug(path: str, file_stem: str, top_level: bool) -> tuple[str, str | None]:
+    """The slug the file's name gives, and why it is unusable, if it is (``top_level``:
+    the file lies directly in the articles folder)."""
+    slug = slugify(file_stem)
+    if slug == INDEX_SLUG:
+        folder = posixpath.dirname(path)
+        if top_level:
+            # Its folder is the whole archive's: "articles" would be no article's name.
+            where = f"{folder}/" if folder else "the articles folder"
+            return slug, (f'"{posixpath.basename(path)}" directly in {where} names no article '
+                          "(an index.md takes its folder's name, as in kandahar-falls/index.md); "
+                          "name the file after the article "
+                          "(kandahar-falls.md), or add slug:")
+        # A page bundle (Hugo's layout): the article is named by its folder.
+        slug = slugify(posixpath.basename(folder))
+        file_stem = f"{posixpath.basename(folder)}/{file_stem}"
+    if not SLUG_RE.match(slug) or slug == INDEX_SLUG:
+        return slug, (f'file name "{file_stem}" gives no usable URL; '
+                      "rename the file or add slug: with letters a-z and digits")
+    return slug, None
 
 
 def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
              resolve: Callable[[str, int], CityRef] = resolve_city,
-             body_line: int = 1) -> tuple[Article | None, list[Problem]]:
-    """Turn parsed front matter into an Article, or report why it cannot be one."""
+             body_line: int = 1, *, top_level: bool = False) -> tuple[Article | None, list[Problem]]:
+    """Turn parsed front matter into an Article, or report why it cannot be one
+    (``top_level``: the file lies directly in the articles folder)."""
+    article, problems, _links = validate_keeping_links(path, fields, body, file_stem, resolve, body_line,
+                                                       top_level=top_level)
+    return article, problems
+
+
+def validate_keeping_links(path: str, fields: dict[str, Field], body: str, file_stem: str,
+                           resolve: Callable[[str, int], CityRef] = resolve_city,
+                           body_line: int = 1, *, top_level: bool = False) -> Result:
+    """:func:`validate`, and the body's relative links when the front matter has errors
+    but says the article is no draft: they are checked all the same
+    (:func:`dateline.archive.load_archive`), so that a link leading nowhere is reported
+    in the same run. They are read from the article's file, which its errors leave
+    known; a draft's are not checked, so none are given when ``draft:`` is unreadable."""
     check = _Checker(path, fields)
     # Before anything renders the body (the summary below does): a body that would stall
     # Markdown stalls us too.
@@ -303,14 +340,9 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
         check.error(check.line("slug"), "slug", f'"{slug}" would make the article its folder\'s own '
                     "page; choose another")
     if slug is None:
-        slug = slugify(file_stem)
-        if slug == INDEX_SLUG:
-            # A page bundle (Hugo's layout): the article is named by its folder.
-            slug = slugify(posixpath.basename(posixpath.dirname(path)))
-            file_stem = f"{posixpath.basename(posixpath.dirname(path))}/{file_stem}"
-        if not SLUG_RE.match(slug) or slug == INDEX_SLUG:
-            check.error(1, "slug", f'file name "{file_stem}" gives no usable URL; '
-                        "rename the file or add slug: with letters a-z and digits")
+        slug, unusable = _file_slug(path, file_stem, top_level)
+        if unusable is not None:
+            check.error(1, "slug", unusable)
     if len(slug.encode()) > SLUG_MAX:
         why = f"at most {SLUG_MAX} (it names a file and a folder of the site)"
         if "slug" in fields:
@@ -325,18 +357,21 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
                     f'"{language}" is not a language tag (e.g. en, fa, ps, en-GB)')
 
     draft_field = fields.get("draft")
-    draft = False
+    draft: bool | None = False
     if draft_field is not None and draft_field.value is not None:
         if isinstance(draft_field.value, bool):
             draft = draft_field.value
         else:
+            draft = None  # draft or not: unknown
             check.error(draft_field.line, "draft", f'"{draft_field.source_text}" is not true or false')
 
+    renders = not unrenderable
     summary = check.text("summary")
-    if summary is None and not unrenderable:
+    if summary is None and renders:
         try:
             summary = truncate(markdown_to_text(first_paragraph(body)), SUMMARY_LIMIT)
         except RecursionError:
+            renders = False
             check.error(body_line, "body", "the first paragraph is nested too deeply for "
                         "Markdown to render; flatten it")
     if not body.strip():
@@ -347,22 +382,27 @@ def validate(path: str, fields: dict[str, Field], body: str, file_stem: str,
     authors = tuple(name for name, _ in check.text_list("author"))
     tags = tuple(dict.fromkeys(name for name, _ in check.text_list("tags")))
 
-    if any(p.is_error for p in check.problems) or title is None or when is None or dateline is None:
-        return None, check.problems
+    if any(p.is_error for p in check.problems) or title is None or when is None or dateline is None \
+            or draft is None:
+        # Its links are read from its file, not its address, and are checked all the same
+        # unless it is (or may be) a draft, whose links are not.
+        links = body_links(body, body_line)[0] if draft is False and renders else ()
+        return None, check.problems, links
     day, timestamp = when
     updated_day, updated_timestamp = updated or (None, None)
-    links, anchor_links = ((), ()) if unrenderable else body_links(body, body_line)
+    links, anchor_links = body_links(body, body_line) if renders else ((), ())
     return Article(
         path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
         dateline=dateline, slug=slug, body=body, summary=summary or "", source=source, url=url,
         authors=authors, tags=tags, language=language, draft=draft, updated=updated_day,
         updated_timestamp=updated_timestamp, links=links, anchor_links=anchor_links,
-    ), check.problems
+    ), check.problems, ()
 
 
 def read_article(file: Path, settings: Settings) -> tuple[Article | None, list[Problem]]:
     """Read, decode, parse and validate one file."""
-    return read_article_and_hash(file, settings)[0]
+    article, problems, _links = read_article_and_hash(file, settings)[0]
+    return article, problems
 
 
 def read_article_and_hash(file: Path, settings: Settings) -> tuple[Result, bytes | None]:
@@ -373,11 +413,11 @@ def read_article_and_hash(file: Path, settings: Settings) -> tuple[Result, bytes
     try:
         refused = _refused(file.stat(), path, settings)
         if refused is not None:
-            return (None, [refused]), None
+            return (None, [refused], ()), None
         data = file.read_bytes()
     except OSError as error:
-        return (None, [_unreadable(path, error)]), None
-    return _read_bytes(data, path, file.stem), content_hash(data)
+        return (None, [_unreadable(path, error)], ()), None
+    return _read_bytes(data, path, file.stem, file.parent == settings.articles_dir), content_hash(data)
 
 
 def _refused(status: os.stat_result, path: str, settings: Settings) -> Problem | None:
@@ -400,16 +440,17 @@ def _unreadable(path: str, error: OSError) -> Problem:
     return Problem(path, 0, "file", f"cannot be read ({reason}); check its permissions")
 
 
-def _read_bytes(data: bytes, path: str, stem: str) -> tuple[Article | None, list[Problem]]:
+def _read_bytes(data: bytes, path: str, stem: str, top_level: bool) -> Result:
     text, problems = decode(data, path)
     if text is None:
-        return None, problems
+        return None, problems, ()
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parsed, problems = parse(text, path)
     if parsed is None:
-        return None, problems
-    article, more = validate(path, parsed.fields, parsed.body, stem, body_line=parsed.body_line)
-    return article, problems + more
+        return None, problems, ()  # whether it is a draft is unknown: its links are not judged
+    article, more, links = validate_keeping_links(path, parsed.fields, parsed.body, stem,
+                                                  body_line=parsed.body_line, top_level=top_level)
+    return article, problems + more, links
 
 
 def article_files(settings: Settings) -> tuple[list[Path], list[Problem]]:

@@ -32,10 +32,13 @@ from typing import Any
 
 from dateline.config import Settings
 from dateline.errors import Problem
-from dateline.model import Article, read_digest
+from dateline.model import Article, BodyLink, read_digest
 from dateline.writer import atomic_write
 
-Result = tuple[Article | None, list[Problem]]
+Result = tuple[Article | None, list[Problem], tuple[BodyLink, ...]]
+"""What reading a file gave: the article (None when it has errors), the problems, and
+the body's relative links when the article has errors but is no draft, checked all the
+same (:func:`dateline.archive.load_archive`): a link leading nowhere is reported with them."""
 Entry = tuple["Key", Result, bytes | None, bytes | None]
 """A file's key, what reading it gave, the article's :func:`~dateline.model.read_digest`,
 and the :func:`content_hash` of the bytes it was read from."""
