@@ -19,11 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dateline.model import Archive, Article
-from dateline.pagekit import Page, Reuse, city_name, city_path, country_path, page_url, published_address
+from dateline.pagekit import Page, Reuse, city_names, city_path, country_path, page_url, published_address
 
 FEED = "feed.xml"
 """The archive's feed, at the top of ``docs/`` (and of the site)."""
@@ -105,9 +105,11 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes
 
 
 def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str,
-         articles: Sequence[Article]) -> str:
+         articles: Sequence[Article], names: Mapping[str, str]) -> str:
     """One Atom feed (RFC 4287) of ``articles`` (newest first, at least one) for the page
-    ``page`` under ``docs/`` (``cities/kabul.md``), at :func:`feed_path`."""
+    ``page`` under ``docs/`` (``cities/kabul.md``), at :func:`feed_path`; an entry's
+    cities are its categories by the names the site shows them by (``names``,
+    :func:`dateline.pagekit.city_names`: ``Hyderabad, Pakistan`` where the archive has two)."""
     feed = ET.Element("feed", xmlns=ATOM)
     address = published_address(options.site_url, page_url(page))
     _element(feed, "id", address)
@@ -136,7 +138,7 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
             _element(_element(entry, "author"), "name", name)
         if article.summary:
             _element(entry, "summary", article.summary)
-        for name in dict.fromkeys([*(city_name(city) for city in article.cities), *article.tags]):
+        for name in dict.fromkeys([*(names[city.key] for city in article.cities), *article.tags]):
             _element(entry, "category", term=name)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
@@ -148,6 +150,7 @@ def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | N
     newest first), but those ``reuse`` keeps."""
     if options is None or not archive.articles:
         return []
+    names = city_names(archive)
     pages = []
     wanted: list[tuple[str, str, str, Sequence[Article]]] = [
         ("index.md", archive.name, archive.description, archive.articles[-options.size:][::-1])]
@@ -162,5 +165,5 @@ def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | N
         if reuse is not None and reuse.keeps(path, options.site_url, str(options.size), title, subtitle,
                                              archive.name, articles=articles):
             continue
-        pages.append(Page(path, atom(options, title, subtitle, archive.name, page, articles)))
+        pages.append(Page(path, atom(options, title, subtitle, archive.name, page, articles, names)))
     return pages

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from dateline.model import Article, CityRef
+from dateline.model import Archive, Article
 from dateline.text import escape_markdown_inline as md
 from dateline.text import format_date, truncate
 
@@ -66,12 +66,14 @@ class Reuse:
 
     ask: Callable[[str, str], bool]
     digests: Mapping[str, bytes]
-    """:attr:`dateline.model.Archive.digests`."""
+    """:attr:`dateline.model.Archive.digests`, with the names the articles' cities are
+    shown by where other articles decide them (:func:`listed_digests`)."""
     kept: list[str] = field(default_factory=list)
 
     def keeps(self, path: str, *shown: str, articles: Iterable[Article] = ()) -> bool:
         """Whether the page at ``path`` is kept, its key being everything it shows: the
-        texts ``shown`` and the ``articles`` it lists (each whole, in order)."""
+        texts ``shown`` and the ``articles`` it lists (each whole, in order, with the names
+        its cities are shown by: :attr:`digests`)."""
         digest = hashlib.sha256()
         for text in shown:
             data = text.encode("utf-8", "surrogatepass")
@@ -201,16 +203,49 @@ def front_matter(title: str, description: str = "", feed: str = "", language: st
     return "\n".join(lines) + "\n\n"
 
 
-def city_name(city: CityRef) -> str:
-    """The name pages show: the gazetteer's display name, else the name as written."""
-    return city.place.name if city.place is not None else city.name
+def city_names(archive: Archive) -> dict[str, str]:
+    """The name each city of the archive is shown by (city key → name): the gazetteer's,
+    else the spelling most articles use, namesakes told apart (``Hyderabad, Pakistan``;
+    :func:`dateline.cities.told_apart`). Pages, lists of articles and feeds all show
+    these, so that an entry's Hyderabad is the one its link leads to."""
+    return {key: city.name for key, city in archive.cities.items()}
 
 
-def _item_parts(article: Article) -> tuple[str, str, str, str, str]:
+def listed_digests(archive: Archive, names: Mapping[str, str]) -> Mapping[str, bytes]:
+    """:attr:`~dateline.model.Archive.digests`, but for the articles whose cities are
+    shown by other ``names`` than the article alone gives them (the gazetteer's name, else
+    its own spelling) with those names in too: a namesake elsewhere in the archive (a
+    second Hyderabad) or the spelling most articles use changes what an entry of the
+    article shows, and a page's key (:class:`Reuse`) must change with it.
+
+    Only the articles of such cities are looked at: an archive without namesakes pays a
+    glance at each city."""
+    digests = archive.digests
+    differing = [city for city in archive.cities.values()
+                 if city.place is None or city.name != city.place.name]
+    if not differing:
+        return digests
+    changed = {}
+    for article in {a.path: a for city in differing for a in city.articles}.values():
+        shown = [names[c.key] for c in article.cities]
+        if shown != [c.place.name if c.place is not None else c.name for c in article.cities]:
+            digest = hashlib.sha256(digests[article.path])
+            for name in shown:
+                data = name.encode("utf-8", "surrogatepass")
+                digest.update(b"%d:" % len(data) + data)
+            changed[article.path] = digest.digest()
+    return {**digests, **changed} if changed else digests
+
+
+def _item_parts(article: Article, names: Mapping[str, str]) -> tuple[str, str, str, str, str]:
     """What an article's list entry holds besides its link's target: the title as link
     text, the page's path, the link's attributes (:func:`language_attributes`), the line
-    of details after the link, and the summary's line."""
-    details = [format_date(article.date), ", ".join(md(city_name(c)) for c in article.cities)]
+    of details after the link (its cities by their ``names``, :func:`city_names`), and the
+    summary's line."""
+    shown = [names[c.key] for c in article.cities]
+    # "Hyderabad, Pakistan, Karachi" would read as three places.
+    separator = "; " if any("," in name for name in shown) else ", "
+    details = [format_date(article.date), separator.join(md(name) for name in shown)]
     if article.source:
         details.append(md(article.source))
     language = language_attributes(article)
@@ -221,7 +256,7 @@ def _item_parts(article: Article) -> tuple[str, str, str, str, str]:
             f"  {' · '.join(details)}", f"  \n  {summary}" if summary else "")
 
 
-_remembered: dict[int, tuple[Article, tuple[str, str, str, str, str]]] | None = None
+_remembered: dict[int, tuple[Article, Mapping[str, str], tuple[str, str, str, str, str]]] | None = None
 
 
 @contextmanager
@@ -236,25 +271,27 @@ def remembering_items() -> Iterator[None]:
         _remembered = None
 
 
-def article_item(article: Article, here: str, summary: bool = True) -> str:
-    """One entry of an article list: title, date, cities, source and (unless ``summary``
-    is false) the summary."""
+def article_item(article: Article, here: str, names: Mapping[str, str], summary: bool = True) -> str:
+    """One entry of an article list: title, date, cities (by their ``names``,
+    :func:`city_names`), source and (unless ``summary`` is false) the summary."""
     if _remembered is None:
-        parts = _item_parts(article)
+        parts = _item_parts(article, names)
     else:
         # The article is kept with its entry, so its id is not reused while remembered.
         known = _remembered.get(id(article))
-        if known is None:
-            known = _remembered[id(article)] = (article, _item_parts(article))
-        parts = known[1]
+        if known is None or known[1] is not names:
+            known = _remembered[id(article)] = (article, names, _item_parts(article, names))
+        parts = known[2]
     title, path, attributes, details, summary_line = parts
     summary_line = summary_line if summary else ""
     return f"- **[{title}]({relative(path, here)}){attributes}**  \n{details}{summary_line}"
 
 
-def article_list(articles: Iterable[Article], here: str, summaries: bool = True) -> str:
-    """A Markdown list of ``articles``. A month's list (of the archive or of a city) leaves
+def article_list(articles: Iterable[Article], here: str, names: Mapping[str, str],
+                 summaries: bool = True) -> str:
+    """A Markdown list of ``articles``, their cities shown by their ``names``
+    (:func:`city_names`). A month's list (of the archive or of a city) leaves
     the summaries out: it is an overview of hundreds of headlines, and the summaries
     were most of its weight (a month of a 10,000-article archive: 110 KB with them, 56 KB
     without)."""
-    return "\n".join(article_item(a, here, summaries) for a in articles) + "\n"
+    return "\n".join(article_item(a, here, names, summaries) for a in articles) + "\n"

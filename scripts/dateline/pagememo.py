@@ -3,9 +3,14 @@
 An article's page shows only that article, the titles and addresses of the two beside it
 and the names of its cities; a day's page, the day's articles and the days beside it (see
 :func:`dateline.pages.render_reusing` for each kind and :class:`dateline.pagekit.Reuse`
-for the key). After one edit in a large archive, nearly all of those pages are as they
-were, so a build need neither render them nor compare them with ``docs/``: at 10,000
-articles the article pages alone were about 0.5 s of rendering and 0.4 s of reading files.
+for the key). A listed article's cities are shown by names other articles can change (a
+second Hyderabad makes ``Hyderabad, Pakistan`` of the first), so those names are part of
+its key wherever they differ from what the article alone says
+(:func:`dateline.pagekit.listed_digests`).
+
+After one edit in a large archive, nearly all of those pages are as they were, so a build
+need neither render them nor compare them with ``docs/``: at 10,000 articles the article
+pages alone were about 0.5 s of rendering and 0.4 s of reading files.
 
 ``.dateline/page-memo.json`` holds, for each such page, the key of what it was rendered
 from, and the identity (size, times, inode) and a hash of the bytes of the file written

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from urllib.parse import quote, unquote
 
 from dateline.bodylinks import destinations, from_page, with_links
@@ -23,12 +23,14 @@ from dateline.pagekit import (
     Reuse,
     article_list,
     article_path,
+    city_names,
     city_path,
     day_path,
     feed_sentence,
     front_matter,
     language_attributes,
     link,
+    listed_digests,
     month_path,
     neighbour_links,
     relative,
@@ -171,9 +173,12 @@ def _neighbour(article: Article) -> tuple[str, str, str]:
     return article.title, article_path(article), language_attributes(article)
 
 
-def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
+def render_dates(archive: Archive, reuse: Reuse | None = None,
+                 names: Mapping[str, str] | None = None) -> list[Page]:
     """The dates index, and a page per year, month and day that has articles (but the
-    month and day pages ``reuse`` keeps)."""
+    month and day pages ``reuse`` keeps); the articles' cities shown by their ``names``
+    (:func:`~dateline.pagekit.city_names`)."""
+    names = city_names(archive) if names is None else names
     years: dict[int, dict[int, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
     for day in archive.days:
         years[day.year][day.month].append(day)
@@ -207,7 +212,7 @@ def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
                 articles = archive.days[day]
                 parts.append(f"## {link(format_date(day), day_path(day), here)}\n\n"
                              f"{plural(len(articles), 'article')}\n\n"
-                             f"{article_list(articles, here, summaries=False)}\n")
+                             f"{article_list(articles, here, names, summaries=False)}\n")
             pages.append(Page(here, "".join(parts)))
     for index, day in enumerate(days):
         here = day_path(day)
@@ -219,7 +224,7 @@ def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
         text = (front_matter(title, f"Articles of {title}") + f"# {md(title)}\n\n"
                 f"{plural(len(archive.days[day]), 'article')} · "
                 f"{link(format_month(day.year, day.month), month_path(day.year, day.month), here)}"
-                f"\n\n{article_list(archive.days[day], here)}\n")
+                f"\n\n{article_list(archive.days[day], here, names)}\n")
         earlier, later = (days[index - 1] if index > 0 else None,
                           days[index + 1] if index + 1 < len(days) else None)
         text += neighbour_links(here, None if earlier is None else (format_date(earlier), day_path(earlier)),
@@ -228,7 +233,8 @@ def render_dates(archive: Archive, reuse: Reuse | None = None) -> list[Page]:
     return pages
 
 
-def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None) -> Page:
+def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None,
+                names: Mapping[str, str] | None = None) -> Page:
     here = "index.md"
     feed = FEED if feeds is not None and archive.articles else ""
     parts = [front_matter(archive.name, archive.description, feed), f"# {md(archive.name)}\n\n"]
@@ -246,7 +252,8 @@ def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None)
                  f"{feed_sentence('Follow new articles in a feed reader', feed, here)}\n\n")
     if archive.articles:
         newest = list(reversed(archive.articles[-latest:]))
-        parts.append(f"## Latest articles\n\n{article_list(newest, here)}")
+        names = city_names(archive) if names is None else names
+        parts.append(f"## Latest articles\n\n{article_list(newest, here, names)}")
     return Page(here, "".join(parts))
 
 
@@ -267,10 +274,10 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
     paths come second. Only the pages made in large numbers or long to make ask: articles,
     days, months, cities, large cities' months and feeds; each key covers all the page
     shows."""
-    names = {key: city.name for key, city in archive.cities.items()}
-    keeping = None if reuse is None else Reuse(reuse, archive.digests)
+    names = city_names(archive)
+    keeping = None if reuse is None else Reuse(reuse, listed_digests(archive, names))
     with remembering_items():
-        pages = [render_home(archive, latest, feeds), render_cities_index(archive)]
+        pages = [render_home(archive, latest, feeds, names), render_cities_index(archive)]
         for index, article in enumerate(archive.articles):
             before, after = archive.neighbours(index)
             if keeping is not None:
@@ -286,9 +293,9 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
             pages.append(render_article(article, before, after, names, archive.links, search, html_blocks,
                                         footnotes))
         pages.extend(page for city in archive.cities.values()
-                     for page in render_city(city, keeping, feeds is not None))
+                     for page in render_city(city, names, keeping, feeds is not None))
         countries = named_countries(archive)
-        pages.extend(render_countries(countries, feeds is not None))
+        pages.extend(render_countries(countries, names, feeds is not None))
         pages.extend(render_feeds(archive, feeds, keeping, [(c.key, c.name, c.articles) for c in countries]))
-        pages.extend(render_dates(archive, keeping))
+        pages.extend(render_dates(archive, keeping, names))
     return pages, [] if keeping is None else keeping.kept

@@ -7,7 +7,7 @@ every page that shows them credits GeoNames, as its licence requires.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dateline.feeds import city_feed_path, country_feed_path
@@ -102,10 +102,12 @@ def _credit(archive_has_places: bool) -> str:
     return f"\n---\n\n{ATTRIBUTION}\n{{: .dateline-credit }}\n" if archive_has_places else ""
 
 
-def render_city(city: City, reuse: Reuse | None = None, feed: bool = False) -> list[Page]:
+def render_city(city: City, names: Mapping[str, str], reuse: Reuse | None = None,
+                feed: bool = False) -> list[Page]:
     """The city's page, and a page per month once it has more than
     :data:`CITY_LIST_ARTICLES` articles (but the pages ``reuse`` keeps); the page links to
-    the city's feed (:func:`dateline.feeds.city_feed_path`) when ``feed``."""
+    the city's feed (:func:`dateline.feeds.city_feed_path`) when ``feed``. Its articles'
+    cities are shown by their ``names`` (:func:`dateline.pagekit.city_names`)."""
     here = city_path(city.key)
     place = _place_lines(city, here)
     large = len(city.articles) > CITY_LIST_ARTICLES
@@ -115,7 +117,7 @@ def render_city(city: City, reuse: Reuse | None = None, feed: bool = False) -> l
     # again took 0.2 s of every build at 10,000 articles.
     if reuse is not None and reuse.keeps(here, city.key, city.name, place, str(city.place is not None),
                                          feed_path, articles=city.articles):
-        return _city_months(city, _by_month(city.articles), reuse) if large else []
+        return _city_months(city, _by_month(city.articles), names, reuse) if large else []
     months = _by_month(city.articles)
     count = plural(len(city.articles), "article")
     span = (format_date(city.first_date) if city.first_date == city.last_date
@@ -124,7 +126,7 @@ def render_city(city: City, reuse: Reuse | None = None, feed: bool = False) -> l
     parts = [front_matter(city.name, f"{count} about {city.name}", feed_path),
              f"# {md(city.name)}\n\n", place, f"**{count}**, {span}.{follow}\n\n"]
     if large:
-        parts.append(f"## Latest articles\n\n{article_list(city.articles[:CITY_LATEST], here)}\n")
+        parts.append(f"## Latest articles\n\n{article_list(city.articles[:CITY_LATEST], here, names)}\n")
     year = None
     for (article_year, month), articles in months.items():
         if article_year != year:
@@ -134,14 +136,14 @@ def render_city(city: City, reuse: Reuse | None = None, feed: bool = False) -> l
             parts.append(f"- {link(format_month(year, month), city_month_path(city.key, year, month), here)}"
                          f" — {plural(len(articles), 'article')}\n")
         else:
-            parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here)}\n")
+            parts.append(f"### {format_month(year, month)}\n\n{article_list(articles, here, names)}\n")
     if large:
         parts.append("\n")
     parts.append(_credit(city.place is not None))
-    return [Page(here, "".join(parts)), *(_city_months(city, months, reuse) if large else [])]
+    return [Page(here, "".join(parts)), *(_city_months(city, months, names, reuse) if large else [])]
 
 
-def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
+def _city_months(city: City, months: dict[tuple[int, int], list[Article]], names: Mapping[str, str],
                  reuse: Reuse | None) -> list[Page]:
     """A page per month of a large city, newest first, linked to the months beside it."""
     pages = []
@@ -159,7 +161,7 @@ def _city_months(city: City, months: dict[tuple[int, int], list[Article]],
         parts = [front_matter(title, f"Articles about {city.name} in {format_month(year, month)}"),
                  f"# {md(title)}\n\n{plural(len(articles), 'article')} · "
                  f"{link(city.name, city_path(city.key), here)}\n\n"
-                 f"{article_list(articles, here, summaries=False)}\n"]
+                 f"{article_list(articles, here, names, summaries=False)}\n"]
         parts.append(neighbour_links(
             here, None if earlier is None else (format_month(*earlier), city_month_path(city.key, *earlier)),
             None if later is None else (format_month(*later), city_month_path(city.key, *later))))
@@ -196,9 +198,10 @@ def named_countries(archive: Archive) -> list[Country]:
     return [c for c in countries_of(archive) if c.name != NO_COUNTRY]
 
 
-def render_countries(countries: list[Country], feed: bool = False) -> list[Page]:
+def render_countries(countries: list[Country], names: Mapping[str, str], feed: bool = False) -> list[Page]:
     """``/countries/`` and a page per country (the archive's :func:`named_countries`)
-    rolling up its cities; each links to the country's feed when ``feed``."""
+    rolling up its cities; each links to the country's feed when ``feed``. Its articles'
+    cities are shown by their ``names`` (:func:`dateline.pagekit.city_names`)."""
     here = "countries/index.md"
     pages = [Page(here, front_matter("Countries", "The archive by country") + "# Countries\n\n" + "".join(
         f"- {link(c.name, country_path(c.key), here)} — {plural(len(c.articles), 'article')}, "
@@ -212,7 +215,7 @@ def render_countries(countries: list[Country], feed: bool = False) -> list[Page]
                  f"# {md(country.name)}\n\n**{count}** about "
                  f"{plural(len(country.cities), 'city', 'cities')}.{follow}\n\n",
                  f"## Cities\n\n{_city_counts(country.cities, here)}\n",
-                 f"## Latest articles\n\n{article_list(country.articles[:COUNTRY_LATEST], here)}",
+                 f"## Latest articles\n\n{article_list(country.articles[:COUNTRY_LATEST], here, names)}",
                  _credit(True)]
         pages.append(Page(here, "".join(parts)))
     return pages
