@@ -43,9 +43,10 @@ from pathlib import Path
 from urllib.parse import quote, unquote
 
 from dateline.errors import Problem
+from dateline.mdcode import without_code
 from dateline.model import ARTICLE_SUFFIXES, BodyLink, Links
 from dateline.pagekit import page_url, relative
-from dateline.text import link_targets, without_code
+from dateline.text import link_targets
 
 ASSETS = "articles/files"
 """Where under ``docs/`` the files articles link to are published."""
@@ -128,17 +129,25 @@ def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tup
     return tuple(confirmed), tuple(by_start)
 
 
-_BARE_IMAGE = re.compile(r"!\[[ \t]*\][(\[]|<img\b(?![^<>]*\balt\s*=)[^<>]*>", re.IGNORECASE)
-"""An image with no words for those who cannot see it: ``![](map.png)``, or ``<img>``
-without ``alt`` (``alt=""`` says the image is decoration, and is left alone)."""
+_BARE_IMAGE = re.compile(r"(?<!\\)(?:\\\\)*(!\[[ \t]*\][(\[])|<img\b([^<>]*)>", re.IGNORECASE)
+"""An image that may have no words for those who cannot see it: ``![](map.png)`` (not
+``\\![](map.png)``, an escaped "!" and a link), or an ``<img>`` whose attributes
+(:data:`_ATTRIBUTE`) tell."""
+_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+"""An HTML attribute, its name first: a value in quotes may hold "alt=" (``title="alt=x"``),
+and ``data-alt`` is another attribute than ``alt``."""
 
 
 def images_without_alt(body: str) -> list[int]:
-    """The lines (within ``body``) of its images that have no alternative text, outside code."""
+    """The lines (within ``body``) of its images that have no alternative text, outside code.
+
+    An ``alt`` with no value (``<img src=map.png alt>``) is an empty one, as ``alt=""``:
+    the image is decoration, and is left alone."""
     if "![" not in body and "<" not in body:
         return []
     masked = without_code(body)
-    return [masked.count("\n", 0, found.start()) + 1 for found in _BARE_IMAGE.finditer(masked)]
+    return [masked.count("\n", 0, found.start()) + 1 for found in _BARE_IMAGE.finditer(masked)
+            if found.group(1) or all(name.lower() != "alt" for name in _ATTRIBUTE.findall(found.group(2)))]
 
 
 def meant(link: BodyLink) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from dateline.text import without_code
+from dateline.mdcode import without_code
 
 CHECKED = frozenset({
     # blocks

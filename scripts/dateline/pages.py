@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 
 from dateline.bodylinks import destinations, from_page, with_links
 from dateline.feeds import FEED, FeedOptions, render_feeds
+from dateline.mdcode import in_code, without_code
 from dateline.model import Archive, Article, Links
 from dateline.pagekit import (
     GENERATED_ROOTS,
@@ -39,7 +40,7 @@ from dateline.pagekit import (
 )
 from dateline.pages_places import named_countries, render_cities_index, render_city, render_countries
 from dateline.text import escape_markdown_inline as md
-from dateline.text import format_date, format_month, in_fenced_code, plural, without_code
+from dateline.text import format_date, format_month, plural
 
 __all__ = ["GENERATED_ROOTS", "SEARCH_PAGE", "Page", "demote_headings", "front_matter", "link", "render",
            "render_article", "render_reusing"]
@@ -71,12 +72,14 @@ def demote_headings(body: str) -> str:
     example stays as written.
     """
     lines = body.split("\n")
-    outside = [not code for code in in_fenced_code(lines)]
+    code = in_code(lines)
+    outside = [not shown for shown in code]
     atx = [(index, found) for index, line in enumerate(lines)
            if outside[index] and (found := _ATX.match(line))]
-    setext = [index for index, line in enumerate(lines)
-              if outside[index] and index and _SETEXT_H1.match(line) and lines[index - 1].strip()]
-    tags = list(_HTML_HEADING.finditer(without_code(body))) if "<" in body else []
+    setext = [index for index, line in enumerate(lines)  # under a line of text, not of code
+              if outside[index] and index and _SETEXT_H1.match(line) and lines[index - 1].strip()
+              and outside[index - 1]]
+    tags = list(_HTML_HEADING.finditer(without_code(body, code))) if "<" in body else []
     if not setext and all(found.group(3) != "#" for _, found in atx) and all(t.group(1) != "1" for t in tags):
         return body
     if tags:

@@ -143,39 +143,6 @@ def link_targets(source: str) -> set[str]:
     return collector.targets
 
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-
-
-def in_fenced_code(lines: list[str]) -> list[bool]:
-    """For each line of Markdown, whether it belongs to a fenced code block (its fences
-    included)."""
-    inside = []
-    fence = ""
-    for line in lines:
-        opening = _FENCE.match(line)
-        if fence:
-            inside.append(True)
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-        else:
-            inside.append(opening is not None)
-            if opening:
-                fence = opening.group(1)
-    return inside
-
-
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.DOTALL)
-
-
-def without_code(body: str) -> str:
-    """The Markdown ``body`` with fenced code and code spans blanked (same length, lines
-    kept), so that what is found in it is found outside code, at its place in ``body``."""
-    lines = body.split("\n")
-    text = "\n".join(" " * len(line) if code else line
-                     for line, code in zip(lines, in_fenced_code(lines), strict=True))
-    return _CODE_SPAN.sub(lambda span: re.sub(r"[^\n]", " ", span.group(0)), text)
-
-
 def has_markup(source: str) -> bool:
     """Whether :func:`markdown_to_text` renders ``source`` (about 1.8 ms for an article of
     700 words) rather than only folding its whitespace (0.06 ms): it holds a character
