@@ -329,12 +329,58 @@ async function start(root) {
     return { results, filters: sumCounts(found.map((one) => one?.filters)) };
   }
 
+  // A word a shard does not hold, Pagefind answers with what it does hold: the longest
+  // beginning of the word that is a word of the shard ("airport" finds the articles
+  // with "a"), and beside other words the word is left out ("kandahar falls" finds every
+  // Kandahar article). One index of the whole archive holds the word, and finds only the
+  // articles with it; so must the shards together. A shard's answer counts when each
+  // word typed is a word of it or of no shard at all (then every shard answers as one
+  // index would). Quoted phrases are searched exactly, without such answers.
+  const held = new Map();
+  // Whether a shard holds the word: a quoted search of it finds something (its other
+  // forms too, "earthquakes" finds "earthquake"), or the word begins one of the words the
+  // first article found by it is found by ("earthq", being typed).
+  function holds(shard, word) {
+    const key = `${shard.folder}\n${word}`;
+    if (!held.has(key)) {
+      held.set(key, (async () => {
+        const one = await instance(shard);
+        if ((await one.search(`"${word}"`)).results.length) return true;
+        const top = (await one.search(word)).results[0];
+        if (!top) return false;
+        const data = await top.data();
+        const words = data.content.split(/[\r\n\s]+/g);
+        const seen = (data.locations || []).map((at) => words[at] || "");
+        for (const field of top.matchedMetaFields || []) seen.push(String(data.meta?.[field] ?? ""));
+        return foldName(seen.join(" ")).split(" ").some((token) => token.startsWith(word));
+      })());
+    }
+    return held.get(key);
+  }
+  // Whether some shard of the archive holds the word: those searched (`first`, whose word
+  // chunks load anyway) are asked first, the others only if none of them does.
+  async function known(word, first) {
+    const any = async (some) => (await Promise.all(some.map((shard) => holds(shard, word)))).some(Boolean);
+    return (await any(first)) || any(shards.filter((shard) => !first.includes(shard)));
+  }
+
   // One search over the shards the filters leave open. With `early`, the first shard in
   // reading order is searched alone and its answer handed to `early` before the others
   // are asked: on a large archive each shard costs its page table and word chunk, so
-  // the first results come from one shard's bytes, not from all of them.
-  async function search(term, filters, sort, chosen = shardsFor(filters), early = null) {
-    const ask = async (shard) => (await instance(shard)).search(term, { filters: pagefindFilters(filters), sort });
+  // the first results come from one shard's bytes, not from all of them. `words`: the
+  // words typed (see holds), none for a search by filters alone or a quoted phrase.
+  async function search(term, filters, sort, chosen = shardsFor(filters), early = null, words = []) {
+    const counted = async (shard, found) => {
+      if (!found.results.length || shards.length < 2) return true;  // one shard: Pagefind's own answer
+      const lacked = [];
+      for (const word of words) if (!(await holds(shard, word))) lacked.push(word);
+      for (const word of lacked) if (await known(word, chosen)) return false;
+      return true;
+    };
+    const ask = async (shard) => {
+      const found = await (await instance(shard)).search(term, { filters: pagefindFilters(filters), sort });
+      return (await counted(shard, found)) ? found : { ...found, results: [], filters: {} };
+    };
     const order = readingOrder(chosen, sort);
     const head = [];
     if (early && order.length > 1) {
@@ -346,6 +392,9 @@ async function start(root) {
     }
     return merge([...head, ...(await Promise.all(order.map(ask)))], sort);
   }
+  // The words of a search (see holds), folded as the index folds them; none for a quoted
+  // phrase.
+  const wordsOf = (term) => (term.includes('"') ? [] : foldName(term).split(" ").filter(Boolean));
 
   // Filter counts need every filter chunk of the shards involved (on a large archive,
   // more bytes than the search itself), so they load once the first results are on screen.
@@ -411,7 +460,7 @@ async function start(root) {
       delete others[key];
       const term = state.q ? await termOf(state.q) : filterOnlyTerm(others);
       await loadFilters(shardsFor(others));
-      const other = await search(term, others);
+      const other = await search(term, others, undefined, undefined, null, state.q ? wordsOf(term) : []);
       byFacet[key] = other.filters[key] || {};
     }));
     return byFacet;
@@ -452,7 +501,8 @@ async function start(root) {
       list.replaceChildren();
       await showMore();
     };
-    let found = await search(term, state.filters, sort, undefined, early);
+    const words = state.q ? wordsOf(term) : [];
+    let found = await search(term, state.filters, sort, undefined, early, words);
     if (!state.q && term !== EVERY_ARTICLE && !found.results.length
         && !(await search(term, {}, undefined, shardsFor(state.filters))).results.length) {
       // The hidden word is unknown to the index (it should never be): ask the slow way.
@@ -465,19 +515,22 @@ async function start(root) {
     shown = 0;
     list.replaceChildren();
     list.removeAttribute("aria-busy");
-    const what = state.q ? `“${state.q}”` : "these filters";
+    // Words typed with quotes of their own are shown as typed, not quoted again; a
+    // search by filters alone has no words to check the spelling of.
+    const what = !state.q ? "these filters" : state.q.includes('"') ? state.q : `“${state.q}”`;
+    const advice = state.q ? "Check the spelling, try fewer words, or remove a filter." : "Remove a filter, or choose others.";
     // A city's other name is searched as its name, and the reader is told so.
     searchedFor = state.q && term !== state.q ? ` Searched for “${term}”.` : "";
     status.textContent = results.length
       ? `${results.length.toLocaleString("en")} ${results.length === 1 ? "article" : "articles"} found.${searchedFor}`
-      : `No articles match ${what}.${searchedFor} Check the spelling, try fewer words, or remove a filter.`;
+      : `No articles match ${what}.${searchedFor} ${advice}`;
     status.classList.toggle("dateline-search__status--none", results.length === 0);
     await showMore(wanted);
     if (mine !== run) return;
     await loadFilters(shardsFor(state.filters));
     // Pagefind counts filter values only once their chunks are in: search again, now
     // from memory.
-    const counted = await search(term, state.filters, sort);
+    const counted = await search(term, state.filters, sort, undefined, null, words);
     if (mine !== run) return;
     const byFacet = await counts(counted.filters);
     if (mine !== run) return;
