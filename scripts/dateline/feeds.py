@@ -77,7 +77,7 @@ def _start(day: dt.date) -> dt.datetime:
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
 
 
-def _time(article: Article) -> dt.datetime:
+def published_at(article: Article) -> dt.datetime:
     """When the article was published: its time, or the start of its day (UTC)."""
     return article.timestamp if article.timestamp is not None else _start(article.date)
 
@@ -89,13 +89,38 @@ def _updated(article: Article) -> dt.datetime:
     published at its start in UTC) may say ``updated: 2021-08-13T01:00:00+04:30``, which
     is 20:30 UTC on the 12th."""
     if article.updated_timestamp is not None:
-        return max(_time(article), article.updated_timestamp)
+        return max(published_at(article), article.updated_timestamp)
     if article.updated is not None:
-        return max(_time(article), _start(article.updated))
-    return _time(article)
+        return max(published_at(article), _start(article.updated))
+    return published_at(article)
+
+
+_SPREAD = dt.timedelta(days=3)
+"""More than an article's publication time can be from the start of its calendar day
+(:attr:`~dateline.model.Article.date`, in its own time zone): at most a day before, with
+an offset of nearly +24:00, and two days after, at 23:59 with one of nearly -24:00."""
+
+
+def newest(articles: Sequence[Article], size: int) -> list[Article]:
+    """The ``size`` articles of ``articles`` (newest first by calendar day, as the archive
+    orders them) published last, latest first by their publication times. A day is the
+    article's own: ``2021-08-14T00:30:00+04:30`` is on the 14th, but published before
+    ``2021-08-13T22:00:00Z``, and a feed's entries must come in the order their
+    ``published`` says. Only the articles within a few days of the ``size``-th are compared."""
+    end = len(articles)
+    if end > size:
+        floor = articles[size - 1].date - _SPREAD
+        end = size
+        while end < len(articles) and articles[end].date > floor:
+            end += 1
+    # A stable sort: articles published at the same instant keep the archive's order.
+    return sorted(articles[:end], key=published_at, reverse=True)[:size]
 
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+LANGUAGE = "en"
+"""The site's language (:attr:`dateline.model.Article.in_english`): the feed's, which its
+entries in English inherit; one in another language says its own."""
 
 
 def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes: str | None) -> ET.Element:
@@ -106,11 +131,11 @@ def _element(parent: ET.Element, tag: str, text: str | None = None, **attributes
 
 def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str,
          articles: Sequence[Article], names: Mapping[str, str]) -> str:
-    """One Atom feed (RFC 4287) of ``articles`` (newest first, at least one) for the page
+    """One Atom feed (RFC 4287) of ``articles`` (latest first, :func:`newest`; at least one) for the page
     ``page`` under ``docs/`` (``cities/kabul.md``), at :func:`feed_path`; an entry's
     cities are its categories by the names the site shows them by (``names``,
     :func:`dateline.pagekit.city_names`: ``Hyderabad, Pakistan`` where the archive has two)."""
-    feed = ET.Element("feed", xmlns=ATOM)
+    feed = ET.Element("feed", {"xmlns": ATOM, XML_LANG: LANGUAGE})
     address = published_address(options.site_url, page_url(page))
     _element(feed, "id", address)
     _element(feed, "title", title)
@@ -125,7 +150,7 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
     for article in articles:
         entry = _element(feed, "entry", **({} if article.in_english else {XML_LANG: article.language}))
         address = published_address(options.site_url, article.url_path)
-        published = _time(article).isoformat()
+        published = published_at(article).isoformat()
         _element(entry, "id", address)
         _element(entry, "title", article.title)
         _element(entry, "link", href=address, rel="alternate", type="text/html")
@@ -153,12 +178,12 @@ def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | N
     names = city_names(archive)
     pages = []
     wanted: list[tuple[str, str, str, Sequence[Article]]] = [
-        ("index.md", archive.name, archive.description, archive.articles[-options.size:][::-1])]
+        ("index.md", archive.name, archive.description, newest(archive.articles[::-1], options.size))]
     wanted += [(city_path(city.key), f"{city.name} — {archive.name}",
-                f"The newest articles about {city.name}", city.articles[:options.size])
+                f"The newest articles about {city.name}", newest(city.articles, options.size))
                for city in archive.cities.values()]
     wanted += [(country_path(key), f"{name} — {archive.name}",
-                f"The newest articles about places in {name}", articles[:options.size])
+                f"The newest articles about places in {name}", newest(articles, options.size))
                for key, name, articles in countries]
     for page, title, subtitle, articles in wanted:
         path = feed_path(page)
