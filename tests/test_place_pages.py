@@ -138,3 +138,15 @@ def test_namesakes_get_the_first_qualifier_that_tells_them_apart() -> None:
         "springfield-jm": "Springfield, Jamaica", "springfield": "Springfield (springfield)",
         "aurangabad": "Aurangabad, India (19.88° N, 75.34° E)",
         "aurangabad-2": "Aurangabad, India (24.75° N, 84.37° E)", "kabul": "Kabul"}
+
+
+@pytest.mark.slow
+def test_a_place_named_index_gets_a_page_of_its_own(project: Project) -> None:
+    """``cities/index.md`` is the list of cities: a place whose name makes the slug
+    ``index`` (one places.yml defines, or GeoNames' Index, Washington) takes another."""
+    (project.root / "places.yml").write_text("places:\n  - name: Index\n    country: US\n    lat: 47.8\n"
+                                             "    lon: -121.55\n", encoding="utf-8")
+    project.write("i.md", article(title="Flood at Index", date="2021-07-02", cities="[Index]"))
+    build(project.settings)
+    assert "Flood at Index" in (project.site / "cities" / "index-us" / "index.html").read_text(encoding="utf-8")
+    assert "Index" in content(project, "cities/index.html").get_text()

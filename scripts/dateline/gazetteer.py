@@ -305,9 +305,11 @@ def unique_slugs(places: list[Place]) -> dict[str, str]:
     """Place id → page slug, distinct for distinct places that share a name.
 
     The most populous keeps the plain slug (``paris``); the others get their country
-    (``paris-us``), then their region code (``paris-us-tx``), then their id.
+    (``paris-us``), then their region code (``paris-us-tx``), then their id. No place's
+    slug is ``index``: ``cities/index.md`` lists the cities (Index, Washington, is
+    ``index-us``).
     """
-    taken: dict[str, str] = {}
+    taken: dict[str, str] = {"index": ""}
     result: dict[str, str] = {}
     for place in sorted(places, key=lambda p: (-p.population, p.id)):
         for slug in (place.slug, f"{place.slug}-{place.country_code.lower()}",
