@@ -6,13 +6,17 @@ import errno
 import json
 import shutil
 import socket
+import struct
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -93,6 +97,62 @@ def test_a_source_folder_removed_and_made_again_is_heard_however_the_watches_are
             heard.clear()
             source.write_text(article("Alpha, edited"), encoding="utf-8")
             assert heard.wait(5), f"turn {turn}: an edit in the folder made again was not heard"
+    finally:
+        watcher.close()
+
+
+def test_a_folder_made_inside_one_just_made_raises_no_warning(
+        project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``mkdir -p 2024/08/photos`` while serving: a folder made inside a new one while
+    watchdog sets the new one's watch is watched twice, which watchdog warns about on the
+    terminal (a long line), though nothing is lost. Watchdog is held there, as a busy
+    machine holds it, for the test to make the folder at that moment."""
+    inotify = pytest.importorskip("watchdog.observers.inotify")
+    if not hasattr(inotify, "InotifyWatchGroup"):
+        pytest.skip("this watchdog sets its watches otherwise")
+    watched = threading.Event()
+    set_watch = inotify.InotifyWatchGroup._add_callback
+
+    def held(group: object, path: bytes) -> None:
+        set_watch(group, path)
+        if path.endswith(b"/2024"):
+            watched.set()
+            time.sleep(0.5)  # before it lists the new folder's subfolders
+
+    monkeypatch.setattr(inotify.InotifyWatchGroup, "_add_callback", held)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        watcher = Watcher(project.settings)
+        try:
+            (project.root / "articles/2024").mkdir()
+            assert watched.wait(5)
+            project.write("2024/08/photos/x.jpg", b"x")
+            source = project.write("2024/08/a.md", article("Alpha"))
+            time.sleep(1)  # watchdog reads the new folders' events
+            watcher.changes.pending.clear()
+            source.write_text(article("Alpha, edited"), encoding="utf-8")
+            assert watcher.changes.pending.wait(5), "an edit in the new folder was not heard"
+        finally:
+            watcher.close()
+    assert [str(warning.message) for warning in caught] == []
+
+
+def test_the_site_removed_by_hand_is_built_again_but_not_the_builds_own_swap(project: Project) -> None:
+    """``rm -rf site`` while serving: every page would say "Building the site…" with no
+    build to come. The build's own swap of the site (renames) is no change."""
+    project.site.mkdir()
+    watcher = Watcher(project.settings)
+    heard = watcher.changes.pending
+    try:
+        staging, old = project.root / ".site.new", project.root / ".site.old-1"
+        staging.mkdir()
+        (staging / "index.html").write_text("<p>new</p>")
+        project.site.rename(old)
+        staging.rename(project.site)
+        shutil.rmtree(old)
+        assert not heard.wait(1), "the build's swap of the site would start another build"
+        shutil.rmtree(project.site)
+        assert heard.wait(5), "the site's removal was not heard"
     finally:
         watcher.close()
 
@@ -187,6 +247,58 @@ def test_pages_are_served_under_the_published_path_with_the_reload_script(server
         assert status == 404 and "Not here" in text, missing
 
 
+def test_a_browser_leaving_an_answer_halfway_prints_no_traceback(
+        server: tuple[str, BuildState], capsys: pytest.CaptureFixture[str]) -> None:
+    """A page reloads after each build, often while its photos or a video still load:
+    the connection it drops is no error to print."""
+    base, state = server
+    (state.site_dir / "clip.mp4").write_bytes(bytes(16_000_000))  # more than the sockets hold
+    host, port = urlsplit(base).hostname, urlsplit(base).port
+    before = set(threading.enumerate())
+    for _turn in range(3):
+        with socket.create_connection((host, port)) as browser:
+            browser.sendall(b"GET /archive/clip.mp4 HTTP/1.1\r\nHost: localhost\r\n\r\n")
+            assert browser.recv(100).startswith(b"HTTP/1.0 200")
+            browser.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset
+    deadline = time.monotonic() + 10
+    while any(thread.name.endswith("(process_request_thread)")
+              for thread in set(threading.enumerate()) - before):
+        assert time.monotonic() < deadline, "the server still answers the dropped requests"
+        time.sleep(0.05)
+    assert fetch(base + "/archive/style.css")[1] == "body{}"  # it serves on
+    assert capsys.readouterr().err == ""
+
+
+def test_a_file_is_served_in_parts_as_audio_and_video_ask_for_it(server: tuple[str, BuildState]) -> None:
+    """Safari plays audio and video only from a server that answers ``Range``, and no
+    browser can seek in them without."""
+    base, _state = server
+
+    def part(asked: str, path: str = "/archive/style.css", **more: str) -> tuple[int, bytes, str | None]:
+        request = urllib.request.Request(base + path, headers={"Range": asked, **more})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, answer.read(), answer.headers["Content-Range"]
+        except urllib.error.HTTPError as error:
+            return error.code, error.read(), error.headers["Content-Range"]
+
+    # style.css is "body{}".
+    assert part("bytes=0-1") == (206, b"bo", "bytes 0-1/6")
+    assert part("bytes=1-3") == (206, b"ody", "bytes 1-3/6")
+    assert part("bytes=4-") == (206, b"{}", "bytes 4-5/6")
+    assert part("bytes=-2") == (206, b"{}", "bytes 4-5/6")
+    assert part("bytes=0-100") == (206, b"body{}", "bytes 0-5/6")
+    assert part("bytes=6-") == (416, b"", "bytes */6")
+    # What it need not answer in parts, it answers whole.
+    assert part("bytes=0-1,3-4") == (200, b"body{}", None)
+    assert part("bytes=3-1") == (200, b"body{}", None)
+    assert part("bytes=-") == (200, b"body{}", None)
+    assert part("bytes=0-1", **{"If-Range": "Wed, 21 Oct 2015 07:28:00 GMT"}) == (200, b"body{}", None)
+    status, page, _range = part("bytes=0-1", "/archive/articles/a/")
+    assert status == 200 and b"<h1>A</h1><script>" in page
+    assert part("bytes=0-1", "/archive/nowhere.mp4")[0] == 404
+
+
 def test_a_page_hears_of_each_build_and_of_its_problems(server: tuple[str, BuildState]) -> None:
     base, state = server
     with urllib.request.urlopen(base + EVENTS, timeout=10) as stream:
@@ -219,6 +331,60 @@ def test_before_the_first_good_build_a_page_says_why(tmp_path: Path) -> None:
     assert status == 200 and "The first build failed" in text
     assert "const built = 0;" in text  # it reloads once a build has made a site
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
+
+
+@pytest.mark.browser
+def test_in_a_browser_a_page_shows_each_builds_problems_and_reloads_after_a_good_one(tmp_path: Path) -> None:
+    """The page served before there is a site says what each build says, and never that
+    it is the last good build's: there is none. Then a page of the site shows the problems
+    over it, lets them go after a good build, and reloads after one that changed the site."""
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _require_browser
+
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    state = BuildState(site_dir=tmp_path / "site")
+    running = start_server(state, "127.0.0.1", 0)
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = chromium.new_page()
+                errors: list[str] = []
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.goto(f"http://127.0.0.1:{running.server_address[1]}/")
+                assert page.locator("h1").inner_text() == "Building the site…"
+                state.publish(False, ['articles/a.md:3: date: "13/08/2021" is not a date'])
+                page.wait_for_function("document.querySelector('h1').textContent === 'The first build failed:'",
+                                       timeout=10_000)
+                assert page.locator("pre").inner_text() == 'articles/a.md:3: date: "13/08/2021" is not a date'
+                state.publish(False, ["articles/a.md:4: cities: missing (required)"])
+                page.wait_for_function("document.querySelector('pre').textContent.includes('cities')",
+                                       timeout=10_000)
+                assert page.locator("pre").inner_text() == "articles/a.md:4: cities: missing (required)"
+                assert page.locator("#dateline-serve-problems").count() == 0
+                # The first good build: the page reloads into the site.
+                state.site_dir.mkdir()
+                (state.site_dir / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+                state.publish(True)
+                page.wait_for_function("document.querySelector('h1').textContent === 'Home'", timeout=10_000)
+                # A page of the site: the problems over it, until a build mends them.
+                page.evaluate("window.notReloaded = true")
+                state.publish(False, ["articles/a.md:3: <b>not a tag</b>"])
+                box = page.locator("#dateline-serve-problems")
+                box.wait_for(timeout=10_000)
+                assert box.inner_text() == ("The build failed; this page is the last good build's.\n\n"
+                                            "articles/a.md:3: <b>not a tag</b>")
+                state.publish(True, site_changed=False)
+                box.wait_for(state="detached", timeout=10_000)
+                assert page.evaluate("window.notReloaded") is True
+                state.publish(True)
+                page.wait_for_function("window.notReloaded === undefined", timeout=10_000)
+                assert errors == []
+            finally:
+                chromium.close()
+    finally:
+        stop_server(state, running)
 
 
 # --- the command, building a real site ----------------------------------------------------

@@ -21,9 +21,12 @@ import io
 import json
 import logging
 import os
+import re
 import socket
+import sys
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -33,6 +36,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from watchdog.events import (
     EVENT_TYPE_CLOSED_NO_WRITE,
+    EVENT_TYPE_DELETED,
     EVENT_TYPE_MODIFIED,
     EVENT_TYPE_OPENED,
     FileSystemEvent,
@@ -125,6 +129,12 @@ _CLIENT = """<script>(() => {
       if (state.site !== built) location.reload();
       return;
     }
+    const first = document.getElementById("dateline-serve-first");
+    if (first) {  // no good build yet: the page says so, with the problems now
+      first.querySelector("h1").textContent = "The first build failed:";
+      first.querySelector("pre").textContent = state.problems.join("\\n");
+      return;
+    }
     const box = document.createElement("div");
     box.id = "dateline-serve-problems";
     box.setAttribute("role", "alert");
@@ -152,8 +162,8 @@ def placeholder(state: BuildState) -> bytes:
     said = ("The first build failed:" if not state.ok else "Building the site…")
     problems = "\n".join(state.problems)
     return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Dateline</title>'
-            f"</head><body><h1>{escape(said)}</h1><pre>{escape(problems)}</pre></body></html>"
-            ).encode()
+            f'</head><body><div id="dateline-serve-first"><h1>{escape(said)}</h1>'
+            f"<pre>{escape(problems)}</pre></div></body></html>").encode()
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -211,7 +221,42 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 self.send_error(404)
                 return None
             return self._html(200, with_reload(data, site))
+        if "Range" in self.headers and "If-Range" not in self.headers and path.is_file():
+            return self._part(path)
         return super().send_head()
+
+    def _part(self, path: Path) -> BinaryIO | None:
+        """The part of a file a ``Range`` header asks for, as GitHub Pages answers it:
+        Safari plays no audio or video, and no browser can seek in it, without. Several
+        ranges at once (which browsers never ask of media) get the whole file."""
+        asked = _RANGE.fullmatch(self.headers["Range"].strip())
+        first, last = asked.groups() if asked is not None else ("", "")
+        if not (first or last) or (first and last and int(last) < int(first)):
+            return super().send_head()  # not a range: ignored, as HTTP says
+        try:
+            file = path.open("rb")
+        except OSError:
+            self.send_error(404)
+            return None
+        size = os.fstat(file.fileno()).st_size
+        if first:
+            start, end = int(first), min(int(last), size - 1) if last else size - 1
+        else:
+            start, end = max(size - int(last), 0), size - 1  # the last bytes
+        if start > end or not size:
+            file.close()
+            self.send_response(416)
+            self.send_header("Content-Range", f"bytes */{size}")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        file.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        return io.BufferedReader(_Part(file, end - start + 1))
 
     def list_directory(self, path: str | os.PathLike[str]) -> BinaryIO | None:  # type: ignore[override]
         self.send_error(404)  # a folder without index.html: GitHub Pages lists none either
@@ -259,12 +304,42 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return  # the page was closed or reloaded
 
 
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+class _Part(io.RawIOBase):
+    """The next ``left`` bytes of an open file, read until they are sent."""
+
+    def __init__(self, file: BinaryIO, left: int) -> None:
+        self._file, self._left = file, left
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._file.read(min(len(buffer), self._left))
+        buffer[:len(data)] = data
+        self._left -= len(data)
+        return len(data)
+
+    def close(self) -> None:
+        self._file.close()
+        super().close()
+
+
 class _Server(http.server.ThreadingHTTPServer):
     def server_bind(self) -> None:
         if self.address_family == socket.AF_INET6:  # "::" takes IPv4's connections too
             with contextlib.suppress(OSError, AttributeError):
                 self.socket.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
         super().server_bind()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A browser that lets go of an answer halfway (a page reloaded after a build while
+        # its photos load, a video left) is no error: the base prints a traceback for it.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 def start_server(state: BuildState, host: str, port: int) -> http.server.ThreadingHTTPServer:
@@ -364,7 +439,11 @@ class Changes(FileSystemEventHandler):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         settings = self._settings()
-        if any(path and is_source(Path(os.fsdecode(path)), settings) for path in paths):
+        # The site removed by hand (the build only ever swaps it) would leave every page
+        # saying that it is being built: it is built again.
+        removed_site = (event.event_type == EVENT_TYPE_DELETED
+                        and Path(os.fsdecode(event.src_path)) == settings.site_dir)
+        if removed_site or any(path and is_source(Path(os.fsdecode(path)), settings) for path in paths):
             if event.is_directory:
                 with self._flag:
                     self.folders_changed = True
@@ -394,6 +473,14 @@ def _not_ending_watch(record: logging.LogRecord) -> bool:
 logging.getLogger("watchdog.observers.inotify").addFilter(_not_ending_watch)
 
 
+def _quiet_watchdog() -> None:
+    """Leave out the warning watchdog gives when it watches a new folder twice, which it
+    does when folders are made inside one just made (``mkdir -p 2024/new/deep``) while it
+    sets the watch: it watches it once all the same, and nothing is lost."""
+    warnings.filterwarnings("ignore", message=r"Callback with id .* already exists for watch",
+                            category=RuntimeWarning)
+
+
 _WATCH_HINT = {errno.ENOSPC: " (raise fs.inotify.max_user_watches)",
                errno.EMFILE: " (raise fs.inotify.max_user_instances)"}
 
@@ -404,6 +491,7 @@ class Watcher:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.changes = Changes(lambda: self.settings)
+        _quiet_watchdog()  # here, not on import: a test's or caller's own filters are set by then
         self._observer = Observer()
         self._watching: dict[Path, tuple[tuple[bool, tuple[int, int]], ObservedWatch]] = {}
         """Each folder watched: how and which (as :data:`Folders` says), and its watch."""
