@@ -4,10 +4,13 @@ built with every value escaped and every body sanitised."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from bs4 import BeautifulSoup
 from dateline.build import build, check, generate
 from dateline.errors import ValidationFailed
 from dateline.sanitize import sanitize_html
-from tests.projects import Project, article
+from tests.projects import REPO, Project, article
 
 CORPUS = Path(__file__).resolve().parent / "data" / "hostile"
 REFUSED = sorted(p.with_suffix("").name for p in (CORPUS / "refused").glob("*.expected"))
@@ -340,3 +343,43 @@ def test_render_guard_uses_python_names_from_mkdocs_yml(project: Project) -> Non
     project.write("a.md", article(body="Text :smile:\n"))
     archive, _warnings = check(project.settings)
     assert len(archive.articles) == 1
+
+
+_INTERRUPTED = """
+import sys, time
+from pathlib import Path
+from dateline import guard
+
+ready = Path(sys.argv[1])
+
+def slow(body):
+    ready.touch()
+    time.sleep(60)
+
+guard._render = slow  # the workers are forked from here, and take it with them
+try:
+    guard.render_problems([guard.Job(f"a{i}.md", "x") for i in range(4)], [], {}, 30.0, workers=2)
+except KeyboardInterrupt:
+    print("stopped")
+    sys.exit(130)
+"""
+
+
+def test_ctrl_c_while_bodies_render_stops_without_the_workers_tracebacks(tmp_path: Path) -> None:
+    """Ctrl+C signals the terminal's whole process group, the render guard's workers too."""
+    ready = tmp_path / "ready"
+    process = subprocess.Popen([sys.executable, "-c", _INTERRUPTED, str(ready)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert ready.exists(), process.communicate()
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    assert (process.returncode, out.strip()) == (130, "stopped")
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err

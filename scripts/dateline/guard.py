@@ -99,6 +99,9 @@ def _start_worker(extensions: list[Any], configs: dict[str, Any], timeout: float
     _worker_markdown = markdown.Markdown(extensions=extensions, extension_configs=resolve_names(configs))
     _worker_timeout = timeout
     signal.signal(signal.SIGALRM, _on_alarm)
+    # Ctrl+C reaches the whole process group: the build stops the workers itself (in
+    # render_problems), and each would otherwise print its own traceback of 40 lines.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 _HEADLINE_AGAIN = re.compile(rf"{HEADLINE_ID}(?:_(\d+))?")
