@@ -5,11 +5,30 @@ A user's mistake ends with a plain message and exit code 1; a bug keeps its trac
 
 from __future__ import annotations
 
+# ruff: noqa: E402 (Ctrl+C is handled before the slow imports below)
+import signal
+
+
+def _interrupted_while_starting(_signum: int, _frame: object) -> None:
+    # Ctrl+C while the modules below load (a few hundred ms): nothing is written yet,
+    # so end as an interrupted command does (130), without a traceback through imports.
+    raise SystemExit(130)
+
+
+_STARTING = signal.getsignal(signal.SIGINT)
+if _STARTING is signal.default_int_handler:
+    try:
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
+    except ValueError:  # imported from a thread other than the main one
+        _STARTING = None
+
 import contextlib
 import datetime as dt
+import errno
+import io
 import os
-import signal
 import socket
+import sys
 import traceback
 from collections.abc import Iterable
 from pathlib import Path
@@ -39,13 +58,54 @@ if TYPE_CHECKING:
 app = typer.Typer(
     help="Turn a folder of annotated news articles into a searchable static archive.",
     no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, emoji=False)  # "x.md:100:" is no 💯
+err = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
-ConfigOption = Annotated[
-    Path, typer.Option("--config", "-f", help="The project's mkdocs.yml.", show_default=True),
-]
+ConfigOption = Annotated[Path, typer.Option(
+    "--config", "-f", "--config-file", help="The project's mkdocs.yml.", show_default=True)]
+OptionalConfig = Annotated[Path | None, typer.Option(
+    "--config", "-f", "--config-file", show_default=False,
+    help="The project's mkdocs.yml (default: the current folder's, if it has one).")]
+"""``--config`` for the commands that also work outside a project: one given must exist."""
+
+_REFUSED = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT}
+"""What the system refuses for reasons outside Dateline: permissions, a read-only or a
+full disk. The user can mend them; any other OSError is a bug and keeps its traceback."""
+
+
+def _refused(error: OSError) -> DatelineError | None:
+    """The user's error an OSError is, if it is one: a line naming the file."""
+    path = Path(os.fsdecode(error.filename)) if error.filename is not None else None
+    # A file where Dateline keeps a folder (.dateline, say); the same error on a folder
+    # that exists is Dateline's own mistake.
+    in_the_way = (error.errno == errno.ENOTDIR
+                  or (error.errno == errno.EEXIST and path is not None and not path.is_dir()))
+    if error.errno not in _REFUSED and not in_the_way:
+        return None
+    with contextlib.suppress(ValueError):
+        path = path.absolute().relative_to(Path.cwd()) if path else None
+    if in_the_way:
+        fix = "a file is in the way of a folder Dateline writes; move it away"
+    elif error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free some space"
+    else:
+        fix = "check the permissions of the file and its folder"
+    return DatelineError(f"{path if path is not None else 'a file'}: {error.strerror or error}; {fix}, "
+                         "then run it again")
+
+
+def _settings(config: Path) -> Settings:
+    """The project's settings, their warnings printed."""
+    settings = load_settings(config)
+    _settings_warnings(settings)
+    return settings
+
+
+def _settings_warnings(settings: Settings) -> None:
+    for warning in settings.warnings:
+        err.print(warning, style="yellow", markup=False, soft_wrap=True)
 
 
 def _print_problems(problems: Iterable[Problem]) -> None:
@@ -95,7 +155,7 @@ def _root(
 def check(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Validate every article and report all problems at once; write nothing."""
     try:
-        settings = load_settings(config)
+        settings = _settings(config)
         archive, warnings = check_archive(settings)
     except DatelineError as error:
         raise _fail(error) from None
@@ -109,7 +169,7 @@ def check(config: ConfigOption = Path(CONFIG_FILE)) -> None:
 def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Validate, generate the pages under docs/, and build the site with MkDocs."""
     try:
-        settings = load_settings(config)
+        settings = _settings(config)
         result = _build(settings)
     except DatelineError as error:
         raise _fail(error) from None
@@ -155,13 +215,14 @@ def _report(settings: Settings, result: BuildResult, warned: list[Problem] | Non
 
 @app.command()
 def audit(
-    config: ConfigOption = Path(CONFIG_FILE),
+    config: OptionalConfig = None,
     site: Annotated[Path | None, typer.Option(help="Built site to audit (default: site_dir).")] = None,
 ) -> None:
     """Check a built site: links and anchors, one h1 and a title per page, no script injection."""
     try:
         # Links starting with "/" must stay under the path of the project's site_url.
-        settings = load_settings(config) if site is None or config.is_file() else None
+        project = _project(config, needed=site is None)
+        settings = _settings(project) if project else None
         folder = site or (settings.site_dir if settings else Path())
         if not folder.is_dir():
             raise DatelineError(f"{folder}: no built site here (run dateline build first)")
@@ -178,10 +239,19 @@ def audit(
     out.print(summary)
 
 
-def _gazetteer(config: Path) -> tuple[Gazetteer, Settings | None, list[Problem]]:
+def _project(config: Path | None, needed: bool = False) -> Path | None:
+    """The mkdocs.yml a command reads: the one given (which must exist), else the current
+    folder's where there is one (or must be one, if ``needed``)."""
+    if config is not None or needed:
+        return config or Path(CONFIG_FILE)
+    return Path(CONFIG_FILE) if Path(CONFIG_FILE).is_file() else None
+
+
+def _gazetteer(config: Path | None) -> tuple[Gazetteer, Settings | None, list[Problem]]:
     """The project's gazetteer (with places.yml) where there is a project, else GeoNames alone."""
-    if config.is_file():
-        settings = load_settings(config)
+    project = _project(config)
+    if project is not None:
+        settings = _settings(project)
         gazetteer, problems = load_gazetteer(settings)
         return gazetteer, settings, problems
     return Gazetteer.load(), None, []
@@ -192,7 +262,7 @@ def annotate(
     paths: Annotated[list[Path], typer.Argument(help="Article files, or folders of them.")],
     write: Annotated[bool, typer.Option(
         "--write", help="Add the cities found to each cities: list.")] = False,
-    config: ConfigOption = Path(CONFIG_FILE),
+    config: OptionalConfig = None,
 ) -> None:
     """Find the cities each article's text mentions; print what would be added, or add it."""
     from dateline.annotate import annotate_file, article_paths
@@ -241,9 +311,8 @@ def import_(
     from dateline.importer import plain_text_article, url_problem, write_new
 
     try:
-        gazetteer, settings, problems = _gazetteer(config)
-        if settings is None:
-            raise DatelineError(f"{config}: not found (run dateline import in the project folder)")
+        settings = _settings(config)
+        gazetteer, problems = load_gazetteer(settings)
         day = _import_date(date, any(s.is_file() for s in sources))
         if url and sum(s.is_file() for s in sources) > 1:
             raise DatelineError("--url names one original; import such articles one at a time")
@@ -322,9 +391,10 @@ def serve(
     from dateline.serve import BuildState, Watcher, start_server, stop_server
 
     try:
-        settings = load_settings(config)
+        settings = _settings(config)
     except DatelineError as error:
         raise _fail(error) from None
+    warned_settings = settings.warnings
     state = BuildState(site_dir=settings.site_dir, site_path=settings.site_path)
     try:
         server = start_server(state, host, port)
@@ -349,11 +419,16 @@ def serve(
         while True:
             try:
                 settings = load_settings(config)
+                if settings.warnings != warned_settings:
+                    _settings_warnings(settings)
+                    warned_settings = settings.warnings
                 # A folder made (or made again) since is watched before the build reads it.
                 watcher.follow(settings)
                 result = _build(settings)
             except Exception as error:  # noqa: BLE001 (a bug, too, leaves the last good site served)
-                state.publish(False, _failure(error) if isinstance(error, DatelineError) else _bug(error))
+                mistake = error if isinstance(error, DatelineError) else (
+                    _refused(error) if isinstance(error, OSError) else None)
+                state.publish(False, _failure(mistake) if mistake else _bug(error))
                 err.print("Serving the last good build; waiting for a change." if settings.site_dir.is_dir()
                           else "No site yet; waiting for a change.", markup=False)
                 warned = None
@@ -388,4 +463,20 @@ def demo(
 
 
 def main() -> None:
-    app()
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal whose encoding lacks "→" or "≥" gets "?", not a traceback after the build.
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="replace")
+    try:
+        app()
+    except OSError as error:
+        refused = _refused(error)
+        if refused is None:
+            raise
+        _failure(refused)
+        raise SystemExit(1) from None
+
+
+# Loaded: Ctrl+C is Typer's from here (exit code 130, no traceback).
+if _STARTING is signal.default_int_handler:
+    signal.signal(signal.SIGINT, _STARTING)

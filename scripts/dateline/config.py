@@ -31,6 +31,21 @@ class _TolerantLoader(yaml.SafeLoader):
         super().__init__(stream)
         self.environment: dict[str, str | None] = {}
         """The environment variables ``!ENV`` tags named, with their values."""
+        self.duplicates: list[tuple[int, str, int]] = []
+        """Keys a mapping gives twice: (line, key, line of the first), lines 1-based."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # PyYAML, and so MkDocs, keeps the last of two equal keys without a word: a second
+        # `extra:` block silently drops the first one's settings.
+        first: dict[str, int] = {}
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                line = key_node.start_mark.line + 1
+                if key_node.value in first:
+                    self.duplicates.append((line, key_node.value, first[key_node.value]))
+                else:
+                    first[key_node.value] = line
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_env(loader: _TolerantLoader, node: yaml.Node) -> Any:
@@ -105,10 +120,13 @@ class Settings:
     """The environment variables mkdocs.yml names with ``!ENV``, and their values: MkDocs
     reads them too, so the pages depend on them as on the file."""
     plugins: tuple[str, ...] = ()
-    """The plugins and hooks mkdocs.yml names (MkDocs' ``search`` when it names no plugins
-    at all), and an ``INHERIT``-ed file, whose plugins are not read here. What they write
-    is unknown to Dateline, so with any of them every build renders every page, in one
-    process (see :func:`dateline.build.run_mkdocs`)."""
+    """The plugins and hooks mkdocs.yml names, with the file it ``INHERIT``-s (MkDocs'
+    ``search`` when they name no plugins at all), and that file itself, whose changes
+    Dateline does not follow. What they write is unknown to Dateline, so with any of them
+    every build renders every page, in one process (see :func:`dateline.build.run_mkdocs`)."""
+    warnings: tuple[str, ...] = ()
+    """What is suspicious in mkdocs.yml but accepted, as MkDocs accepts it (a key given
+    twice), one line each; the command line prints them."""
 
     def extensions(self) -> tuple[list[str], dict[str, Any]]:
         """The Markdown extensions as names and per-name settings (Python-Markdown's form)."""
@@ -155,6 +173,7 @@ _KNOWN = {"articles", "feed_articles", "latest", "max_article_bytes", "render_ti
 
 
 def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
+    """The project's settings; :class:`ConfigError` naming every problem in mkdocs.yml."""
     config_path = Path(config_file).resolve()
     if config_path.is_dir():
         raise ConfigError(f"{config_file}: is a folder; give the configuration file "
@@ -164,78 +183,195 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
             f"{config_file}: not found (run dateline in the folder that holds mkdocs.yml, "
             "or pass --config)"
         )
-    try:
-        loader = _TolerantLoader(config_path.read_text(encoding="utf-8"))
-        try:
-            raw = loader.get_single_data()
-        finally:
-            loader.dispose()
-    except (yaml.YAMLError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{config_path.name}: cannot be read: {error}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{config_path.name}: must be a mapping of settings")
+    shown = config_path.name
+    raw, environment, warnings = _read(config_path, shown)
+    problems: list[str] = []
     root = config_path.parent
-    extra = raw.get("extra") or {}
-    ours = extra.get("dateline") or {} if isinstance(extra, dict) else {}
-    if isinstance(extra, dict) and "dateline" not in extra:
+    extra = raw.get("extra")
+    if extra is None:
+        extra = {}
+    elif not isinstance(extra, dict):
+        problems.append("extra must be a mapping of settings")
+        extra = {}
+    if "dateline" not in extra:
         # extra is the theme's too (extra.social…); a near miss of ours is not.
         near = [str(key) for key in extra
                 if difflib.get_close_matches(str(key).lower(), ["dateline"], cutoff=0.85)]
         if near:
-            raise ConfigError(f"{config_path.name}: extra.{near[0]}: did you mean extra.dateline? "
-                              "(Dateline's settings are read from there alone)")
-    if not isinstance(ours, dict):
-        raise ConfigError(f"{config_path.name}: extra.dateline must be a mapping of settings")
-    unknown = sorted(set(ours) - _KNOWN)
+            problems.append(f"extra.{near[0]}: did you mean extra.dateline? "
+                            "(Dateline's settings are read from there alone)")
+    ours = extra.get("dateline")
+    if ours is None:
+        ours = {}
+    elif not isinstance(ours, dict):
+        problems.append("extra.dateline must be a mapping of settings")
+        ours = {}
+    unknown = sorted(set(map(str, ours)) - _KNOWN)
     if unknown:
-        raise ConfigError(
-            f"{config_path.name}: extra.dateline: unknown setting {', '.join(unknown)} "
-            f"(known: {', '.join(sorted(_KNOWN))})"
-        )
+        problems.append(f"extra.dateline: unknown setting {', '.join(unknown)} "
+                        f"(known: {', '.join(sorted(_KNOWN))})")
 
     def positive_int(key: str, default: int, least: int = 1) -> int:
         value = ours.get(key, default)
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
-            raise ConfigError(f"{config_path.name}: extra.dateline.{key}: must be a whole number ≥ {least}")
+            problems.append(f"extra.dateline.{key}: must be a whole number ≥ {least}")
+            return default
         return value
 
+    latest = positive_int("latest", 20)
+    feed_articles = positive_int("feed_articles", 20, least=0)
+    max_article_bytes = positive_int("max_article_bytes", 2_000_000)
+    search_period_articles = (positive_int("search_period_articles", 1)
+                              if "search_period_articles" in ours else None)
     timeout = ours.get("render_timeout", 10)
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 3600:
-        raise ConfigError(f"{config_path.name}: extra.dateline.render_timeout: must be a number of "
-                          "seconds above 0 (at most 3600)")
+        problems.append("extra.dateline.render_timeout: must be a number of seconds above 0 (at most 3600)")
+        timeout = 10
     extensions = raw.get("markdown_extensions") or []
     if not isinstance(extensions, list) or not all(
             isinstance(e, str) or (isinstance(e, dict) and len(e) == 1) for e in extensions):
-        raise ConfigError(f"{config_path.name}: markdown_extensions must be a list of names, "
-                          "each optionally with its settings")
+        problems.append("markdown_extensions must be a list of names, each optionally with its settings")
+        extensions = []
 
     theme = raw.get("theme")
     custom_dir = theme.get("custom_dir") if isinstance(theme, dict) else None
+    folders = {name: _folder(value, name, default, problems) for name, value, default in (
+        ("extra.dateline.articles", ours.get("articles"), "articles"),
+        ("docs_dir", raw.get("docs_dir"), "docs"),
+        ("site_dir", raw.get("site_dir"), "site"),
+        ("theme.custom_dir", custom_dir, ""))}
+    for key in ("site_name", "site_description"):
+        if raw.get(key) is not None and not isinstance(raw[key], str | int | float):
+            problems.append(f"{key}: must be text")
+    site_url = raw.get("site_url") or ""
+    wrong_url = _site_url_problem(site_url)
+    if wrong_url:
+        problems.append(f"site_url: {wrong_url}")
+        site_url = ""
+    if problems:
+        raise ConfigError("\n".join(f"{shown}: {problem}" for problem in problems))
 
     settings = Settings(
         root=root,
         config_file=config_path,
         site_name=str(raw.get("site_name") or "News archive"),
         site_description=str(raw.get("site_description") or ""),
-        articles_dir=root / str(ours.get("articles", "articles")),
-        docs_dir=root / str(raw.get("docs_dir", "docs")),
-        site_dir=root / str(raw.get("site_dir", "site")),
-        latest=positive_int("latest", 20),
-        feed_articles=positive_int("feed_articles", 20, least=0),
-        max_article_bytes=positive_int("max_article_bytes", 2_000_000),
+        articles_dir=root / folders["extra.dateline.articles"],
+        docs_dir=root / folders["docs_dir"],
+        site_dir=root / folders["site_dir"],
+        latest=latest,
+        feed_articles=feed_articles,
+        max_article_bytes=max_article_bytes,
         render_timeout=float(timeout),
         markdown_extensions=tuple(extensions),
-        search_period_articles=(positive_int("search_period_articles", 1)
-                                if "search_period_articles" in ours else None),
-        theme_dir=root / str(custom_dir) if custom_dir else None,
-        site_url=str(raw.get("site_url") or ""),
-        environment=tuple(sorted(loader.environment.items())),
+        search_period_articles=search_period_articles,
+        theme_dir=root / folders["theme.custom_dir"] if folders["theme.custom_dir"] else None,
+        site_url=str(site_url),
+        environment=tuple(sorted(environment.items())),
         plugins=_plugins(raw),
+        warnings=tuple(warnings),
     )
-    problems = _folder_problems(settings, raw, ours)
-    if problems:
-        raise ConfigError("\n".join(f"{config_path.name}: {problem}" for problem in problems))
+    folder_problems = _folder_problems(settings, raw, ours)
+    if folder_problems:
+        raise ConfigError("\n".join(f"{shown}: {problem}" for problem in folder_problems))
     return settings
+
+
+def _read(config_path: Path, shown: str, chain: tuple[Path, ...] = ()
+          ) -> tuple[dict[str, Any], dict[str, str | None], list[str]]:
+    """mkdocs.yml as MkDocs reads it, merged into the file it names with ``INHERIT``; the
+    environment variables its ``!ENV`` tags read; a warning for each key given twice. A
+    syntax error is one line naming the line it is on."""
+    try:
+        text = config_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{shown}: cannot be read: not UTF-8 text (byte {error.start})") from None
+    except OSError as error:
+        raise ConfigError(f"{shown}: cannot be read ({error.strerror or error})") from None
+    try:
+        # The reader refuses control characters as soon as it is made: inside the try.
+        loader = _TolerantLoader(text)
+        try:
+            raw = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        # "while parsing a flow sequence" points where the trouble began, the problem
+        # mark often at the end of the file: the first helps more.
+        mark = error.context_mark or error.problem_mark
+        what = f"{error.context}, {error.problem}" if error.context else str(error.problem)
+        if "'\\t'" in what:
+            what += " (YAML is indented with spaces, never tabs)"
+        raise ConfigError(f"{shown}:{mark.line + 1 if mark else 1}: invalid YAML: {what}") from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1
+        raise ConfigError(f"{shown}:{line}: invalid YAML: a control character "
+                          f"(U+{error.character:04X}) is not allowed; remove it") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{shown}: invalid YAML: {' '.join(str(error).split())}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{shown}: must be a mapping of settings")
+    warnings = [f"{shown}:{line}: {key}: warning: appears twice (first on line {first}); "
+                "only the last is read, by Dateline and MkDocs alike"
+                for line, key, first in sorted(loader.duplicates)]
+    parent = raw.get("INHERIT")
+    if parent is None:
+        return raw, loader.environment, warnings
+    # As MkDocs: the file named, relative to this one, with this one's settings over its
+    # own (mappings merged key by key, anything else replaced).
+    if not isinstance(parent, str) or not parent.strip():
+        raise ConfigError(f"{shown}: INHERIT: must be the path of a configuration file")
+    parent_path = Path(os.path.normpath(config_path.parent / parent))
+    if parent_path in (*chain, config_path):
+        raise ConfigError(f'{shown}: INHERIT: "{parent}" inherits from itself')
+    if not parent_path.is_file():
+        # MkDocs refuses to build without it; what this file says alone can still be checked.
+        return raw, loader.environment, [*warnings, f'{shown}: INHERIT: warning: "{parent}": not found, '
+                                         "so MkDocs will not build; settings are read from this file alone"]
+    shown_parent = Path(os.path.relpath(parent_path, config_path.parent)).as_posix()
+    base, environment, more = _read(parent_path, shown_parent, (*chain, config_path))
+    return _merge(base, raw), {**environment, **loader.environment}, more + warnings
+
+
+def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in child.items():
+        below = merged.get(key)
+        merged[key] = _merge(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
+    return merged
+
+
+def _folder(value: Any, name: str, default: str, problems: list[str]) -> str:
+    """A folder setting as a path relative to mkdocs.yml; an empty one (``docs_dir:``)
+    is the default, as MkDocs takes it."""
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        problems.append(f"{name}: must be the name of a folder, such as {default or 'overrides'}")
+        return default
+    return str(value)
+
+
+def _site_url_problem(value: Any) -> str | None:
+    """What is wrong with ``site_url``, if anything: each page's address (in the sitemap,
+    the feeds, the canonical links) is ``site_url`` with the page's path after it."""
+    example = "such as https://user.github.io/archive/"
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        return f"must be the address the site is published at, {example}"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port out of range or not a number raises)
+    except ValueError:
+        parts = None
+    if (parts is None or parts.scheme not in ("http", "https") or not parts.hostname
+            or any(c.isspace() or not c.isprintable() for c in value)):
+        return f'"{value}" is not an http:// or https:// address, {example}'
+    if "?" in value or "#" in value:
+        return (f'"{value}" has a query or a fragment (?… or #…), which every page\'s address '
+                "would follow; remove it")
+    return None
 
 
 def _folder_problems(settings: Settings, raw: dict[str, Any], ours: dict[str, Any]) -> list[str]:
@@ -251,14 +387,14 @@ def _folder_problems(settings: Settings, raw: dict[str, Any], ours: dict[str, An
     root = Path(os.path.realpath(settings.root))
     site, docs, articles = (Path(os.path.realpath(folder))
                             for folder in (settings.site_dir, settings.docs_dir, settings.articles_dir))
-    named = {f'articles ("{ours.get("articles", "articles")}")': articles,
-             f'docs_dir ("{raw.get("docs_dir", "docs")}")': docs,
+    named = {f'articles ("{ours.get("articles") or "articles"}")': articles,
+             f'docs_dir ("{raw.get("docs_dir") or "docs"}")': docs,
              "Dateline's working folder (.dateline)": root / ".dateline"}
     if settings.theme_dir is not None:
         theme = f'theme.custom_dir ("{raw["theme"]["custom_dir"]}")'
         named[theme] = Path(os.path.realpath(settings.theme_dir))
-    site_is = f'site_dir: "{raw.get("site_dir", "site")}"'
-    docs_is = f'docs_dir: "{raw.get("docs_dir", "docs")}"'
+    site_is = f'site_dir: "{raw.get("site_dir") or "site"}"'
+    docs_is = f'docs_dir: "{raw.get("docs_dir") or "docs"}"'
     replaced = "each build replaces site_dir whole; give it a folder of its own, such as site"
     if site == root or site in root.parents:
         return [f"{site_is} is or holds the project's own folder: {replaced}"]
