@@ -14,8 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from dateline import cli
+from dateline.build import check
 from dateline.config import load_settings
-from dateline.errors import ConfigError
+from dateline.errors import ConfigError, ValidationFailed
 from tests.projects import Project, article
 
 MINIMAL = "site_name: An archive\n"
@@ -133,6 +134,8 @@ def test_site_urls_that_are_fine(tmp_path: Path, site_url: str) -> None:
     ("extra:\n  dateline:\n    articles: [a]",
      "mkdocs.yml: extra.dateline.articles: must be the name of a folder, such as articles"),
     ("site_name: {a: 1}", "mkdocs.yml: site_name: must be text"),
+    ("use_directory_urls: false", "mkdocs.yml: use_directory_urls: false is not supported: Dateline's pages, "
+     "feeds and search link to each page's folder; remove the setting"),
 ])
 def test_settings_of_the_wrong_kind_are_named(tmp_path: Path, setting: str, said: str) -> None:
     assert _refusal(tmp_path, f"{MINIMAL}{setting}\n") == said
@@ -304,3 +307,12 @@ def test_an_inherit_that_leads_nowhere_or_round_is_named(tmp_path: Path) -> None
     assert _refusal(tmp_path, "INHERIT: base.yml\n") == 'base.yml: INHERIT: "mkdocs.yml" inherits from itself'
     (tmp_path / "base.yml").write_text("site_name: [a\n", encoding="utf-8")
     assert _refusal(tmp_path, "INHERIT: base.yml\n").startswith("base.yml:1: invalid YAML: ")
+
+
+def test_an_articles_setting_naming_a_file_says_so(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "articles").write_text("not a folder\n", encoding="utf-8")
+    settings = load_settings(_config(tmp_path, MINIMAL))
+    with pytest.raises(ValidationFailed) as failed:
+        check(settings)
+    assert [str(p) for p in failed.value.problems] == ["articles: articles: is a file, not a folder"]

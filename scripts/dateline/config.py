@@ -243,6 +243,11 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
     for key in ("site_name", "site_description"):
         if raw.get(key) is not None and not isinstance(raw[key], str | int | float):
             problems.append(f"{key}: must be text")
+    if raw.get("use_directory_urls") is False:
+        # Every page Dateline makes, its feeds, sitemap and search link to folders
+        # (/articles/2021/08/13/kandahar/), which this setting would turn into files.
+        problems.append("use_directory_urls: false is not supported: Dateline's pages, feeds and search "
+                        "link to each page's folder; remove the setting")
     site_url = raw.get("site_url") or ""
     wrong_url = _site_url_problem(site_url)
     if wrong_url:

@@ -462,7 +462,8 @@ def article_files(settings: Settings) -> tuple[list[Path], list[Problem]]:
     """
     root = settings.articles_dir
     if not root.is_dir():
-        return [], [Problem(settings.display(root), 0, "articles", "folder not found")]
+        found = "is a file, not a folder" if root.is_file() else "folder not found"
+        return [], [Problem(settings.display(root), 0, "articles", found)]
     top = root.resolve()
     files: list[Path] = []
     problems: list[Problem] = []
