@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dateline import cli
-from dateline.build import check
+from dateline.build import build, check
 from dateline.config import load_settings
 from dateline.errors import ConfigError, ValidationFailed
 from tests.projects import Project, article
@@ -316,3 +316,29 @@ def test_an_articles_setting_naming_a_file_says_so(tmp_path: Path) -> None:
     with pytest.raises(ValidationFailed) as failed:
         check(settings)
     assert [str(p) for p in failed.value.problems] == ["articles: articles: is a file, not a folder"]
+
+
+@pytest.mark.slow
+def test_a_change_to_the_inherited_file_is_built(project: Project) -> None:
+    """A build after a change must notice the file ``INHERIT`` names, as MkDocs reads it."""
+    config = project.root / "mkdocs.yml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    shared = [line for line in lines if line.startswith("site_name:")]
+    (project.root / "base.yml").write_text("".join(shared) + "copyright: Old notice\n", encoding="utf-8")
+    config.write_text("INHERIT: base.yml\n" + "".join(line for line in lines if line not in shared),
+                      encoding="utf-8")
+    project.write("a.md", article(title="Kabul", date="2021-08-13", cities="[Kabul]"))
+    build(project.settings)
+    (project.root / "base.yml").write_text("".join(shared) + "copyright: New notice\n", encoding="utf-8")
+    build(project.settings)
+    assert "New notice" in (project.site / "articles" / "2021" / "08" / "13" / "a" / "index.html").read_text(
+        encoding="utf-8")
+
+
+def test_serve_builds_again_after_a_change_to_the_inherited_file(tmp_path: Path) -> None:
+    from dateline.serve import is_source
+
+    (tmp_path / "base.yml").write_text("site_name: Base\n", encoding="utf-8")
+    settings = load_settings(_config(tmp_path, "INHERIT: base.yml\n"))
+    assert is_source(tmp_path / "base.yml", settings)
+    assert not is_source(tmp_path / "other.yml", settings)

@@ -127,6 +127,10 @@ class Settings:
     warnings: tuple[str, ...] = ()
     """What is suspicious in mkdocs.yml but accepted, as MkDocs accepts it (a key given
     twice), one line each; the command line prints them."""
+    config_files: tuple[Path, ...] = ()
+    """Every configuration file read: :attr:`config_file`, then those it ``INHERIT``-s.
+    A change to any of them changes every page (:func:`dateline.incremental.fingerprint`),
+    and ``dateline serve`` builds again after one."""
 
     def extensions(self) -> tuple[list[str], dict[str, Any]]:
         """The Markdown extensions as names and per-name settings (Python-Markdown's form)."""
@@ -184,7 +188,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
             "or pass --config)"
         )
     shown = config_path.name
-    raw, environment, warnings = _read(config_path, shown)
+    raw, environment, warnings, read = _read(config_path, shown)
     problems: list[str] = []
     root = config_path.parent
     extra = raw.get("extra")
@@ -275,6 +279,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         environment=tuple(sorted(environment.items())),
         plugins=_plugins(raw),
         warnings=tuple(warnings),
+        config_files=read,
     )
     folder_problems = _folder_problems(settings, raw, ours)
     if folder_problems:
@@ -283,7 +288,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
 
 
 def _read(config_path: Path, shown: str, chain: tuple[Path, ...] = ()
-          ) -> tuple[dict[str, Any], dict[str, str | None], list[str]]:
+          ) -> tuple[dict[str, Any], dict[str, str | None], list[str], tuple[Path, ...]]:
     """mkdocs.yml as MkDocs reads it, merged into the file it names with ``INHERIT``; the
     environment variables its ``!ENV`` tags read; a warning for each key given twice. A
     syntax error is one line naming the line it is on."""
@@ -321,7 +326,7 @@ def _read(config_path: Path, shown: str, chain: tuple[Path, ...] = ()
                 for line, key, first in sorted(loader.duplicates)]
     parent = raw.get("INHERIT")
     if parent is None:
-        return raw, loader.environment, warnings
+        return raw, loader.environment, warnings, (config_path,)
     # As MkDocs: the file named, relative to this one, with this one's settings over its
     # own (mappings merged key by key, anything else replaced).
     if not isinstance(parent, str) or not parent.strip():
@@ -331,11 +336,12 @@ def _read(config_path: Path, shown: str, chain: tuple[Path, ...] = ()
         raise ConfigError(f'{shown}: INHERIT: "{parent}" inherits from itself')
     if not parent_path.is_file():
         # MkDocs refuses to build without it; what this file says alone can still be checked.
-        return raw, loader.environment, [*warnings, f'{shown}: INHERIT: warning: "{parent}": not found, '
-                                         "so MkDocs will not build; settings are read from this file alone"]
+        missing = (f'{shown}: INHERIT: warning: "{parent}": not found, so MkDocs will not build; '
+                   "settings are read from this file alone")
+        return raw, loader.environment, [*warnings, missing], (config_path, parent_path)
     shown_parent = Path(os.path.relpath(parent_path, config_path.parent)).as_posix()
-    base, environment, more = _read(parent_path, shown_parent, (*chain, config_path))
-    return _merge(base, raw), {**environment, **loader.environment}, more + warnings
+    base, environment, more, read = _read(parent_path, shown_parent, (*chain, config_path))
+    return _merge(base, raw), {**environment, **loader.environment}, more + warnings, (config_path, *read)
 
 
 def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
