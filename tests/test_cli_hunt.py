@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -342,3 +343,12 @@ def test_serve_builds_again_after_a_change_to_the_inherited_file(tmp_path: Path)
     settings = load_settings(_config(tmp_path, "INHERIT: base.yml\n"))
     assert is_source(tmp_path / "base.yml", settings)
     assert not is_source(tmp_path / "other.yml", settings)
+
+
+def test_check_says_docs_dir_is_missing_with_the_articles_problems(project: Project) -> None:
+    shutil.rmtree(project.root / "docs")
+    project.write("a.md", article(title="Kabul", date="2021-13-40", cities="[Kabul]"))
+    with pytest.raises(ValidationFailed) as failed:
+        check(project.settings)
+    assert [str(p).split(":")[0] for p in failed.value.problems] == ["articles/a.md", "mkdocs.yml"]
+    assert 'docs_dir: "docs": no such folder' in str(failed.value.problems[1])

@@ -92,3 +92,20 @@ def test_a_file_written_keeps_its_permissions_or_gets_a_new_files(tmp_path: Path
     finally:
         os.umask(previous)
         writer_module._umask.cache_clear()
+
+
+def test_a_refused_write_names_the_file_not_its_temporary_neighbour(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "articles" / "kandahar.md"
+    target.parent.mkdir()
+
+    def refused(*_args: object, **_kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(tmp_path / "articles" / ".kandahar.md.x1y2.tmp"))
+
+    for where in ("tempfile.mkstemp", "os.replace"):
+        with monkeypatch.context() as patched:
+            patched.setattr(where, refused)
+            with pytest.raises(PermissionError) as raised:
+                atomic_write(target, b"text")
+        assert raised.value.filename == str(target), where
+    assert sorted(p.name for p in target.parent.iterdir()) == []  # no temporary file left

@@ -107,6 +107,9 @@ def check(settings: Settings) -> tuple[Archive, list[Problem]]:
     anchors: dict[str, Anchors] = {}
     problems += archive_problems(settings, archive.articles, anchors)
     problems += anchor_problems(archive.articles, anchors)
+    if not settings.docs_dir.is_dir():  # a build would stop there: said with the rest
+        problems.append(Problem(settings.display(settings.config_file), 0, "docs_dir", _NO_DOCS.format(
+            docs=settings.display(settings.docs_dir))))
     if any(p.is_error for p in problems):
         raise ValidationFailed(problems)
     return archive, problems
@@ -116,9 +119,12 @@ def _require_docs(settings: Settings) -> None:
     """Refuse to build without ``docs_dir``: its generated folders would be all it held,
     and MkDocs would fail only after they were written."""
     if not settings.docs_dir.is_dir():
-        docs = settings.display(settings.docs_dir)
-        raise ConfigError(f'{settings.display(settings.config_file)}: docs_dir: "{docs}": no such folder '
-                          "(it holds the site's own pages and files, such as search.md and the stylesheets)")
+        raise ConfigError(f"{settings.display(settings.config_file)}: docs_dir: "
+                          + _NO_DOCS.format(docs=settings.display(settings.docs_dir)))
+
+
+_NO_DOCS = ('"{docs}": no such folder (it holds the site\'s own pages and files, such as search.md and '
+            "the stylesheets)")
 
 
 def write_docs(settings: Settings, archive: Archive,

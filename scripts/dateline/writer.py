@@ -54,7 +54,10 @@ def atomic_write(path: Path, data: bytes) -> None:
     and a user's articles keep theirs.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise _about(error, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             try:
@@ -64,9 +67,18 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.fchmod(handle.fileno(), mode)
             handle.write(data)
         os.replace(tmp, path)
+    except OSError as error:
+        Path(tmp).unlink(missing_ok=True)
+        raise _about(error, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _about(error: OSError, path: Path) -> OSError:
+    """``error`` told of ``path``, the file the user knows, not of the temporary file
+    beside it: "articles/x.md: Permission denied", not ".x.md.d1t8n1pq.tmp"."""
+    return type(error)(error.errno, error.strerror, os.fspath(path))
 
 
 def copy_if_changed(source: Path, target: Path) -> bool:
