@@ -12,6 +12,7 @@ file is left alone and the user told to add them by hand.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import stat
 from collections.abc import Sequence
@@ -250,8 +251,9 @@ def article_paths(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
 def annotate_file(path: Path, display: str, gazetteer: Gazetteer, *, write: bool) -> Annotation:
     """Plan (and with ``write``, make) the additions for one file, byte-exact elsewhere.
 
-    A file that cannot be read (a folder named ``*.md``, a dangling link) is a problem of
-    its own, so that the other files are still annotated."""
+    A file that cannot be read (a folder named ``*.md``, a dangling link) or written (a
+    read-only file or folder, a full disk) is a problem of its own, so that the other
+    files are still annotated."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # reading a pipe would wait for a writer
             odd = Problem(display, 0, "file", "is not a plain file; skipped")
@@ -266,5 +268,10 @@ def annotate_file(path: Path, display: str, gazetteer: Gazetteer, *, write: bool
         return Annotation(display, (), (), (), "", tuple(problems))
     result = annotate_text(text, display, gazetteer)
     if write and result.changed:
-        atomic_write(path, result.text.encode("utf-8"))
+        try:
+            atomic_write(path, result.text.encode("utf-8"))
+        except OSError as error:  # read-only, a full disk: said, and the other files done
+            reason = (error.strerror or type(error).__name__).lower()
+            refused = Problem(display, 0, "file", f"cannot be written ({reason}); its cities were not added")
+            return dataclasses.replace(result, problems=(*result.problems, refused))
     return result

@@ -30,7 +30,7 @@ import os
 import socket
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -124,6 +124,23 @@ def _failure(error: DatelineError) -> list[str]:
     return [str(error)]
 
 
+def _served_failure(error: DatelineError, warned: set[Problem]) -> list[str]:
+    """Print what failed a build while serving: the errors, then the warnings not
+    ``warned`` already (the others counted), which join ``warned``. Return what a page
+    shows: the errors first, then every warning (a page has seen none of them)."""
+    if not isinstance(error, ValidationFailed):
+        return _failure(error)
+    errors = [problem for problem in error.problems if problem.is_error]
+    warnings = [problem for problem in error.problems if not problem.is_error]
+    _print_problems(errors)
+    _print_warnings(warnings, warned)
+    err.print(f"{error}.", style="bold red", markup=False)
+    # A build that failed may not have reached every check: what it did not warn of
+    # again is not forgotten.
+    warned.update(warnings)
+    return [*map(str, errors), *map(str, warnings), f"{error}."]
+
+
 def _bug(error: Exception) -> list[str]:
     """Print the traceback of a bug in Dateline (not the user's mistake); return what a
     page should say."""
@@ -184,12 +201,18 @@ def _build(settings: Settings) -> BuildResult:
     return build_site(settings)
 
 
-def _report(settings: Settings, result: BuildResult, warned: list[Problem] | None = None) -> None:
-    """Print a build's warnings (unless they are ``warned``, the last build's) and what it did."""
-    if result.warnings != warned:
-        _print_problems(result.warnings)
-    elif warned:
-        err.print(f"{plural(len(warned), 'warning')}, as before.", style="yellow", markup=False)
+def _print_warnings(warnings: Sequence[Problem], warned: Collection[Problem] = ()) -> None:
+    """Print the warnings not ``warned`` already; count the others, not repeat them."""
+    new = [warning for warning in warnings if warning not in warned]
+    _print_problems(new)
+    if again := len(warnings) - len(new):
+        said = plural(again, "other warning" if new else "warning")
+        err.print(f"{said}, as before.", style="yellow", markup=False)
+
+
+def _report(settings: Settings, result: BuildResult, warned: Collection[Problem] = ()) -> None:
+    """Print a build's warnings (but those ``warned`` already: counted) and what it did."""
+    _print_warnings(result.warnings, warned)
     archive, sync = result.archive, result.sync
     pages, feeds = result.generated
     feeds_made = f", {plural(feeds, 'feed')}" if feeds else ""
@@ -280,7 +303,7 @@ def annotate(
         problems += result.problems
         if result.additions:
             found = ", ".join(f"{m.place.name} ({m.count})" for m in result.additions)
-            verb = "added" if write and result.changed else "would add"
+            verb = ("added" if result.changed else "could not add") if write else "would add"
             out.print(f"{shown}: {verb} {found}", markup=False)
             changed += result.changed
         elif not any(p.is_error for p in result.problems):
@@ -308,7 +331,7 @@ def import_(
 ) -> None:
     """Turn plain-text articles or another generator's posts into article files; never overwrites."""
     from dateline.import_posts import import_folder
-    from dateline.importer import plain_text_article, url_problem, write_new
+    from dateline.importer import new_items, plain_text_article, url_problem, write_new
 
     try:
         settings = _settings(config)
@@ -336,7 +359,18 @@ def import_(
         else:
             more = [Problem(str(item_source), 0, "path", "not found")]
         problems += more
-    written, more = write_new(settings.root, items)
+    chosen, more = new_items(settings.root, items)  # said even if writing fails
+    problems += more
+    try:
+        written, more = write_new(settings.root, chosen)
+    except OSError as error:  # nothing was written: every other problem is still said
+        refused = _refused(error)
+        if refused is None:
+            raise
+        _print_problems(sorted(problems))
+        _failure(refused)
+        out.print("No article imported: nothing was written.")
+        raise typer.Exit(1) from None
     problems += more
     for item in written:
         cities = ", ".join(f"{m.place.name} ({m.count})" for m in item.mentions) or "no cities found"
@@ -412,9 +446,10 @@ def serve(
     signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops it as Ctrl+C does
     os.register_at_fork(after_in_child=_default_sigterm)
     shown = f"[{host}]" if ":" in host else host  # an IPv6 address, as addresses write it
-    out.print(f"Serving http://{shown}:{server.server_address[1]}{settings.site_path} "
-              "(Ctrl+C stops); pages reload after each build.", markup=False)
-    warned: list[Problem] | None = None
+    address = f"http://{shown}:{server.server_address[1]}"
+    out.print(f"Serving {address}{settings.site_path} (Ctrl+C stops); pages reload after each build.",
+              markup=False)
+    warned: set[Problem] = set()  # printed already: the same ones again are counted, not repeated
     try:
         while True:
             try:
@@ -428,16 +463,19 @@ def serve(
             except Exception as error:  # noqa: BLE001 (a bug, too, leaves the last good site served)
                 mistake = error if isinstance(error, DatelineError) else (
                     _refused(error) if isinstance(error, OSError) else None)
-                state.publish(False, _failure(mistake) if mistake else _bug(error))
+                state.publish(False, _served_failure(mistake, warned) if mistake else _bug(error))
                 err.print("Serving the last good build; waiting for a change." if settings.site_dir.is_dir()
                           else "No site yet; waiting for a change.", markup=False)
-                warned = None
             else:
                 _report(settings, result, warned)
-                warned = result.warnings
-                state.site_dir, state.site_path = settings.site_dir, settings.site_path
+                warned = set(result.warnings)
+                moved = settings.site_path != state.site_path
+                if moved:  # site_url's path changed: the old address would give 404 pages
+                    out.print(f"Serving {address}{settings.site_path} now: the path of site_url changed.",
+                              markup=False)
+                state.move(settings.site_dir, settings.site_path)
                 unchanged = result.rendered == 0 and (result.search is None or result.search.indexed == 0)
-                state.publish(True, site_changed=not unchanged)
+                state.publish(True, site_changed=moved or not unchanged)
             watcher.changes.wait()
     except KeyboardInterrupt:
         out.print("Stopped.")

@@ -8,8 +8,12 @@ and Hugo posts go through :mod:`dateline.import_posts`, which ends in the same s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import errno
+import os
 import re
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +24,7 @@ from dateline.frontmatter_yaml import parse
 from dateline.gazetteer import Gazetteer
 from dateline.load import validate
 from dateline.text import SLUG_RE, slugify
+from dateline.writer import told_of
 
 SLUG_LIMIT = 60
 """Longest file-name slug made from a headline; longer ones are cut at a hyphen."""
@@ -148,11 +153,11 @@ def plain_text_article(text: str, origin: str, gazetteer: Gazetteer, *, day: dt.
     return Imported(path, f"{head}\n{markdown}\n" if markdown else head, origin, tuple(mentions)), problems
 
 
-def write_new(root: Path, items: list[Imported]) -> tuple[list[Imported], list[Problem]]:
-    """Create each file under ``root``; an existing file (or a second item on one path) is
-    a problem and is left alone. Returns the items written: by item, not path, since a
-    refused item may share its path with one that was written."""
-    written: list[Imported] = []
+def new_items(root: Path, items: list[Imported]) -> tuple[list[Imported], list[Problem]]:
+    """The items whose files can be made under ``root`` without replacing one; an item
+    whose file exists already (or whose path an earlier item takes) is a problem, and is
+    left out with the files its body links to."""
+    chosen: list[Imported] = []
     problems: list[Problem] = []
     claimed: dict[str, str] = {}
     for item in items:
@@ -161,22 +166,115 @@ def write_new(root: Path, items: list[Imported]) -> tuple[list[Imported], list[P
                                     f"{claimed[item.path]}; rename one headline or import it separately"))
             continue
         claimed[item.path] = item.origin
-        target = root / item.path
-        target.parent.mkdir(parents=True, exist_ok=True)
+        there = [path for path in (item.path, *(path for path, _ in item.files))
+                 if os.path.lexists(root / path)]
+        problems += [Problem(item.origin, 0, "path", f"{path} already exists; not overwritten")
+                     for path in there]
+        if not there:
+            chosen.append(item)
+    return chosen, problems
+
+
+def write_new(root: Path, items: list[Imported]) -> tuple[list[Imported], list[Problem]]:
+    """Create the files of the :func:`new_items` among ``items`` under ``root``: all of
+    them, or none.
+
+    They are written under temporary names beside their places, then put in place, never
+    over a file, once all are written. A failure on the way (a folder it may not write
+    in, a full disk, Ctrl+C) removes whatever it wrote, folders too, and is raised: an
+    OSError naming the file. Returns the items written: by item, not path, since a
+    refused item may share its path with one that was written."""
+    chosen, problems = new_items(root, items)
+    appeared = _write_all(root, chosen)
+    if appeared is not None:
+        origin = next((item.origin for item in chosen if item.path == appeared), appeared)
+        return [], [*problems, Problem(origin, 0, "path", f"{appeared} was made by another program "
+                                       "while importing; nothing was imported")]
+    return chosen, problems
+
+
+def _write_all(root: Path, items: list[Imported]) -> str | None:
+    """Write every item's files, or none (see :func:`write_new`); the path of a file made
+    by another program meanwhile, if one was, and then nothing is written either."""
+    folders: list[Path] = []  # made here, parents first
+    staged: list[tuple[Path, Path]] = []  # (temporary file, its place)
+    placed: list[Path] = []
+    try:
+        for item in items:
+            _stage(root / item.path, item.text.encode("utf-8"), folders, staged)
+            for path, source in item.files:
+                _stage(root / path, source.read_bytes(), folders, staged)
+        for temporary, target in staged:
+            if not _place(temporary, target):
+                _undo(placed, staged, folders)
+                return target.relative_to(root).as_posix()
+            placed.append(target)
+    except BaseException:
+        _undo(placed, staged, folders)
+        raise
+    _undo([], staged, [])  # the temporary names only
+    return None
+
+
+def _stage(target: Path, data: bytes, folders: list[Path], staged: list[tuple[Path, Path]]) -> None:
+    """Write ``data`` under a hidden temporary name beside ``target``, making the folders
+    it needs: both noted, to be undone."""
+    missing: list[Path] = []
+    folder = target.parent
+    while not folder.is_dir() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for folder in reversed(missing):
         try:
-            # Mode "x" fails if the file exists, with no window between a check and the write.
-            with open(target, "x", encoding="utf-8", newline="\n") as stream:
-                stream.write(item.text)
+            folder.mkdir()
         except FileExistsError:
-            problems.append(Problem(item.origin, 0, "path", f"{item.path} already exists; not overwritten"))
-            continue
-        written.append(item)
-        for path, source in item.files:
-            copy = root / path
-            copy.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with open(copy, "xb") as stream:
-                    stream.write(source.read_bytes())
-            except FileExistsError:
-                problems.append(Problem(item.origin, 0, "path", f"{path} already exists; not overwritten"))
-    return written, problems
+            if folder.is_dir():
+                continue  # made by another program meanwhile: not ours to remove
+            raise  # a file is in the way
+        folders.append(folder)
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        # A new file's permissions, as the umask gives them (mkstemp would give 0600).
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as error:
+        raise told_of(error, target) from None
+    staged.append((temporary, target))
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+    except OSError as error:
+        raise told_of(error, target) from None
+
+
+_NO_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK}
+"""What a file system without hard links (FAT, some network shares) says to a link."""
+
+
+def _place(temporary: Path, target: Path) -> bool:
+    """Give ``target`` the temporary file's contents unless a file is there; whether it did."""
+    try:
+        os.link(temporary, target)  # refuses to replace a file, with no window before it
+    except FileExistsError:
+        return False
+    except OSError as error:
+        if error.errno not in _NO_LINKS:
+            raise told_of(error, target) from None
+        if os.path.lexists(target):
+            return False
+        try:
+            os.rename(temporary, target)
+        except OSError as error:
+            raise told_of(error, target) from None
+    return True
+
+
+def _undo(placed: list[Path], staged: list[tuple[Path, Path]], folders: list[Path]) -> None:
+    """Remove the files put in place, the temporary files and the folders made, as far as
+    the system lets it: what it refuses is left, and the error first met is the one told."""
+    for path in [*placed, *(temporary for temporary, _ in staged)]:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    for folder in reversed(folders):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+

@@ -79,6 +79,9 @@ class BuildState:
     site_path: str = "/"
     """The path the site is served under (``/archive/`` for a ``site_url`` of
     ``https://user.github.io/archive/``), as it will be published."""
+    earlier_paths: tuple[str, ...] = ()
+    """The paths it was served under before ``site_url``'s path changed, the latest
+    first: their addresses lead to the same ones under :attr:`site_path`."""
     stopping: bool = False
     changed: threading.Condition = field(default_factory=threading.Condition)
 
@@ -91,6 +94,13 @@ class BuildState:
             self.ok = ok
             self.problems = list(problems)
             self.changed.notify_all()
+
+    def move(self, site_dir: Path, site_path: str) -> None:
+        """Serve the site in ``site_dir`` under ``site_path`` from now on."""
+        if site_path != self.site_path:
+            # Pages open under the old path reload into the same pages under the new one.
+            self.earlier_paths = (self.site_path, *(p for p in self.earlier_paths if p != site_path))
+        self.site_dir, self.site_path = site_dir, site_path
 
     def stop(self) -> None:
         with self.changed:
@@ -208,7 +218,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if not self.state.site_dir.is_dir():
             return self._html(200, with_reload(placeholder(self.state), site))
         if not address.startswith(prefix):
-            self.send_error(404)
+            self._moved(address, prefix)
             return None
         self.directory = str(self.state.site_dir)
         path = Path(self.translate_path(self.path))
@@ -224,6 +234,20 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         if "Range" in self.headers and "If-Range" not in self.headers and path.is_file():
             return self._part(path)
         return super().send_head()
+
+    def _moved(self, address: str, prefix: str) -> None:
+        """An address outside the site's path: under a path the site had before, a
+        redirect to the same address under its path now; else a 404 page."""
+        earlier = next((path for path in map(unquote, self.state.earlier_paths)
+                        if address.startswith(path) or address + "/" == path), None)
+        if earlier is None:
+            self.send_error(404)
+            return
+        query = urlsplit(self.path).query
+        self.send_response(302)
+        self.send_header("Location", quote(prefix + address[len(earlier):]) + (f"?{query}" if query else ""))
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def _part(self, path: Path) -> BinaryIO | None:
         """The part of a file a ``Range`` header asks for, as GitHub Pages answers it:

@@ -57,7 +57,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as error:
-        raise _about(error, path) from None
+        raise told_of(error, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             try:
@@ -69,13 +69,13 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.replace(tmp, path)
     except OSError as error:
         Path(tmp).unlink(missing_ok=True)
-        raise _about(error, path) from None
+        raise told_of(error, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def _about(error: OSError, path: Path) -> OSError:
+def told_of(error: OSError, path: Path) -> OSError:
     """``error`` told of ``path``, the file the user knows, not of the temporary file
     beside it: "articles/x.md: Permission denied", not ".x.md.d1t8n1pq.tmp"."""
     return type(error)(error.errno, error.strerror, os.fspath(path))
