@@ -1,40 +1,52 @@
-"""A page open in Chromium while ``dateline serve`` runs: it follows the articles."""
+"""`dateline serve`'s pages in a real browser: the problems of each build shown over the
+page, and the reload after a good one."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.projects import Project, article
-from tests.served import Served
+from dateline.serve import BuildState, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
-def test_an_open_page_reloads_after_a_change_and_shows_a_failed_build(page: Any, project: Project) -> None:
-    project.publish_at()
-    source = project.write("2021/a.md", article("Alpha from Kabul", body="First paragraph.\n"))
-    with Served(project.root) as served:
-        served.wait_for(r"^Built 1 article")
-        page.goto(served.url + "articles/2021/08/13/a/")
-        heading = page.locator("article h1")  # its text, then the permalink's "¶"
-        assert heading.text_content().startswith("Alpha from Kabul")
-
-        source.write_text(article("Alpha, corrected"), encoding="utf-8")
-        page.wait_for_function("() => document.querySelector('article h1')?.textContent.startsWith('Alpha, corrected')")
-
-        # A mistake: the page stays, and says what is wrong and where, as text.
-        source.write_text(article("<img src=x onerror=alert(1)>", date="2021-13-13"), encoding="utf-8")
-        problems = page.locator("#dateline-serve-problems")
-        problems.wait_for()
-        said = problems.text_content()
-        assert "The build failed; this page is the last good build's." in said
-        assert 'articles/2021/a.md:3: date: "2021-13-13" is not a valid date' in said
-        assert page.locator("#dateline-serve-problems img").count() == 0
-        assert heading.text_content().startswith("Alpha, corrected")
-
-        source.write_text(article("Alpha, fixed"), encoding="utf-8")
-        page.wait_for_function("() => document.querySelector('article h1')?.textContent.startsWith('Alpha, fixed')")
-        assert problems.count() == 0
-        assert served.stop() == 0
+def test_a_page_shows_each_builds_problems_and_reloads_after_a_good_one(tmp_path: Path, page: Any) -> None:
+    """The page served before there is a site says what each build says, and never that
+    it is the last good build's: there is none. Then a page of the site shows the problems
+    over it, lets them go after a good build, and reloads after one that changed the site."""
+    state = BuildState(site_dir=tmp_path / "site")
+    running = start_server(state, "127.0.0.1", 0)
+    try:
+        page.goto(f"http://127.0.0.1:{running.server_address[1]}/")
+        assert page.locator("h1").inner_text() == "Building the site…"
+        state.publish(False, ['articles/a.md:3: date: "13/08/2021" is not a date'])
+        page.wait_for_function("document.querySelector('h1').textContent === 'The first build failed:'",
+                               timeout=10_000)
+        assert page.locator("pre").inner_text() == 'articles/a.md:3: date: "13/08/2021" is not a date'
+        state.publish(False, ["articles/a.md:4: cities: missing (required)"])
+        page.wait_for_function("document.querySelector('pre').textContent.includes('cities')",
+                               timeout=10_000)
+        assert page.locator("pre").inner_text() == "articles/a.md:4: cities: missing (required)"
+        assert page.locator("#dateline-serve-problems").count() == 0
+        # The first good build: the page reloads into the site.
+        state.site_dir.mkdir()
+        (state.site_dir / "index.html").write_text("<html><body><h1>Home</h1></body></html>")
+        state.publish(True)
+        page.wait_for_function("document.querySelector('h1').textContent === 'Home'", timeout=10_000)
+        # A page of the site: the problems over it, until a build mends them.
+        page.evaluate("window.notReloaded = true")
+        state.publish(False, ["articles/a.md:3: <b>not a tag</b>"])
+        box = page.locator("#dateline-serve-problems")
+        box.wait_for(timeout=10_000)
+        assert box.inner_text() == ("The build failed; this page is the last good build's.\n\n"
+                                    "articles/a.md:3: <b>not a tag</b>")
+        state.publish(True, site_changed=False)
+        box.wait_for(state="detached", timeout=10_000)
+        assert page.evaluate("window.notReloaded") is True
+        state.publish(True)
+        page.wait_for_function("window.notReloaded === undefined", timeout=10_000)
+    finally:
+        stop_server(state, running)
