@@ -35,6 +35,7 @@ from dateline.feeds import FEED, feed_options
 from dateline.guard import Anchors, archive_problems
 from dateline.incremental import (
     BuildState,
+    Source,
     Spare,
     changed_sources,
     clean_build_reason,
@@ -52,6 +53,7 @@ from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
 from dateline.pages import GENERATED_ROOTS, SEARCH_PAGE, render_reusing
+from dateline.rootlinks import to_audit_again
 from dateline.search import BUNDLE, MANIFEST, TEXTS, SearchReport, index_site, plan_index, read_manifest
 from dateline.sitemap import page_dates, sitemap_files, write_sitemap_files
 from dateline.text import plural
@@ -490,6 +492,12 @@ def _render_all_instead(changed: int) -> bool:
     return changed > PART_PAGES
 
 
+def _own_files(sources: Mapping[str, Source]) -> dict[str, str]:
+    """The content hash of each file of ``docs/``'s own (not Dateline's), by its path."""
+    return {path: source.sha256 for path, source in sources.items()
+            if path.split("/", 1)[0] not in GENERATED_ROOTS}
+
+
 def _same_bytes(first: Path, second: Path) -> bool:
     try:
         return first.read_bytes() == second.read_bytes()
@@ -737,6 +745,14 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         if changes is not None:
             bundle_written, bundle_removed = differences(staging / BUNDLE, site / BUNDLE)
             written = changes.written + bundle_written
+            own_changed = state is not None and _own_files(state.sources) != _own_files(sources)
+            if own_changed or changes.written:
+                # An article's links from the root to docs/'s own files, and to anchors, are
+                # checked by the audit of its page: audited again when what they lead to was.
+                made = {path.relative_to(staging).as_posix() for path in changes.written}
+                done = set(written)
+                written += [page for article in archive.articles if to_audit_again(article, made, own_changed)
+                            if (page := staging / article.url_path / "index.html") not in done]
             spare_changes = _spare_changes(staging, changes, bundle_written, bundle_removed)
         progress("Auditing the new site")
         require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles},

@@ -271,9 +271,10 @@ def changed_sources(state: BuildState, sources: Mapping[str, Source]) -> list[st
     """The ``docs/`` files to render again on top of the last build's site."""
     changed = [path for path, source in sources.items()
                if path not in state.sources or state.sources[path].sha256 != source.sha256]
-    if sources.keys() != state.sources.keys():
-        # A page written by hand may link to a page that came or went; generated pages
-        # link only to what exists, and their sources change when that does.
+    if sources.keys() != state.sources.keys() or any(path.endswith(".md") for path in changed):
+        # A page written by hand may link to a page that came or went, or to an anchor of
+        # a page that changed (MkDocs checks a page's links only as it renders it);
+        # generated pages link only to what exists, and their sources change when that does.
         changed += [path for path in sources if path.endswith(".md")
                     and path.split("/", 1)[0] not in GENERATED_ROOTS and path not in changed]
     return sorted(changed)

@@ -16,7 +16,9 @@ It runs MkDocs' own command line, changed in these ways:
 - With ``--changed`` (a JSON list of ``docs/`` paths whose content changed since the
   site was built), the build is MkDocs' ``--dirty`` build with the question "was this
   file modified?" answered by content, not by modification times: a page is rendered
-  again when its source changed or its output is missing. MkDocs' warning that a dirty
+  again when its source changed or its output is missing. A page ``nav`` names without
+  a title is read in every build (and by each ``--part``), since every page's navigation
+  shows its title, and a change to one renders every page. MkDocs' warning that a dirty
   build may leave stale navigation is dropped; ``dateline build`` only asks for one when
   every page's output depends on its own source alone (see :mod:`dateline.incremental`).
 - With ``--wait --site LIVE`` (and ``--changed``), ``dateline build`` starts it early
@@ -249,6 +251,45 @@ def _nav_paths(item: Any) -> Iterator[str]:
             yield from _nav_paths(value)
 
 
+def _titled_by_themselves(config: Any, files: Any) -> set[str]:
+    """The ``docs/`` pages the navigation shows by their own titles: named in ``nav``
+    without one (``- about.md``), or, without a ``nav``, every page not kept out of it.
+    Every page's navigation shows those titles."""
+    nav = config["nav"]
+    if nav is None:
+        return {file.src_uri for file in files.documentation_pages() if not file.inclusion.is_not_in_nav()}
+    found: set[str] = set()
+    pending = [nav]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.add(posixpath.normpath(item).lstrip("/"))
+        elif isinstance(item, list):
+            pending.extend(item)
+        elif isinstance(item, dict):  # a titled page (a string value) or a section (a list)
+            pending.extend(value for value in item.values() if isinstance(value, list))
+    return found
+
+
+def _read_titles_shown_everywhere(build: Any) -> set[str]:
+    """Have MkDocs read the pages :func:`_titled_by_themselves` in every build, changed or
+    not (without writing them again unless changed): a page is read only when it is
+    rendered, and a dirty or partial build's navigation would show the others' titles as
+    "None". Returns their paths, known once the first page is read."""
+    shown: set[str] = set()
+    found: list[bool] = []
+    populate = build._populate_page
+
+    def populate_titles_too(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
+        if not found:
+            shown.update(_titled_by_themselves(config, files))
+            found.append(True)
+        populate(page, config, files, dirty and page.file.src_uri not in shown)
+
+    build._populate_page = populate_titles_too
+    return shown
+
+
 def _pages_made_early(files: Any, config: Any) -> None:
     """Make, in the early list, the page of each file kept out of the navigation, as
     MkDocs' navigation does once told to build (0.25 s at 10,000 articles, most of it
@@ -292,9 +333,13 @@ def _build_only(changed_file: Path, keep: str, written: Path | None,
     build wrote is known from :data:`_written`, so the site is not listed again after it
     (0.1 s at 10,000 articles, 0.4 s at 50,000)."""
 
+    shown_everywhere = _read_titles_shown_everywhere(build)
+
     def is_modified(self: File) -> bool:
         if self._content is not None:
             return True
+        if self.is_documentation_page() and not shown_everywhere.isdisjoint(changed):
+            return True  # a title every page's navigation shows may have changed
         return self.src_uri in changed or self.abs_dest_path not in before
 
     File.is_modified = is_modified  # type: ignore[method-assign]
@@ -338,6 +383,7 @@ def _render_part(part: set[str], static: bool) -> None:
     from mkdocs.structure.files import File
 
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
+    _read_titles_shown_everywhere(build)
 
     def is_modified(self: File) -> bool:
         if self.is_documentation_page():

@@ -2,7 +2,8 @@
 
 Reading (decoding, YAML, validation) costs about half a millisecond a file: five seconds
 for 10,000 articles, on every build. The result of reading a file depends only on its
-bytes, Dateline's code, the YAML libraries and the size limit, so it is kept in
+bytes, Dateline's code, the YAML libraries, the size limit and where the articles folder
+is (an ``index.md`` directly in it is an error), so it is kept in
 ``.dateline/read-cache.pickle``, keyed by the file's size, times and inode, and salted
 with everything else. A file whose key changed (edited, touched, replaced) is read anew,
 unless its bytes are the ones read before: each entry keeps a hash of them, so a fresh
@@ -63,8 +64,10 @@ def package_digest() -> str:
 
 def _salt(settings: Settings) -> str:
     versions = [importlib.metadata.version(name) for name in ("PyYAML", "python-frontmatter")]
+    # The articles folder too: an index.md directly in it has no folder to be named after,
+    # so moving the folder (extra.dateline.articles) can make one an error, or mend it.
     return "\0".join([package_digest(), *versions, str(settings.max_article_bytes),
-                      str(settings.root)])
+                      str(settings.root), str(settings.articles_dir)])
 
 
 Key = tuple[int, int, int, int]

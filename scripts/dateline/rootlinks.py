@@ -17,12 +17,13 @@ and a list of them kept here would refuse what they accept.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Container
 
 from dateline.bodylinks import from_root, meant
 from dateline.config import Settings
 from dateline.errors import Problem
 from dateline.feeds import feed_options
-from dateline.model import Archive
+from dateline.model import Archive, Article
 from dateline.pagekit import GENERATED_ROOTS
 from dateline.pages import render_reusing
 
@@ -40,6 +41,26 @@ def root_link_problems(archive: Archive, settings: Settings) -> list[Problem]:
                     f'links to "{link.target}" (from the archive\'s root): the site has no such page '
                     "(a page is linked by its address: /cities/kabul/)")
             for article, link, path in linking if not any(found in there for found in _candidates(path))]
+
+
+def to_audit_again(article: Article, written: Container[str], own_changed: bool) -> bool:
+    """Whether the article's page, made as before, is to be audited again for links only
+    the site's audit checks: from the root to what is not Dateline's (a page or file of
+    ``docs/``'s own), when ``own_changed`` says those changed, or to an anchor of one of
+    Dateline's pages made again (``written``: files of the new site, relative to it)."""
+    for link in article.links:
+        target = meant(link)
+        if not target.startswith("/"):
+            continue
+        path, rest = from_root(target)
+        if path and not _generated(path):
+            if own_changed:
+                return True
+        elif rest.startswith("#"):
+            bare = path.rstrip("/")
+            if (f"{bare}/index.html" if bare else "index.html") in written or bare in written:
+                return True
+    return False
 
 
 def _generated(path: str) -> bool:

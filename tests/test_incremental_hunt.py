@@ -1,0 +1,190 @@
+"""Builds after a change that once gave another site than a clean build of the same
+input, or another verdict: found by comparing the two after user actions (random
+sequences of them, and experiments beside those), each shrunk to the few steps that
+show it."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dateline.build import build
+from dateline.errors import BuildError, ValidationFailed
+from tests.projects import Project, article
+from tests.test_incremental import assert_same_site
+
+pytestmark = pytest.mark.slow
+
+
+def clean_build_of(project: Project, where: Path) -> Path:
+    """A fresh project with the same articles, configuration, places.yml and
+    hand-written pages (search.md, about.md), built from nothing."""
+    twin = Project(where)
+    shutil.rmtree(twin.root / "articles")
+    shutil.copytree(project.root / "articles", twin.root / "articles")
+    for name in ("mkdocs.yml", "places.yml"):
+        if (project.root / name).is_file():
+            shutil.copy(project.root / name, twin.root / name)
+    for page in ("search.md", "about.md"):
+        if (project.docs / page).is_file():
+            shutil.copy(project.docs / page, twin.docs / page)
+    build(twin.settings)
+    return twin.site
+
+
+def set_articles_folder(project: Project, folder: str) -> None:
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n    articles: articles\n" in text
+    config.write_text(text.replace("\n    articles: articles\n", f"\n    articles: {folder}\n", 1),
+                      encoding="utf-8")
+
+
+def test_an_index_md_the_articles_folder_now_holds_directly_is_an_error_as_in_a_clean_build(
+        project: Project) -> None:
+    # Read before as a page bundle, named after its folder: the read cache must not keep
+    # that verdict once the folder is the articles folder itself.
+    project.write("news/kabul/index.md", article("Kabul falls", date="2021-08-15"))
+    build(project.settings)
+    set_articles_folder(project, "articles/news/kabul")
+    with pytest.raises(ValidationFailed) as failed:
+        build(project.settings)
+    assert [(p.path, p.field) for p in failed.value.problems if p.is_error] == [
+        ("articles/news/kabul/index.md", "slug")]
+
+
+def test_an_index_md_given_a_folder_by_moving_the_articles_folder_builds_as_in_a_clean_build(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    project.write("news/kabul/index.md", article("Kabul falls", date="2021-08-15"))
+    project.write("news/herat.md", article("Herat falls", date="2021-08-12", cities="[Herat]"))
+    set_articles_folder(project, "articles/news/kabul")
+    with pytest.raises(ValidationFailed):
+        build(project.settings)
+    config = project.root / "mkdocs.yml"  # back: the bundle is named after its folder again
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "articles: articles/news/kabul", "articles: articles"), encoding="utf-8")
+    build(project.settings)
+    assert (project.site / "articles/2021/08/15/kabul/index.html").is_file()
+    assert_same_site(project.site, clean_build_of(project, tmp_path_factory.mktemp("clean")))
+
+
+def name_about_in_the_nav(project: Project, title: str) -> None:
+    """A hand-written page named in ``nav`` without a title: the navigation of every
+    page shows the page's own title."""
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - Search: search.md\n" in text
+    config.write_text(text.replace("  - Search: search.md\n", "  - Search: search.md\n  - about.md\n", 1),
+                      encoding="utf-8")
+    (project.docs / "about.md").write_text(f"# {title}\n\nWho we are.\n", encoding="utf-8")
+
+
+def nav_titles(page: Path) -> list[str]:
+    """The texts of the navigation's links to the about page, in the tabs and the drawer."""
+    html = page.read_text(encoding="utf-8")
+    return re.findall(r'about/" class="md-(?:tabs|nav)__link">\s*(?:<span class="md-ellipsis">\s*)?([^<\n]*)',
+                      html)
+
+
+@pytest.fixture
+def about(project: Project) -> Project:
+    project.publish_at()
+    name_about_in_the_nav(project, "Our story")
+    project.write("2021/08/kabul.md", article("Kabul falls", date="2021-08-15"))
+    project.write("2021/08/herat.md", article("Herat falls", date="2021-08-12", cities="[Herat]"))
+    build(project.settings)
+    return project
+
+
+def test_pages_rendered_after_a_change_show_the_titles_of_unchanged_pages_the_nav_names_untitled(
+        about: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # MkDocs reads only the pages it renders again: the others' titles were "None".
+    kabul = about.root / "articles/2021/08/kabul.md"
+    kabul.write_text(kabul.read_text(encoding="utf-8").replace("Kabul falls", "Kabul falls to the Taliban"),
+                     encoding="utf-8")
+    result = build(about.settings)
+    assert result.rendered is not None  # only what changed
+    assert nav_titles(about.site / "articles/2021/08/15/kabul/index.html") == ["Our story", "Our story"]
+    assert_same_site(about.site, clean_build_of(about, tmp_path_factory.mktemp("clean")))
+
+
+def test_a_new_title_of_a_page_the_nav_names_untitled_reaches_every_page(
+        about: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    (about.docs / "about.md").write_text("# About us\n\nWho we are.\n", encoding="utf-8")
+    result = build(about.settings)
+    assert result.rendered is not None
+    for page in ("index.html", "articles/2021/08/12/herat/index.html", "cities/kabul/index.html"):
+        assert nav_titles(about.site / page) == ["About us", "About us"]
+    assert_same_site(about.site, clean_build_of(about, tmp_path_factory.mktemp("clean")))
+
+
+def test_a_clean_build_shared_among_processes_shows_the_titles_the_nav_leaves_to_pages(
+        about: Project, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each process reads only its share of the pages: the others' titles were "None".
+    monkeypatch.setattr("dateline.build.PARALLEL_PAGES", 1)
+    monkeypatch.setattr("dateline.build.PART_PAGES", 5)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    shared = clean_build_of(about, tmp_path_factory.mktemp("shared"))
+    assert nav_titles(shared / "dates/index.html") == ["Our story", "Our story"]
+    assert_same_site(shared, about.site)
+
+
+def name_about_titled(project: Project, text: str) -> None:
+    config = project.root / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - Search: search.md\n", "  - Search: search.md\n  - About: about.md\n", 1), encoding="utf-8")
+    (project.docs / "about.md").write_text(text, encoding="utf-8")
+
+
+def test_a_hand_written_page_linking_to_an_anchor_an_article_lost_fails_as_a_clean_build(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # MkDocs checks a page's links as it renders it: about.md, unchanged, was not rendered
+    # again, and its link to the lost heading was kept; a clean build stops on it.
+    project.publish_at()
+    name_about_titled(project, "# About\n\nSee [the airport](articles/2021/08/15/kabul.md#the-airport).\n")
+    kabul = project.write("2021/08/kabul.md", article("Kabul falls", date="2021-08-15",
+                                                      body="Text.\n\n## The airport\n\nCrowds.\n"))
+    project.write("2021/08/herat.md", article("Herat falls", date="2021-08-12", cities="[Herat]"))
+    build(project.settings)
+    kabul.write_text(kabul.read_text(encoding="utf-8").replace("## The airport\n\n", ""), encoding="utf-8")
+    with pytest.raises(BuildError, match="the-airport"):
+        build(project.settings)
+    with pytest.raises(BuildError, match="the-airport"):
+        clean_build_of(project, tmp_path_factory.mktemp("clean"))
+
+
+def test_an_article_linking_to_an_anchor_a_hand_written_page_lost_fails_as_a_clean_build(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The site's audit checks the links of the pages a build wrote: the article's page,
+    # unchanged, was not checked again; a clean build's audit finds its link broken.
+    project.publish_at()
+    name_about_titled(project, "# About\n\n## Team\n\nWho we are.\n")
+    project.write("2021/08/kabul.md", article("Kabul falls", date="2021-08-15",
+                                              body="Text by [the team](/about/#team).\n"))
+    project.write("2021/08/herat.md", article("Herat falls", date="2021-08-12", cities="[Herat]"))
+    build(project.settings)
+    (project.docs / "about.md").write_text("# About\n\nWho we are.\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="about#team"):
+        build(project.settings)
+    with pytest.raises(BuildError, match="about#team"):
+        clean_build_of(project, tmp_path_factory.mktemp("clean"))
+
+
+def test_an_article_linking_to_an_anchor_another_page_lost_fails_as_a_clean_build(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # Dateline checks that a link from the root leads to one of its pages, and leaves its
+    # anchor to the audit: Mazar's page, made as before, was not audited again.
+    project.publish_at()
+    herat = project.write("2021/08/herat.md", article("Herat falls", date="2021-08-12", cities="[Herat]"))
+    project.write("2021/08/kabul.md", article("Kabul falls", date="2021-08-15"))
+    project.write("2021/08/mazar.md", article("Mazar falls", date="2021-08-20", cities="[Mazar-e Sharif]",
+                                              body="As [Herat in August](/cities/herat/#august-2021).\n"))
+    build(project.settings)
+    herat.write_text(herat.read_text(encoding="utf-8").replace("2021-08-12", "2021-07-30"), encoding="utf-8")
+    with pytest.raises(BuildError, match="august-2021"):
+        build(project.settings)
+    with pytest.raises(BuildError, match="august-2021"):
+        clean_build_of(project, tmp_path_factory.mktemp("clean"))
