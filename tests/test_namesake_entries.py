@@ -166,3 +166,14 @@ def test_a_site_built_after_a_namesake_is_added_is_the_site_a_clean_build_makes(
     shutil.copytree(project.root / "articles", clean.root / "articles")
     build(clean.settings)
     assert_same_site(project.site, clean.site)
+
+
+def test_search_results_list_a_namesake_among_other_places_with_semicolons(namesakes: Project) -> None:
+    from dateline.pagekit import city_names
+    from dateline.search import article_record
+
+    archive, _warnings = check(namesakes.settings)
+    flood = next(a for a in archive.articles if a.title == "Flood")
+    record = article_record(flood, city_names(archive), "en")
+    assert record["meta"]["cities"] == "Hyderabad, Pakistan; Karachi"
+    assert record["filters"]["city"] == ["Hyderabad, Pakistan", "Karachi"]

@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from dateline.model import Archive, Article
 from dateline.text import escape_markdown_inline as md
-from dateline.text import format_date, truncate
+from dateline.text import format_date, listed, truncate
 
 GENERATED_ROOTS = ("index.md", "feed.xml", "articles", "cities", "countries", "dates")
 """What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
@@ -242,10 +242,7 @@ def _item_parts(article: Article, names: Mapping[str, str]) -> tuple[str, str, s
     text, the page's path, the link's attributes (:func:`language_attributes`), the line
     of details after the link (its cities by their ``names``, :func:`city_names`), and the
     summary's line."""
-    shown = [names[c.key] for c in article.cities]
-    # "Hyderabad, Pakistan, Karachi" would read as three places.
-    separator = "; " if any("," in name for name in shown) else ", "
-    details = [format_date(article.date), separator.join(md(name) for name in shown)]
+    details = [format_date(article.date), listed([md(names[c.key]) for c in article.cities])]
     if article.source:
         details.append(md(article.source))
     language = language_attributes(article)

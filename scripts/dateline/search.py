@@ -72,7 +72,7 @@ from dateline.search_pagefind import (
     record_page,
     run_pagefind,
 )
-from dateline.text import NON_WORD, format_date, has_markup, markdown_to_text, without_marks
+from dateline.text import NON_WORD, format_date, has_markup, listed, markdown_to_text, without_marks
 
 BUNDLE = "pagefind"
 """Folder of the search bundle inside the built site; the search page loads it from there."""
@@ -238,7 +238,7 @@ def article_record(article: Article, names: dict[str, str], language: str,
         "title": article.title,
         "date": article.date.isoformat(),
         "date_label": format_date(article.date),
-        "cities": ", ".join(cities),
+        "cities": listed(cities),
         "every": EVERY_ARTICLE,
     }
     kept = place_names(article, places)

@@ -71,6 +71,12 @@ _MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|&<>]")
 
 
+def listed(names: list[str]) -> str:
+    """Names of places one after another: with semicolons when one holds a comma, as
+    ``Hyderabad, Pakistan; Karachi`` (with commas it would read as three places)."""
+    return ("; " if any("," in name for name in names) else ", ").join(names)
+
+
 def format_date(day: dt.date) -> str:
     """``13 August 2021``: unambiguous for readers in every country."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
