@@ -3,7 +3,11 @@ article whose front matter has errors too, and an ``index.md`` that names no art
 
 from __future__ import annotations
 
+import pytest
+
 from dateline.archive import load_archive
+from dateline.build import check
+from dateline.errors import ValidationFailed
 from dateline.frontmatter_yaml import parse
 from dateline.load import validate
 from tests.projects import Project, article
@@ -102,3 +106,20 @@ def test_an_index_md_in_a_project_whose_articles_folder_is_its_own_is_named_too(
         'index.md:1: slug: "index.md" directly in the articles folder names no article (an index.md takes its '
         "folder's name, as in kandahar-falls/index.md); name the file after the article (kandahar-falls.md), "
         "or add slug:"]
+
+
+def test_a_drafts_link_leading_nowhere_is_a_warning_until_it_is_published(project: Project) -> None:
+    """A draft is checked too, as the README says, but is work in progress."""
+    project.write("2021/other.md", article(title="Other", draft="true"))
+    project.write("2021/plan.md", article(title="Plan", draft="true",
+                                          body="[gone](gone.md) and [the other draft](other.md)\n"))
+    archive, problems = check(project.settings)
+    assert [str(p) for p in problems] == [
+        'articles/2021/plan.md:8: body: warning: links to "gone.md" (articles/2021/gone.md): no such article '
+        "(a page of the site is linked by its address: /cities/kabul/) (a draft: an error once it is published)"]
+    edit = project.root / "articles" / "2021" / "plan.md"
+    edit.write_text(edit.read_text(encoding="utf-8").replace("draft: true", "draft: false"), encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        check(project.settings)
+    assert [p.message.split(":")[0] for p in failed.value.problems if p.is_error] == [
+        'links to "gone.md" (articles/2021/gone.md)', 'links to "other.md" (articles/2021/other.md)']

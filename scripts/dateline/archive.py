@@ -6,6 +6,7 @@ decides every URL and refuses collisions before a single page is rendered.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import multiprocessing
@@ -142,6 +143,15 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         if unpublished:
             # Their problems alone: the files they link to are published once they are.
             problems.extend(check_links(unpublished, pages, drafts, *where)[1])
+    drafted = [(a.path, a.links) for a in articles if a.draft and a.links]
+    if drafted:
+        # A draft is checked too, but is work in progress: a link of its leading nowhere
+        # is a warning until it is published (to another draft, it leads to its page).
+        pages = {a.path: article_path(a) for a in articles}
+        where = settings.root, settings.display(settings.articles_dir)
+        problems.extend(dataclasses.replace(p, severity=Severity.WARNING, message=f"{p.message} (a draft: "
+                                            "an error once it is published)")
+                        for p in check_links(drafted, pages, (), *where)[1])
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))
