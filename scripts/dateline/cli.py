@@ -331,7 +331,7 @@ def import_(
 ) -> None:
     """Turn plain-text articles or another generator's posts into article files; never overwrites."""
     from dateline.import_posts import import_folder
-    from dateline.importer import new_items, plain_text_article, url_problem, write_new
+    from dateline.importer import new_items, plain_text_article, url_problem, write_chosen
 
     try:
         settings = _settings(config)
@@ -362,7 +362,7 @@ def import_(
     chosen, more = new_items(settings.root, items)  # said even if writing fails
     problems += more
     try:
-        written, more = write_new(settings.root, chosen)
+        written, more = write_chosen(settings.root, chosen)
     except OSError as error:  # nothing was written: every other problem is still said
         refused = _refused(error)
         if refused is None:

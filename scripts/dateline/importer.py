@@ -185,12 +185,18 @@ def write_new(root: Path, items: list[Imported]) -> tuple[list[Imported], list[P
     OSError naming the file. Returns the items written: by item, not path, since a
     refused item may share its path with one that was written."""
     chosen, problems = new_items(root, items)
+    written, more = write_chosen(root, chosen)
+    return written, problems + more
+
+
+def write_chosen(root: Path, chosen: list[Imported]) -> tuple[list[Imported], list[Problem]]:
+    """:func:`write_new` of items :func:`new_items` chose already."""
     appeared = _write_all(root, chosen)
     if appeared is not None:
         origin = next((item.origin for item in chosen if item.path == appeared), appeared)
-        return [], [*problems, Problem(origin, 0, "path", f"{appeared} was made by another program "
-                                       "while importing; nothing was imported")]
-    return chosen, problems
+        return [], [Problem(origin, 0, "path", f"{appeared} was made by another program "
+                            "while importing; nothing was imported")]
+    return chosen, []
 
 
 def _write_all(root: Path, items: list[Imported]) -> str | None:
