@@ -93,6 +93,32 @@ def read_all(files: list[Path], settings: Settings) -> Iterator[tuple[Result, by
                             chunksize=max(64, len(files) // (workers * 8)))
 
 
+def _body_link_problems(articles: list[Article], unpublished: list[tuple[str, tuple[BodyLink, ...]]],
+                        settings: Settings) -> tuple[Links | None, list[Problem]]:
+    """Where the published ``articles``' relative links lead, and a problem for each link
+    leading nowhere: theirs, those of the ``unpublished`` (articles with errors, by path),
+    and, as warnings, the drafts'."""
+    linking = [(a.path, a.links) for a in articles if a.links and not a.draft]
+    drafted = [(a.path, a.links) for a in articles if a.links and a.draft]
+    if not (linking or unpublished or drafted):
+        return None, []
+    every = {a.path: article_path(a) for a in articles}
+    pages = {a.path: every[a.path] for a in articles if not a.draft}
+    drafts = every.keys() - pages.keys()
+    where = settings.root, settings.display(settings.articles_dir)
+    links, problems = check_links(linking, pages, drafts, *where) if linking else (None, [])
+    if unpublished:
+        # Their problems alone: the files they link to are published once they are.
+        problems += check_links(unpublished, pages, drafts, *where)[1]
+    if drafted:
+        # A draft is checked too, but is work in progress: a link of its leading nowhere
+        # is a warning until it is published (to another draft, it leads to its page).
+        problems += [dataclasses.replace(p, severity=Severity.WARNING,
+                                         message=f"{p.message} (a draft: an error once it is published)")
+                     for p in check_links(drafted, every, (), *where)[1]]
+    return links, problems
+
+
 def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
     """Load and check every article; the archive holds those without errors."""
     files, problems = article_files(settings)
@@ -131,27 +157,8 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         unpublished += [(a.path, a.links) for a in read if a.path not in kept and a.links and not a.draft]
     published = [a for a in articles if not a.draft]
     problems.extend(url_collisions(published))
-    links = None
-    linking = [(a.path, a.links) for a in published if a.links]
-    if linking or unpublished:
-        pages = {a.path: article_path(a) for a in published}
-        drafts = {a.path for a in articles if a.draft}
-        where = settings.root, settings.display(settings.articles_dir)
-        if linking:
-            links, broken = check_links(linking, pages, drafts, *where)
-            problems.extend(broken)
-        if unpublished:
-            # Their problems alone: the files they link to are published once they are.
-            problems.extend(check_links(unpublished, pages, drafts, *where)[1])
-    drafted = [(a.path, a.links) for a in articles if a.draft and a.links]
-    if drafted:
-        # A draft is checked too, but is work in progress: a link of its leading nowhere
-        # is a warning until it is published (to another draft, it leads to its page).
-        pages = {a.path: article_path(a) for a in articles}
-        where = settings.root, settings.display(settings.articles_dir)
-        problems.extend(dataclasses.replace(p, severity=Severity.WARNING, message=f"{p.message} (a draft: "
-                                            "an error once it is published)")
-                        for p in check_links(drafted, pages, (), *where)[1])
+    links, broken = _body_link_problems(articles, unpublished, settings)
+    problems.extend(broken)
     if not files and not problems:
         problems.append(Problem(settings.display(settings.articles_dir), 0, "articles",
                                 "no articles found (files ending in .md)", Severity.WARNING))
