@@ -63,7 +63,7 @@ import markdown
 
 from dateline.errors import BuildError
 from dateline.model import Archive, Article
-from dateline.pagekit import text_direction
+from dateline.pagekit import city_names, text_direction
 from dateline.readcache import dump_pickle, load_pickle, package_digest
 from dateline.search_pagefind import (
     PAGEFIND_OPTIONS,
@@ -179,7 +179,7 @@ class PlaceNames:
 def place_table(archive: Archive) -> PlaceNames:
     """The archive's :class:`PlaceNames`. Each distinct name is folded once: an
     archive's articles write their cities in few ways."""
-    names = {key: city.name for key, city in archive.cities.items()}
+    names = city_names(archive)
     written = {(ref.key, ref.name) for article in archive.articles for ref in article.cities}
     every: dict[tuple[str, str], list[str]] = {}
     """(city key, written name) → every name an article naming the city so goes by."""
@@ -284,7 +284,7 @@ def index_language(archive: Archive) -> str:
 
 
 def records(archive: Archive) -> Iterator[dict[str, Any]]:
-    names = {key: city.name for key, city in archive.cities.items()}
+    names = city_names(archive)
     language = index_language(archive)
     places = place_table(archive)
     for article in archive.articles:
@@ -690,7 +690,7 @@ class IndexPlan:
 
 def plan_index(archive: Archive, cap: int | None = None) -> IndexPlan:
     """The :class:`IndexPlan` of ``archive`` (``cap`` as :func:`index_site` takes it)."""
-    names = {key: city.name for key, city in archive.cities.items()}
+    names = city_names(archive)
     language = index_language(archive)
     places = place_table(archive)
     shards = plan_shards(archive.articles, cap or SHARD_CAP)
