@@ -128,7 +128,8 @@ class Settings:
     """What is suspicious in mkdocs.yml but accepted, as MkDocs accepts it (a key given
     twice), one line each; the command line prints them."""
     config_files: tuple[Path, ...] = ()
-    """Every configuration file read: :attr:`config_file`, then those it ``INHERIT``-s.
+    """Every configuration file read (:func:`load_settings` gives them all): :attr:`config_file`,
+    then those it ``INHERIT``-s.
     A change to any of them changes every page (:func:`dateline.incremental.fingerprint`),
     and ``dateline serve`` builds again after one."""
 
@@ -191,12 +192,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
     raw, environment, warnings, read = _read(config_path, shown)
     problems: list[str] = []
     root = config_path.parent
-    extra = raw.get("extra")
-    if extra is None:
-        extra = {}
-    elif not isinstance(extra, dict):
-        problems.append("extra must be a mapping of settings")
-        extra = {}
+    extra = _mapping(raw.get("extra"), "extra", problems)
     if "dateline" not in extra:
         # extra is the theme's too (extra.social…); a near miss of ours is not.
         near = [str(key) for key in extra
@@ -204,12 +200,7 @@ def load_settings(config_file: Path | str = CONFIG_FILE) -> Settings:
         if near:
             problems.append(f"extra.{near[0]}: did you mean extra.dateline? "
                             "(Dateline's settings are read from there alone)")
-    ours = extra.get("dateline")
-    if ours is None:
-        ours = {}
-    elif not isinstance(ours, dict):
-        problems.append("extra.dateline must be a mapping of settings")
-        ours = {}
+    ours = _mapping(extra.get("dateline"), "extra.dateline", problems)
     unknown = sorted(set(map(str, ours)) - _KNOWN)
     if unknown:
         problems.append(f"extra.dateline: unknown setting {', '.join(unknown)} "
@@ -350,6 +341,16 @@ def _merge(base: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
         below = merged.get(key)
         merged[key] = _merge(below, value) if isinstance(below, dict) and isinstance(value, dict) else value
     return merged
+
+
+def _mapping(value: Any, name: str, problems: list[str]) -> dict[Any, Any]:
+    """A setting that holds settings; left empty, none; anything else a problem."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{name} must be a mapping of settings")
+        return {}
+    return value
 
 
 def _folder(value: Any, name: str, default: str, problems: list[str]) -> str:

@@ -135,7 +135,7 @@ def _rendering_distributions_kept(folder: Path) -> list[str]:
 def fingerprint(settings: Settings) -> str:
     """A hash of everything every page's HTML depends on besides its own source."""
     digest = hashlib.sha256(f"{_FORMAT}\0{platform.python_version()}\0".encode())
-    for config in settings.config_files or (settings.config_file,):  # INHERIT-ed files too
+    for config in settings.config_files:  # mkdocs.yml, and the files it INHERIT-s
         digest.update(config.read_bytes() if config.is_file() else b"\0none\0")
     digest.update(repr(settings.environment).encode())  # what its !ENV tags read
     if settings.theme_dir is not None and settings.theme_dir.is_dir():

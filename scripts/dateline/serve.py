@@ -434,8 +434,7 @@ def is_source(path: Path, settings: Settings) -> bool:
     name = path.name
     if name.endswith(IGNORED_SUFFIXES) or name == "4913" or (name.startswith("#") and name.endswith("#")):
         return False  # 4913: Vim's test of the folder; #name#: Emacs' auto-save
-    if path in (settings.config_file, *settings.config_files, settings.root / PLACES_FILE,
-                *_sources(settings)):
+    if path in (*settings.config_files, settings.root / PLACES_FILE, *_sources(settings)):
         return True
     for folder in _sources(settings):
         if path.is_relative_to(folder):
