@@ -132,6 +132,63 @@ def test_a_clean_build_shared_among_processes_shows_the_titles_the_nav_leaves_to
     assert_same_site(shared, about.site)
 
 
+def page_ids(site: Path) -> dict[Path, int]:
+    """Each HTML page of the site, by its file's identity: a page a build after a change
+    did not render again is the live site's file, linked into the new site."""
+    return {path.relative_to(site): path.stat().st_ino for path in site.rglob("*.html")}
+
+
+def test_a_change_to_a_page_the_nav_names_untitled_renders_only_that_page_while_its_title_stays(
+        about: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    before = page_ids(about.site)
+    (about.docs / "about.md").write_text("# Our story\n\nWho we are, and since when.\n", encoding="utf-8")
+    build(about.settings)
+    after = page_ids(about.site)
+    assert after[Path("about/index.html")] != before[Path("about/index.html")]
+    assert after[Path("articles/2021/08/12/herat/index.html")] == before[Path("articles/2021/08/12/herat/index.html")]
+    assert after[Path("cities/kabul/index.html")] == before[Path("cities/kabul/index.html")]
+    assert_same_site(about.site, clean_build_of(about, tmp_path_factory.mktemp("clean")))
+
+
+def without_nav(project: Project) -> None:
+    """mkdocs.yml without ``nav``: MkDocs lists every page not kept out of it, by its own title."""
+    config = project.root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    text, count = re.subn(r"\nnav:\n(?:  - .*\n)+", "\n", text)
+    assert count == 1
+    config.write_text(text, encoding="utf-8")
+
+
+def test_an_article_added_to_a_project_without_nav_renders_the_pages_it_changes_not_every_page(
+        project: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # The home page, listed by its own title in every page's navigation, changes with each
+    # article added; its title does not, so the other pages are not rendered again.
+    project.publish_at()
+    without_nav(project)
+    project.write("2021/08/kabul.md", article("Kabul falls", date="2021-08-15"))
+    project.write("2020/03/herat.md", article("Herat floods", date="2020-03-02", cities="[Herat]"))
+    build(project.settings)
+    before = page_ids(project.site)
+    project.write("2021/08/ghazni.md", article("Ghazni falls", date="2021-08-20", cities="[Ghazni]"))
+    result = build(project.settings)
+    assert result.rendered is not None  # only what changed
+    after = page_ids(project.site)
+    assert after[Path("index.html")] != before[Path("index.html")]
+    assert after[Path("articles/2020/03/02/herat/index.html")] == before[Path("articles/2020/03/02/herat/index.html")]
+    assert after[Path("cities/herat/index.html")] == before[Path("cities/herat/index.html")]
+    assert_same_site(project.site, clean_build_of(project, tmp_path_factory.mktemp("clean")))
+    # A hand-written page added shows in every page's navigation: every page is rendered.
+    (project.docs / "about.md").write_text("# About us\n\nWho we are.\n", encoding="utf-8")
+    build(project.settings)
+    assert 'about/"' in (project.site / "articles/2020/03/02/herat/index.html").read_text(encoding="utf-8")
+    assert_same_site(project.site, clean_build_of(project, tmp_path_factory.mktemp("clean2")))
+    # And a new title of it too.
+    (project.docs / "about.md").write_text("# Who we are\n\nUs.\n", encoding="utf-8")
+    build(project.settings)
+    assert "Who we are" in (project.site / "cities/herat/index.html").read_text(encoding="utf-8")
+    assert_same_site(project.site, clean_build_of(project, tmp_path_factory.mktemp("clean3")))
+
+
 def name_about_titled(project: Project, text: str) -> None:
     config = project.root / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(

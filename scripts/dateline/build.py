@@ -226,11 +226,26 @@ def _changed_listing(settings: Settings) -> tuple[Path, Path]:
     return scratch / "changed-sources.json", scratch / "written.json"
 
 
+def _titles_file(settings: Settings) -> Path:
+    """Where ``dateline.mkdocs_run --titles`` finds what the live site's navigation shows
+    of the pages named by their own titles (:attr:`BuildState.titles`), and writes what
+    the new site's shows."""
+    return settings.root / ".dateline" / "navigation-titles.json"
+
+
+def _titles_written(settings: Settings) -> dict[str, str] | None:
+    try:
+        titles = json.loads(_titles_file(settings).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return titles if isinstance(titles, dict) else None
+
+
 def _changed_run(settings: Settings, site_dir: Path) -> list[str]:
     """The arguments of ``dateline.mkdocs_run`` for a build of the changed pages alone."""
     listing, written = _changed_listing(settings)
     return ["--changed", str(listing), "--keep", BUNDLE, "--written", str(written),
-            *_mkdocs_options(settings, site_dir)]
+            "--titles", str(_titles_file(settings)), *_mkdocs_options(settings, site_dir)]
 
 
 @dataclass
@@ -299,9 +314,10 @@ def run_mkdocs(settings: Settings, site_dir: Path, sources: Mapping[str, str] | 
         for number, share in enumerate(_shares(pages, workers)):
             listing = scratch / f"pages-{number}.json"
             atomic_write(listing, json.dumps(share).encode())
-            runs.append(["--part", str(listing)] + (["--no-static"] if number else []))
+            runs.append(["--part", str(listing)]
+                        + (["--no-static"] if number else ["--titles", str(_titles_file(settings))]))
     else:
-        runs.append([])
+        runs.append(["--titles", str(_titles_file(settings))])
     if changed is None:
         runs = [[*run, *_mkdocs_options(settings, site_dir)] for run in runs]
 
@@ -627,6 +643,11 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     _recover(site, trash)
     state = BuildState.load(settings)
     shared = fingerprint(settings)
+    titles = state.titles if state is not None else None
+    if titles is None:
+        _titles_file(settings).unlink(missing_ok=True)
+    else:
+        atomic_write(_titles_file(settings), json.dumps(titles, ensure_ascii=False).encode("utf-8"))
     staging = site.with_name(f".{site.name}.new-{os.getpid()}")
     searching = site.with_name(f".{site.name}.search-{os.getpid()}")
     cap = settings.search_period_articles
@@ -721,6 +742,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                     made_from = {article_path(a): a.path for a in archive.articles}
                     changes = run_mkdocs(settings, staging, made_from, changed, pages=pages,
                                          prestarted=prestarted)
+                    titles = _titles_written(settings)
                     mapped, unmapped = write_sitemap_files(staging, drafting.result())
                 if changes is not None:
                     changes = SiteChanges(changes.written + mapped, changes.removed + unmapped)
@@ -733,7 +755,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             # and its copy (search's bundle back in it) is kept for the next build.
             if (searching / BUNDLE).is_dir() and not (staging / BUNDLE).exists():
                 (searching / BUNDLE).rename(staging / BUNDLE)
-            BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site)).save(settings)
+            BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site),
+                       titles).save(settings)
             return BuildResult(archive, generated, report, warnings, time.perf_counter() - started,
                                0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could
@@ -766,7 +789,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         if keep is not None:
             with contextlib.suppress(OSError):
                 kept_spare = Spare(folder_identity(keep), spare_changes, (keep / BUNDLE).is_dir())
-        BuildState(shared, site_identity(site), sources, kept_spare).save(settings)
+        BuildState(shared, site_identity(site), sources, kept_spare, titles).save(settings)
     except BaseException:
         if (untouched and state is not None and copying is not None and copying.done()
                 and copying.exception() is None and copying.result()):
@@ -775,7 +798,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             kept = _kept_as_spare(staging, site)
             if kept is not None:
                 with contextlib.suppress(OSError):
-                    BuildState(state.fingerprint, state.site, state.sources, kept).save(settings)
+                    BuildState(state.fingerprint, state.site, state.sources, kept, state.titles).save(settings)
         raise
     finally:
         _discard(staging, trash)

@@ -235,16 +235,21 @@ class BuildState:
     site: list[int] | None
     sources: dict[str, Source]
     spare: Spare | None = None
+    titles: dict[str, str] | None = None
+    """What every page's navigation shows of the pages named by their own titles
+    (``dateline.mkdocs_run --titles``), or None when not known."""
 
     @staticmethod
     def load(settings: Settings) -> BuildState | None:
         try:
             raw = json.loads((settings.root / ".dateline" / _STATE).read_bytes())
             spare = raw.get("spare")
+            titles = raw.get("titles")
             return BuildState(raw["fingerprint"], raw["site"],
                               {path: Source(*entry) for path, entry in raw["sources"].items()},
                               None if spare is None else Spare(int(spare[0]), tuple(map(str, spare[1])),
-                                                               bool(spare[2])))
+                                                               bool(spare[2])),
+                              {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else None)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
@@ -252,7 +257,8 @@ class BuildState:
         raw = {"fingerprint": self.fingerprint, "site": self.site,
                "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()},
                "spare": None if self.spare is None else [self.spare.folder, list(self.spare.changed),
-                                                         self.spare.bundle]}
+                                                         self.spare.bundle],
+               "titles": self.titles}
         atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
 
 

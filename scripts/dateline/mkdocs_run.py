@@ -2,7 +2,7 @@
 
     python -m dateline.mkdocs_run [--changed FILE --keep FOLDER [--written FILE]
                                    | --part FILE [--no-static]]
-                                  [--template-cache FOLDER] -- <mkdocs build options>
+                                  [--template-cache FOLDER] [--titles FILE] -- <mkdocs build options>
     python -m dateline.mkdocs_run --wait [--site LIVE --keep FOLDER]
                                   (then those arguments as a JSON list on stdin)
 
@@ -18,7 +18,8 @@ It runs MkDocs' own command line, changed in these ways:
   file modified?" answered by content, not by modification times: a page is rendered
   again when its source changed or its output is missing. A page ``nav`` names without
   a title is read in every build (and by each ``--part``), since every page's navigation
-  shows its title, and a change to one renders every page. MkDocs' warning that a dirty
+  shows its title; a change to what the navigation shows of such pages (``--titles``
+  keeps it between builds) renders every page. MkDocs' warning that a dirty
   build may leave stale navigation is dropped; ``dateline build`` only asks for one when
   every page's output depends on its own source alone (see :mod:`dateline.incremental`).
 - With ``--wait --site LIVE`` (and ``--changed``), ``dateline build`` starts it early
@@ -62,7 +63,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline.minify import squeeze
-from dateline.writer import remove_emptied_folders
+from dateline.writer import atomic_write, remove_emptied_folders
 
 _DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -271,23 +272,59 @@ def _titled_by_themselves(config: Any, files: Any) -> set[str]:
     return found
 
 
-def _read_titles_shown_everywhere(build: Any) -> set[str]:
-    """Have MkDocs read the pages :func:`_titled_by_themselves` in every build, changed or
-    not (without writing them again unless changed): a page is read only when it is
-    rendered, and a dirty or partial build's navigation would show the others' titles as
-    "None". Returns their paths, known once the first page is read."""
-    shown: set[str] = set()
-    found: list[bool] = []
-    populate = build._populate_page
+class _Navigation:
+    """The pages whose own titles every page's navigation shows (:func:`_titled_by_themselves`),
+    read in every build before any other page, changed or not (without being written again
+    unless changed): a page is read only when it is rendered, and a dirty or partial
+    build's navigation would show the others' titles as "None".
 
-    def populate_titles_too(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
-        if not found:
-            shown.update(_titled_by_themselves(config, files))
-            found.append(True)
-        populate(page, config, files, dirty and page.file.src_uri not in shown)
+    What the navigation shows of them, their titles and metadata (Material shows a page's
+    icon and status there), is kept between builds (:meth:`shows`, ``--titles``): a build
+    after a change renders every page only when that differs, not whenever such a page
+    changed. Without a ``nav`` in mkdocs.yml every page not kept out of it is such a page,
+    the home page among them, which changes with every article added.
+    """
 
-    build._populate_page = populate_titles_too
-    return shown
+    def __init__(self, build: Any) -> None:
+        self.shown: set[str] = set()
+        self.files: Any = None
+        populate = build._populate_page
+
+        def populate_shown_first(page: Any, config: Any, files: Any, dirty: bool = False) -> None:
+            if self.files is None:
+                self.files = files
+                self.shown.update(_titled_by_themselves(config, files))
+                for path in sorted(self.shown):
+                    file = files.get_file_from_path(path)
+                    if file is not None and file.page is not None:
+                        populate(file.page, config, files, False)
+            if page.file.src_uri not in self.shown:
+                populate(page, config, files, dirty)
+
+        build._populate_page = populate_shown_first
+
+    def shows(self) -> dict[str, str]:
+        """What the navigation shows of each page :attr:`shown`, once they are read."""
+        shown = {}
+        for path in sorted(self.shown):
+            file = self.files.get_file_from_path(path) if self.files is not None else None
+            page = file.page if file is not None else None
+            shown[path] = json.dumps([page.title, page.meta] if page is not None else None,
+                                     sort_keys=True, default=str, ensure_ascii=False)
+        return shown
+
+
+def _read_titles(titles: Path | None) -> dict[str, str] | None:
+    """The :meth:`_Navigation.shows` a file holds, or None when there is no usable one."""
+    if titles is None:
+        return None
+    try:
+        known = json.loads(titles.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(known, dict) or not all(isinstance(v, str) for v in known.values()):
+        return None
+    return known
 
 
 def _pages_made_early(files: Any, config: Any) -> None:
@@ -309,8 +346,8 @@ def _pages_made_early(files: Any, config: Any) -> None:
         file.abs_dest_path  # noqa: B018 - cached on the entry, asked for every page once told
 
 
-def _build_only(changed_file: Path, keep: str, written: Path | None,
-                listed: tuple[str, list[str]] | None = None,
+def _build_only(changed_file: Path, keep: str, written: Path | None, navigation: _Navigation,
+                titles: Path | None, listed: tuple[str, list[str]] | None = None,
                 told: Callable[[], bool] | None = None) -> None:
     from mkdocs.commands import build
     from mkdocs.structure.files import File
@@ -333,13 +370,22 @@ def _build_only(changed_file: Path, keep: str, written: Path | None,
     build wrote is known from :data:`_written`, so the site is not listed again after it
     (0.1 s at 10,000 articles, 0.4 s at 50,000)."""
 
-    shown_everywhere = _read_titles_shown_everywhere(build)
+    navigation_changed: list[bool] = []
+
+    def every_navigation_changed() -> bool:
+        """Whether what every page's navigation shows changed: known once the pages it
+        shows are read (:class:`_Navigation`), before any other."""
+        if not navigation_changed and navigation.files is not None:
+            before_titles = _read_titles(titles)
+            navigation_changed.append(not navigation.shown.isdisjoint(changed) if before_titles is None
+                                      else navigation.shows() != before_titles)
+        return bool(navigation_changed) and navigation_changed[0]
 
     def is_modified(self: File) -> bool:
         if self._content is not None:
             return True
-        if self.is_documentation_page() and not shown_everywhere.isdisjoint(changed):
-            return True  # a title every page's navigation shows may have changed
+        if self.is_documentation_page() and every_navigation_changed():
+            return True
         return self.src_uri in changed or self.abs_dest_path not in before
 
     File.is_modified = is_modified  # type: ignore[method-assign]
@@ -383,7 +429,6 @@ def _render_part(part: set[str], static: bool) -> None:
     from mkdocs.structure.files import File
 
     logging.getLogger("mkdocs.commands.build").addFilter(_DropDirtyWarning())
-    _read_titles_shown_everywhere(build)
 
     def is_modified(self: File) -> bool:
         if self.is_documentation_page():
@@ -440,6 +485,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--part", type=Path, help="JSON list of the docs/ pages this process renders")
     parser.add_argument("--no-static", action="store_true", help="with --part: copy no other file")
     parser.add_argument("--template-cache", type=Path, help="folder keeping the compiled theme templates")
+    parser.add_argument("--titles", type=Path,
+                        help="file to write what every page's navigation shows of the pages named "
+                             "by their own titles; with --changed, read first as the last build's")
     parser.add_argument("mkdocs_args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     arguments = [a for a in options.mkdocs_args if a != "--"]
@@ -449,13 +497,16 @@ def main(argv: list[str]) -> None:
     _without_unused_theme_files()
     if options.template_cache is not None:
         _cache_templates(options.template_cache)
+    from mkdocs.commands import build
+
+    navigation = _Navigation(build)
     if options.changed is not None:
         listed = None
         if options.wait:
             site = os.path.normpath(options.site)
             with contextlib.suppress(OSError):  # then listed as the build starts
                 listed = (site, _listing(site, options.keep))
-        _build_only(options.changed, options.keep, options.written, listed,
+        _build_only(options.changed, options.keep, options.written, navigation, options.titles, listed,
                     _told_to_build if options.wait else None)
         arguments.append("--dirty")
     elif options.part is not None:
@@ -468,6 +519,8 @@ def main(argv: list[str]) -> None:
     except SystemExit as done:
         if done.code not in (0, None):
             raise
+    if options.titles is not None and navigation.files is not None:
+        atomic_write(options.titles, json.dumps(navigation.shows(), ensure_ascii=False).encode("utf-8"))
     # Every file is written and closed by now. Ending without freeing the pages, files and
     # templates one by one saves about 0.1 s of a build after a change at 10,000 articles
     # (a clean build's processes, each holding up to 8,000 pages, have more to free).
