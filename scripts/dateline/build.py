@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -798,7 +798,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             kept = _kept_as_spare(staging, site)
             if kept is not None:
                 with contextlib.suppress(OSError):
-                    BuildState(state.fingerprint, state.site, state.sources, kept, state.titles).save(settings)
+                    replace(state, spare=kept).save(settings)
         raise
     finally:
         _discard(staging, trash)

@@ -249,7 +249,8 @@ class BuildState:
                               {path: Source(*entry) for path, entry in raw["sources"].items()},
                               None if spare is None else Spare(int(spare[0]), tuple(map(str, spare[1])),
                                                                bool(spare[2])),
-                              {str(k): str(v) for k, v in titles.items()} if isinstance(titles, dict) else None)
+                              {str(k): str(v) for k, v in titles.items()}
+                              if isinstance(titles, dict) else None)
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
