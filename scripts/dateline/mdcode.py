@@ -2,7 +2,10 @@
 blanked: so that the checks of a body's markup (its headings, HTML, images, links and
 footnotes) judge only what is read as markup, as the site's renderer reads it.
 
-Fenced code is plain to see. Indented code is not: four spaces make code after a blank
+Fenced code is nearly plain to see: a fence opens a block only at the start of a line
+(one indented by a space is text, its backticks a code span) and only where the same
+fence closes it (one never closed is text too), as the fenced_code extension reads it
+(:func:`fenced_blocks`). Indented code is not: four spaces make code after a blank
 line, but not in a list item's continuation, a footnote's or a paragraph's lazy one, nor
 in a raw HTML block. :class:`_CodeFinder` follows Python-Markdown's block parser (3.x,
 with the site's extensions: tables, footnotes, md_in_html) on line numbers rather than
@@ -13,33 +16,66 @@ about 2 ms an article in every check.
 
 from __future__ import annotations
 
+import bisect
 import re
 import threading
 from collections import deque
 from typing import Any
 
 import markdown
+from markdown.extensions.attr_list import get_attrs_and_remainder
 
 _local = threading.local()
 
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_FENCE = re.compile(r"""(`{3,}|~{3,})[ ]*(?:\{(.*)\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(["']).*?\3[ ]*)?)$""")
+"""The opening line of a fenced code block, as the fenced_code extension's
+``FENCED_BLOCK_RE`` reads it line by line: the fence from the line's first character (an
+indented one is none), then a language or ``{attributes}`` and nothing else. The
+closing line is the same fence again, with nothing but spaces after it."""
+
+
+def fenced_blocks(lines: list[str]) -> dict[int, int]:
+    """The fenced code blocks of a body of Markdown, each as its opening line and its
+    closing line, as Python-Markdown's fenced_code extension finds them: a fence at the
+    start of a line, closed by the same fence (same character, same length) at the start
+    of a later line. A fence never closed, or indented, makes no block: its lines are
+    read as text (and the backticks as a code span)."""
+    openings: list[tuple[int, str]] = []
+    closings: dict[str, list[int]] = {}
+    for index, line in enumerate(lines):
+        if not line.startswith(("```", "~~~")):
+            continue
+        line = line.expandtabs(len(_TAB))  # as Python-Markdown does before it looks for fences
+        if (found := _FENCE.match(line)) is None:
+            continue
+        fence = found.group(1)
+        if line.rstrip(" ") == fence:
+            closings.setdefault(fence, []).append(index)
+        if found.group(2) is None or not get_attrs_and_remainder(found.group(2))[1]:
+            openings.append((index, fence))  # attributes it cannot read make no fence
+    blocks: dict[int, int] = {}
+    after = 0
+    for index, fence in openings:
+        if index < after:
+            continue
+        candidates = closings.get(fence, [])
+        closing = bisect.bisect_right(candidates, index)
+        if closing < len(candidates):
+            blocks[index] = after = candidates[closing]
+            after += 1
+    return blocks
 
 
 def in_fenced_code(lines: list[str]) -> list[bool]:
     """For each line of Markdown, whether it belongs to a fenced code block (its fences
-    included)."""
-    inside = []
-    fence = ""
-    for line in lines:
-        opening = _FENCE.match(line)
-        if fence:
-            inside.append(True)
-            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence):
-                fence = ""
-        else:
-            inside.append(opening is not None)
-            if opening:
-                fence = opening.group(1)
+    included), as :func:`fenced_blocks` finds them."""
+    return _marked(len(lines), fenced_blocks(lines))
+
+
+def _marked(count: int, fences: dict[int, int]) -> list[bool]:
+    inside = [False] * count
+    for opening, closing in fences.items():
+        inside[opening:closing + 1] = [True] * (closing + 1 - opening)
     return inside
 
 
@@ -438,7 +474,7 @@ _PLACEHOLDER = [(-1, ""), (-1, "\x02"), (-1, "")]
 parser: a paragraph of its own."""
 
 
-def _prepared(lines: list[str], fenced: list[bool], start: int, end: int,
+def _prepared(lines: list[str], fences: dict[int, int], start: int, end: int,
               last_close: int) -> list[tuple[int, str]]:
     """Lines ``[start, end)`` of a body as Python-Markdown's block parser gets them: tabs
     expanded, lines of spaces emptied, fenced code and raw HTML blocks stashed away (the
@@ -447,19 +483,13 @@ def _prepared(lines: list[str], fenced: list[bool], start: int, end: int,
     index = start
     while index < end:
         line = lines[index]
-        if fenced[index]:
-            stop = index
-            while stop < end and fenced[stop]:
-                stop += 1
-            if line.startswith(("```", "~~~")) and _FENCE.match(lines[stop - 1]) and stop - 1 > index:
-                ready += _PLACEHOLDER
-            else:  # Python-Markdown takes no indented fence, nor one left open: code spans, text
-                ready += [(at, _normalized(lines[at])) for at in range(index, stop)]
-            index = stop
+        if index in fences:
+            ready += _PLACEHOLDER
+            index = fences[index] + 1
             continue
         opening = _BLOCK_TAG.match(line)
         if opening is not None and (opening.group(2) is None or opening.group(2).lower() in _BLOCK_LEVEL):
-            stop = _raw_end(lines, index, end, opening, last_close)
+            stop = _raw_end(lines, fences, index, end, opening, last_close)
             name = (opening.group(2) or "").lower()
             if stop == end and opening.group(1):
                 ready.append((index, _normalized(line)))  # a comment never closed is text
@@ -467,7 +497,7 @@ def _prepared(lines: list[str], fenced: list[bool], start: int, end: int,
                 continue
             if (line.startswith("<") and name and name not in _SPAN_OR_RAW and stop > index
                     and _MARKDOWN_ATTRIBUTE.search(opening.group(3) or "")):
-                inside = _prepared(lines, fenced, index + 1, stop, last_close)
+                inside = _prepared(lines, fences, index + 1, stop, last_close)
                 ready += [*_PLACEHOLDER, *inside, *_PLACEHOLDER]
             elif line.startswith(" "):
                 # The spaces before the tag stay, on a line of their own and not blank: the
@@ -487,9 +517,11 @@ def _normalized(line: str) -> str:
     return expanded if expanded.strip(" ") else ""
 
 
-def _raw_end(lines: list[str], start: int, end: int, opening: re.Match[str], last_close: int) -> int:
+def _raw_end(lines: list[str], fences: dict[int, int], start: int, end: int, opening: re.Match[str],
+             last_close: int) -> int:
     """The last line of the raw HTML block ``opening`` starts: where the element it opens
-    is closed, as Python-Markdown's ``HTMLExtractor`` finds it (``end`` if never)."""
+    is closed, as Python-Markdown's ``HTMLExtractor`` finds it (``end`` if never). Fenced
+    code in it is stashed away before: its tags are none."""
     name = (opening.group(2) or "").lower()
     if opening.group(1) is not None:
         return _comment_end(lines, start, opening.end(), end, last_close)[0]
@@ -498,6 +530,9 @@ def _raw_end(lines: list[str], start: int, end: int, opening: re.Match[str], las
     stack = [name]
     index, at = start, opening.end()
     while index < end:
+        if index in fences and index > start:
+            index, at = fences[index] + 1, 0
+            continue
         tag = _TAG.search(lines[index], at)
         if tag is None:
             index, at = index + 1, 0
@@ -540,19 +575,21 @@ def in_code(lines: list[str]) -> list[bool]:
 
 
 def _in_code(lines: list[str], body: str) -> list[bool]:
-    code = in_fenced_code(lines)
+    fences = fenced_blocks(lines) if "```" in body or "~~~" in body else {}
+    code = _marked(len(lines), fences)
     if not _MAY_BE_INDENTED.search(body) and not _MAY_BE_INDENTED.match(f"\n{lines[0][:64]}"):
         return code
     last_close = next((index for index in range(len(lines) - 1, -1, -1) if "-->" in lines[index]), -1)
-    prepared = _Lines(_prepared(lines, code, 0, len(lines), last_close))
+    prepared = _Lines(_prepared(lines, fences, 0, len(lines), last_close))
     _CodeFinder(code).chunk(_Node("root"), prepared)
     return code
 
 
-_CODE_SPAN = re.compile(r"(?=[\\`])(?:\\.|(`+)(?!`).*?(?<!`)\1(?!`))", re.DOTALL)
+_CODE_SPAN = re.compile(r"(?=[\\`])(?:\\.|(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\1(?!`))")
 """A code span, as Python-Markdown finds one, or a backslash escape: a backtick after a
 backslash is text and opens none (what follows it is read as Markdown and HTML), one
-after two opens one."""
+after two opens one. A span ends within its paragraph: backticks left open (a fence
+never closed) do not take the following paragraphs for code."""
 
 
 def without_code(body: str, code: list[bool] | None = None) -> str:
