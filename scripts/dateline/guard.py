@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import math
 import multiprocessing
 import os
 import re
@@ -28,6 +29,7 @@ import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from html import unescape
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -180,9 +182,11 @@ def _check_extensions(extensions: list[Any], configs: dict[str, Any]) -> None:
 
 def render_problems(jobs: Sequence[Job], extensions: list[Any], configs: dict[str, Any],
                     timeout: float, workers: int | None = None,
-                    anchors: dict[str, Anchors] | None = None) -> list[Problem]:
+                    anchors: dict[str, Anchors] | None = None,
+                    seconds: dict[str, float] | None = None) -> list[Problem]:
     """Render every body under the time limit; a problem for each that is too slow or
-    deep. ``anchors``, if given, receives each rendered page's :class:`Anchors`, by path."""
+    deep. ``anchors``, if given, receives each rendered page's :class:`Anchors`, by path,
+    and ``seconds`` how long each took."""
     if not jobs:
         return []
     _check_extensions(extensions, configs)
@@ -197,15 +201,18 @@ def render_problems(jobs: Sequence[Job], extensions: list[Any], configs: dict[st
             # code that never lets the alarm's handler run. In order of submission, the
             # result we wait for is always one that a worker has started.
             try:
-                outcome, _seconds, found = results.next(timeout * 3 + 10)
+                outcome, taken, found = results.next(timeout * 3 + 10)
             except multiprocessing.TimeoutError:
                 outcome = "timeout"
                 problems.append(_problem(job.path, outcome, timeout))
                 break
             if outcome != "ok":
                 problems.append(_problem(job.path, outcome, timeout))
-            elif anchors is not None and found is not None:
-                anchors[job.path] = found
+            else:
+                if anchors is not None and found is not None:
+                    anchors[job.path] = found
+                if seconds is not None:
+                    seconds[job.path] = taken
     finally:
         pool.terminate()
         pool.join()
@@ -226,7 +233,13 @@ BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
 ids even when ``toc`` is not listed."""
 
 CACHE = "rendered.json"
-"""Under ``.dateline/``: each body that rendered in time, by key, with its :class:`Anchors`."""
+"""Under ``.dateline/``: each body that rendered in time, by key, with its :class:`Anchors`
+and the lowest ``render_timeout`` it is known to render within."""
+
+MARGIN = 2.0
+"""A body that rendered in ``s`` seconds is taken to render within any limit of
+``MARGIN * s`` or more (a rendering's time varies with the machine's load) without being
+rendered again, as it is within the limit it rendered under."""
 
 
 def archive_problems(settings: Settings, articles: Iterable[Article],
@@ -238,34 +251,47 @@ def archive_problems(settings: Settings, articles: Iterable[Article],
     A body that rendered in time once, under the same Markdown version and extension
     settings, renders in time again, and the same: those are remembered in ``.dateline/``
     and skipped, so a build after a small change renders only the changed articles twice.
+    A lower ``render_timeout`` than one it rendered under renders it again, unless it took
+    well under the new limit (:data:`MARGIN`).
     """
     articles = list(articles)
     names, configs = settings.extensions()
     names = [*(name for name in BUILTIN_EXTENSIONS if name not in names), *names]
     salt = json.dumps([markdown.__version__, names, configs], sort_keys=True, default=str)
     cache = settings.root / ".dateline" / CACHE
-    try:
-        known = {key: Anchors(tuple(ids), tuple(within))
-                 for key, (ids, within) in json.loads(cache.read_text(encoding="utf-8")).items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        known = {}
+    limit = settings.render_timeout
+    known = {key: entry for key, entry in _read_cache(cache).items() if entry[1] <= limit}
     keys = {a.path: _key(salt, a.body) for a in articles}
     keyed = {keys[a.path]: a for a in articles}  # one rendering for bodies alike
     jobs = [Job(a.path, a.body) for key, a in keyed.items() if key not in known]
     rendered: dict[str, Anchors] = {}
-    problems = render_problems(jobs, names, configs, settings.render_timeout, anchors=rendered)
+    seconds: dict[str, float] = {}
+    problems = render_problems(jobs, names, configs, limit, anchors=rendered, seconds=seconds)
     # Rendered in time: before, or now (a worker stuck in C code ends the rendering early,
     # and what it never reached is not vouched for).
-    passed = {key: known[key] if key in known else rendered[a.path]
+    passed = {key: known[key] if key in known else
+              (rendered[a.path], min(limit, round(MARGIN * seconds[a.path], 4)))
               for key, a in keyed.items() if key in known or a.path in rendered}
     if passed.keys() != known.keys():  # a body's key says all: its anchors follow from it
         cache.parent.mkdir(exist_ok=True)
-        atomic_write(cache, json.dumps({key: [found.ids, found.within] for key, found in passed.items()},
+        atomic_write(cache, json.dumps({key: [found.ids, found.within, within]
+                                        for key, (found, within) in passed.items()},
                                        ensure_ascii=False, separators=(",", ":"), sort_keys=True)
                      .encode("utf-8"))
     if anchors is not None:
-        anchors.update((path, passed[key]) for path, key in keys.items() if key in passed)
+        anchors.update((path, passed[key][0]) for path, key in keys.items() if key in passed)
     return problems
+
+
+def _read_cache(cache: Path) -> dict[str, tuple[Anchors, float]]:
+    """The cache's bodies, by key, with the lowest limit each is known to render within
+    (one written before limits were kept, none: it is rendered again)."""
+    try:
+        return {key: (Anchors(tuple(entry[0]), tuple(entry[1])),
+                      float(entry[2]) if len(entry) > 2 else math.inf)
+                for key, entry in json.loads(cache.read_text(encoding="utf-8")).items()}
+    except (OSError, ValueError, TypeError, AttributeError, IndexError, KeyError):
+        return {}
 
 
 def _key(salt: str, body: str) -> str:
