@@ -220,6 +220,23 @@ def _updated(checker: _Checker, published: _When | None) -> _When | None:
     return max(day, published_day), moment
 
 
+AHEAD_MARGIN = dt.timedelta(days=1)
+"""How far after now an article's date may be without a warning: its day may have begun
+where it was written (UTC+14 is 14 hours ahead of UTC), or it may be out within hours."""
+
+
+def _future(checker: _Checker, when: _When, now: dt.datetime) -> None:
+    """A warning for an article dated more than :data:`AHEAD_MARGIN` after ``now`` (at its
+    time, or, for a date alone, at its day's start in UTC): nothing holds it back, so the
+    next build publishes it at once. (The read cache keeps no result with a warning on
+    ``date``, this one alone: it goes when the day comes.)"""
+    day, moment = when
+    if (moment or dt.datetime.combine(day, dt.time(), dt.UTC)) - now > AHEAD_MARGIN:
+        field = checker.fields["date"]
+        checker.warn(field.line, "date", f'"{field.source_text}" is in the future, yet the article is '
+                     "published with the next build; to hold it back until then, set draft: true")
+
+
 def _url(checker: _Checker) -> str | None:
     url = checker.text("url")
     if url is None:
@@ -364,6 +381,8 @@ def validate_keeping_links(path: str, fields: dict[str, Field], body: str, file_
         else:
             draft = None  # draft or not: unknown
             check.error(draft_field.line, "draft", f'"{draft_field.source_text}" is not true or false')
+    if when is not None and draft is False:
+        _future(check, when, dt.datetime.now(dt.UTC))
 
     renders = not unrenderable
     summary = check.text("summary")

@@ -139,7 +139,7 @@ class ReadCache:
     def put(self, file: Path, key: Key | None, result: Result, content: bytes | None) -> None:
         """Remember ``result``, read from bytes whose :func:`content_hash`
         is ``content``, for the file as ``key`` found it."""
-        if key is not None:
+        if key is not None and not _of_today(result):
             digest = None if result[0] is None else read_digest(result[0])
             self._entries[str(file)] = self._recent[str(file)] = (key, result, digest, content)
             self._changed = True
@@ -166,6 +166,14 @@ class ReadCache:
             # The recent file names the old token, so it no longer counts even if it stays.
             dump_pickle(self._file, {"salt": self._salt, "token": secrets.token_hex(16), "entries": kept})
             self._recent_file.unlink(missing_ok=True)
+
+
+def _of_today(result: Result) -> bool:
+    """Whether reading the file gave a warning that holds only for now: an article dated in
+    the future (the only warning on ``date``, :func:`dateline.load._future`). Such a result
+    is not kept, so that the warning goes when the day comes; the file is read at each
+    build until then."""
+    return any(problem.field == "date" and not problem.is_error for problem in result[1])
 
 
 def load_pickle(file: Path) -> Any:
