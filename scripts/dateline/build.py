@@ -469,12 +469,16 @@ def exclusive(settings: Settings) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def build(settings: Settings, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """The whole build; ``progress``, when given, is told each step as it starts."""
+def build(settings: Settings, progress: Callable[[str], None] | None = None,
+          checked: Callable[[list[Problem]], None] | None = None) -> BuildResult:
+    """The whole build; ``progress``, when given, is told each step as it starts, and
+    ``checked`` the check's warnings once the articles pass it: a build that fails later
+    (MkDocs, search, the audit) raises without them, and they may explain the failure."""
     started = time.perf_counter()
     _require_docs(settings)
     with exclusive(settings):
-        return _build_locked(settings, started, progress or (lambda _step: None))
+        return _build_locked(settings, started, progress or (lambda _step: None),
+                             checked or (lambda _warnings: None))
 
 
 SEARCH_BESIDE_ARTICLES = 15_000
@@ -635,7 +639,8 @@ def _sitemap_of(settings: Settings, archive: Archive, pages: list[str]) -> dict[
     return sitemap_files(settings.site_url, pages, page_dates(archive) if settings.site_url else {})
 
 
-def _build_locked(settings: Settings, started: float, progress: Callable[[str], None]) -> BuildResult:
+def _build_locked(settings: Settings, started: float, progress: Callable[[str], None],
+                  checked: Callable[[list[Problem]], None]) -> BuildResult:
     progress("Reading and checking the articles")
     site = settings.site_dir
     trash = settings.root / ".dateline" / "trash"
@@ -679,6 +684,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             else:
                 _discard(spare_folder(site), trash)  # a clean build's site shares nothing with it
             archive, warnings = check(settings)
+            checked(list(warnings))
             articles = plural(len(archive.articles), "article")
             small = len(archive.articles) <= SEARCH_BESIDE_ARTICLES
             gate = None

@@ -30,7 +30,7 @@ import os
 import socket
 import sys
 import traceback
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -99,18 +99,18 @@ def _refused(error: OSError) -> DatelineError | None:
 def _settings(config: Path) -> Settings:
     """The project's settings, their warnings printed."""
     settings = load_settings(config)
-    _settings_warnings(settings)
+    _print_problems(settings.warnings)
     return settings
 
 
-def _settings_warnings(settings: Settings) -> None:
-    for warning in settings.warnings:
-        err.print(warning, style="yellow", markup=False, soft_wrap=True)
+WarningLine = Problem | str
+"""A warning as printed: an article's (a :class:`Problem`) or mkdocs.yml's (a line of
+:attr:`Settings.warnings`)."""
 
 
-def _print_problems(problems: Iterable[Problem]) -> None:
+def _print_problems(problems: Iterable[WarningLine]) -> None:
     for problem in problems:
-        style = "red" if problem.is_error else "yellow"
+        style = "yellow" if isinstance(problem, str) or not problem.is_error else "red"
         err.print(str(problem), style=style, markup=False, soft_wrap=True)
 
 
@@ -124,21 +124,28 @@ def _failure(error: DatelineError) -> list[str]:
     return [str(error)]
 
 
-def _served_failure(error: DatelineError, warned: set[Problem]) -> list[str]:
-    """Print what failed a build while serving: the errors, then the warnings not
-    ``warned`` already (the others counted), which join ``warned``. Return what a page
-    shows: the errors first, then every warning (a page has seen none of them)."""
-    if not isinstance(error, ValidationFailed):
-        return _failure(error)
-    errors = [problem for problem in error.problems if problem.is_error]
-    warnings = [problem for problem in error.problems if not problem.is_error]
-    _print_problems(errors)
-    _print_warnings(warnings, warned)
-    err.print(f"{error}.", style="bold red", markup=False)
+def _served_failure(error: DatelineError, warned: set[WarningLine],
+                    found: Sequence[WarningLine] = ()) -> list[str]:
+    """Print what failed a build while serving, with the warnings ``found`` before it
+    failed (mkdocs.yml's, and the check's when the articles passed it) and the check's
+    own: those not ``warned`` already (the others counted), which join ``warned``. Return
+    what a page shows: the errors first, then every warning (a page has seen none of them)."""
+    if isinstance(error, ValidationFailed):
+        errors = [problem for problem in error.problems if problem.is_error]
+        warnings = [*found, *(problem for problem in error.problems if not problem.is_error)]
+        _print_problems(errors)
+        _print_warnings(warnings, warned)
+        err.print(f"{error}.", style="bold red", markup=False)
+        shown = [*map(str, errors), *map(str, warnings), f"{error}."]
+    else:
+        # As `dateline build` prints a failure after the check: its warnings, then the error.
+        warnings = list(found)
+        _print_warnings(warnings, warned)
+        shown = [*_failure(error), *map(str, warnings)]
     # A build that failed may not have reached every check: what it did not warn of
     # again is not forgotten.
     warned.update(warnings)
-    return [*map(str, errors), *map(str, warnings), f"{error}."]
+    return shown
 
 
 def _bug(error: Exception) -> list[str]:
@@ -185,23 +192,31 @@ def check(config: ConfigOption = Path(CONFIG_FILE)) -> None:
 @app.command()
 def build(config: ConfigOption = Path(CONFIG_FILE)) -> None:
     """Validate, generate the pages under docs/, and build the site with MkDocs."""
+    checked: list[Problem] = []
     try:
         settings = _settings(config)
-        result = _build(settings)
+        result = _build(settings, checked.extend)
     except DatelineError as error:
+        # A build that fails after the check (MkDocs, search, the audit) still says what
+        # the check warned of, before the error: the warnings may explain it.
+        _print_problems(checked)
         raise _fail(error) from None
+    except OSError:
+        _print_problems(checked)  # then the refusal, or the traceback (see main)
+        raise
     _report(settings, result)
 
 
-def _build(settings: Settings) -> BuildResult:
-    """Build, showing the step on a terminal."""
+def _build(settings: Settings, checked: Callable[[list[Problem]], None] | None = None) -> BuildResult:
+    """Build, showing the step on a terminal; ``checked`` is told the check's warnings
+    once the articles pass it (:func:`dateline.build.build`)."""
     if err.is_terminal:
         with err.status("Building…") as status:
-            return build_site(settings, lambda step: status.update(f"{step}…"))
-    return build_site(settings)
+            return build_site(settings, lambda step: status.update(f"{step}…"), checked=checked)
+    return build_site(settings, checked=checked)
 
 
-def _print_warnings(warnings: Sequence[Problem], warned: Collection[Problem] = ()) -> None:
+def _print_warnings(warnings: Sequence[WarningLine], warned: Collection[WarningLine] = ()) -> None:
     """Print the warnings not ``warned`` already; count the others, not repeat them."""
     new = [warning for warning in warnings if warning not in warned]
     _print_problems(new)
@@ -210,9 +225,11 @@ def _print_warnings(warnings: Sequence[Problem], warned: Collection[Problem] = (
         err.print(f"{said}, as before.", style="yellow", markup=False)
 
 
-def _report(settings: Settings, result: BuildResult, warned: Collection[Problem] = ()) -> None:
-    """Print a build's warnings (but those ``warned`` already: counted) and what it did."""
-    _print_warnings(result.warnings, warned)
+def _report(settings: Settings, result: BuildResult, warned: Collection[WarningLine] = (),
+            config_warnings: Sequence[str] = ()) -> None:
+    """Print a build's warnings, after ``config_warnings`` (mkdocs.yml's) if given, but
+    those ``warned`` already (counted), and what it did."""
+    _print_warnings([*config_warnings, *result.warnings], warned)
     archive, sync = result.archive, result.sync
     pages, feeds = result.generated
     feeds_made = f", {plural(feeds, 'feed')}" if feeds else ""
@@ -425,10 +442,9 @@ def serve(
     from dateline.serve import BuildState, Watcher, start_server, stop_server
 
     try:
-        settings = _settings(config)
+        settings = load_settings(config)  # its warnings are printed with the first build's
     except DatelineError as error:
         raise _fail(error) from None
-    warned_settings = settings.warnings
     state = BuildState(site_dir=settings.site_dir, site_path=settings.site_path)
     try:
         server = start_server(state, host, port)
@@ -449,26 +465,30 @@ def serve(
     address = f"http://{shown}:{server.server_address[1]}"
     out.print(f"Serving {address}{settings.site_path} (Ctrl+C stops); pages reload after each build.",
               markup=False)
-    warned: set[Problem] = set()  # printed already: the same ones again are counted, not repeated
+    # Printed already, mkdocs.yml's and the articles': the same ones again are counted, not
+    # repeated. A build that succeeds leaves those it warned of, so one that went away in
+    # it and came back later is printed again.
+    warned: set[WarningLine] = set()
     try:
         while True:
+            config_warnings: tuple[str, ...] = ()
+            checked: list[Problem] = []
             try:
                 settings = load_settings(config)
-                if settings.warnings != warned_settings:
-                    _settings_warnings(settings)
-                    warned_settings = settings.warnings
+                config_warnings = settings.warnings
                 # A folder made (or made again) since is watched before the build reads it.
                 watcher.follow(settings)
-                result = _build(settings)
+                result = _build(settings, checked.extend)
             except Exception as error:  # noqa: BLE001 (a bug, too, leaves the last good site served)
                 mistake = error if isinstance(error, DatelineError) else (
                     _refused(error) if isinstance(error, OSError) else None)
-                state.publish(False, _served_failure(mistake, warned) if mistake else _bug(error))
+                found: list[WarningLine] = [*config_warnings, *checked]
+                state.publish(False, _served_failure(mistake, warned, found) if mistake else _bug(error))
                 err.print("Serving the last good build; waiting for a change." if settings.site_dir.is_dir()
                           else "No site yet; waiting for a change.", markup=False)
             else:
-                _report(settings, result, warned)
-                warned = set(result.warnings)
+                _report(settings, result, warned, config_warnings)
+                warned = {*config_warnings, *result.warnings}
                 moved = settings.site_path != state.site_path
                 if moved:  # site_url's path changed: the old address would give 404 pages
                     out.print(f"Serving {address}{settings.site_path} now: the path of site_url changed.",

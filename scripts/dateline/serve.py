@@ -400,7 +400,9 @@ def watched_folders(settings: Settings) -> Folders:
 
     ``docs/``'s generated folders are left out: the build itself writes them. So are the
     site, Dateline's working files and everything else in the project's folder but the
-    configuration files and the source folders.
+    configuration files and the source folders. The folder of a file ``mkdocs.yml``
+    ``INHERIT``-s from elsewhere (``../base.yml``) is watched for that file alone
+    (:func:`is_source`).
     """
     wanted: dict[Path, bool] = {settings.root: False}
     for folder in (settings.articles_dir, settings.theme_dir):
@@ -411,6 +413,10 @@ def watched_folders(settings: Settings) -> Folders:
         for entry in os.scandir(settings.docs_dir):
             if entry.is_dir() and entry.name not in GENERATED_ROOTS and not entry.name.startswith("."):
                 wanted[Path(entry.path)] = True
+    for file in settings.config_files:
+        folder = file.parent
+        if folder not in wanted and not any(wanted.get(above) for above in folder.parents):
+            wanted[folder] = False
     folders: Folders = {}
     for folder, recursive in wanted.items():
         try:
