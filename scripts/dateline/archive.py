@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from dateline.aliases import alias_problems, own_outputs
 from dateline.bodylinks import check_links
 from dateline.cities import display_names, places_of, resolve_places
 from dateline.config import Settings
@@ -157,6 +158,10 @@ def load_archive(settings: Settings) -> tuple[Archive, list[Problem]]:
         unpublished += [(a.path, a.links) for a in read if a.path not in kept and a.links and not a.draft]
     published = [a for a in articles if not a.draft]
     problems.extend(url_collisions(published))
+    if any(a.aliases for a in published):
+        own = own_outputs(settings.docs_dir, settings.display(settings.docs_dir)) \
+            if settings.docs_dir.is_dir() else {}
+        problems.extend(alias_problems(published, own, settings.site_path))
     links, broken = _body_link_problems(articles, unpublished, settings)
     problems.extend(broken)
     if not files and not problems:

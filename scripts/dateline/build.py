@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
+from dateline import aliases
 from dateline.anchors import anchor_problems
 from dateline.archive import load_archive
 from dateline.audit import require_clean
@@ -89,6 +90,9 @@ class BuildResult:
     search: SearchReport | None = None
     site_bytes: int | None = None
     """The built site's size, measured after a clean build (as GitHub's workflow makes)."""
+    redirects: int = 0
+    """How many pages of articles' former addresses (:mod:`dateline.aliases`) this build
+    wrote or removed: a build that changed nothing under ``docs/`` may have changed those."""
 
 
 PAGES_LIMIT = 1_000_000_000
@@ -647,6 +651,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     texts = settings.root / ".dateline" / TEXTS
     _recover(site, trash)
     state = BuildState.load(settings)
+    # The redirect pages of aliases are the build's own files in the site: those of the
+    # last build, to keep or remove, are known only for the site it made.
+    redirected = aliases.load_state(settings.root / ".dateline", state.site if state is not None else None)
     shared = fingerprint(settings)
     titles = state.titles if state is not None else None
     if titles is None:
@@ -673,6 +680,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if reason is None and settings.plugins:
                 reason = (f"mkdocs.yml names plugins or hooks ({', '.join(settings.plugins)}), "
                           "whose files only a build of every page writes")
+            if reason is None and redirected is None:
+                reason = "the last build's pages of former addresses (aliases) are not known"
             if reason is None:
                 # A build after a change, most likely. The new site starts as a copy of the
                 # live one (its search bundle aside, which search copies for itself), made
@@ -755,8 +764,20 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                 if search is None and not beside:
                     progress(f"Indexing {articles} for search")
             search = search or searched()
-        if changed == [] and search.indexed == 0 and _same_bytes(searching / BUNDLE / MANIFEST,
-                                                                  site / BUNDLE / MANIFEST):
+        # Aliases' pages, after MkDocs (which removed those of the site it started from).
+        wanted = aliases.redirect_files(archive.articles, settings.site_url)
+        same_redirects = aliases.unchanged(wanted, redirected)
+        redirects_written: list[Path] = []
+        redirects_removed: list[str] = []
+        if changed != [] or not same_redirects:
+            untouched = False
+            redirects_written, redirects_removed = aliases.place(staging, site, wanted,
+                                                                 None if changed is None else redirected)
+        if changes is not None:
+            changes = SiteChanges(changes.written + redirects_written, changes.removed + redirects_removed)
+        redirects = len(redirects_written) + len(redirects_removed)
+        if changed == [] and same_redirects and search.indexed == 0 and \
+                _same_bytes(searching / BUNDLE / MANIFEST, site / BUNDLE / MANIFEST):
             # Neither the pages nor the search index changed: site/ is already this build's,
             # and its copy (search's bundle back in it) is kept for the next build.
             if (searching / BUNDLE).is_dir() and not (staging / BUNDLE).exists():
@@ -784,8 +805,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                             if (page := staging / article.url_path / "index.html") not in done]
             spare_changes = _spare_changes(staging, changes, bundle_written, bundle_removed)
         progress("Auditing the new site")
-        require_clean(staging, {f"{a.url_path}index.html": a.path for a in archive.articles},
-                      only=written, site_path=settings.site_path)
+        origins = {f"{a.url_path}index.html": a.path for a in archive.articles}
+        origins.update((alias.file, a.path) for a in archive.articles for alias in a.aliases)
+        require_clean(staging, origins, only=written, site_path=settings.site_path)
         # A build killed between these two steps leaves a state that no longer matches
         # site/, so the next build is a clean one. After a build of the changed pages, the
         # previous site, which differs from the new one in those alone, is kept for the next.
@@ -795,6 +817,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         if keep is not None:
             with contextlib.suppress(OSError):
                 kept_spare = Spare(folder_identity(keep), spare_changes, (keep / BUNDLE).is_dir())
+        aliases.save_state(settings.root / ".dateline", site_identity(site), wanted)
         BuildState(shared, site_identity(site), sources, kept_spare, titles).save(settings)
     except BaseException:
         if (untouched and state is not None and copying is not None and copying.done()
@@ -814,4 +837,4 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     if size is not None:
         warnings = warnings + _size_warning(site, size, settings)
     return BuildResult(archive, generated, report, warnings, time.perf_counter() - started,
-                       None if changed is None else len(changed), why, search, size)
+                       None if changed is None else len(changed), why, search, size, redirects)

@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from dateline.aliases import normalise as normalise_alias
 from dateline.bodylinks import body_links, images_without_alt
 from dateline.cities import resolve_city
 from dateline.config import Settings
@@ -27,7 +28,7 @@ from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import INVALID, Field, decode, parse
 from dateline.guard import scan_problems
 from dateline.htmlbalance import unbalanced
-from dateline.model import ARTICLE_SUFFIXES, Article, CityRef
+from dateline.model import ARTICLE_SUFFIXES, Alias, Article, CityRef
 from dateline.readcache import Result, content_hash
 from dateline.text import SLUG_MAX, SLUG_RE, first_paragraph, markdown_to_text, slugify, truncate
 
@@ -35,7 +36,7 @@ TITLE_LIMIT = 300
 SUMMARY_LIMIT = 300
 KNOWN_KEYS = (
     "title", "date", "updated", "cities", "dateline", "source", "url", "author",
-    "tags", "summary", "language", "slug", "draft",
+    "tags", "summary", "language", "slug", "draft", "aliases",
 )  # fmt: skip
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -272,6 +273,22 @@ def _cities(checker: _Checker, resolve: Callable[[str, int], CityRef]) -> list[C
     return cities
 
 
+def _aliases(checker: _Checker) -> tuple[Alias, ...]:
+    """The article's former addresses (``aliases:``), each a path of the site
+    (:func:`dateline.aliases.normalise`); where they may lie is checked with the other
+    articles (:func:`dateline.aliases.alias_problems`)."""
+    found: dict[str, Alias] = {}
+    for written, line in checker.text_list("aliases"):
+        path, wrong = normalise_alias(written)
+        if wrong is not None:
+            checker.error(line, "aliases", f'"{written}" {wrong}')
+        elif (key := path.casefold()) in found:
+            checker.warn(line, "aliases", f'"{written}" is listed twice (also on line {found[key].line})')
+        else:
+            found[key] = Alias(path, line)
+    return tuple(found.values())
+
+
 INDEX_SLUG = "index"
 """No article's slug: ``index.md`` is its folder's own page to MkDocs. An article file
 named ``index.md`` (a page bundle, as Hugo lays them out) takes its folder's name; one
@@ -400,6 +417,7 @@ def validate_keeping_links(path: str, fields: dict[str, Field], body: str, file_
     url = _url(check)
     authors = tuple(name for name, _ in check.text_list("author"))
     tags = tuple(dict.fromkeys(name for name, _ in check.text_list("tags")))
+    aliases = _aliases(check)
 
     if any(p.is_error for p in check.problems) or title is None or when is None or dateline is None \
             or draft is None:
@@ -414,7 +432,7 @@ def validate_keeping_links(path: str, fields: dict[str, Field], body: str, file_
         path=path, title=title, date=day, timestamp=timestamp, cities=tuple(cities),
         dateline=dateline, slug=slug, body=body, summary=summary or "", source=source, url=url,
         authors=authors, tags=tags, language=language, draft=draft, updated=updated_day,
-        updated_timestamp=updated_timestamp, links=links, anchor_links=anchor_links,
+        updated_timestamp=updated_timestamp, links=links, anchor_links=anchor_links, aliases=aliases,
     ), check.problems, ()
 
 

@@ -49,6 +49,23 @@ class BodyLink:
 
 
 @dataclass(frozen=True)
+class Alias:
+    """A former address of an article (``aliases:``), where a page sends readers on to it."""
+
+    path: str
+    """The address relative to the site's root, %-escapes decoded: a folder
+    (``articles/2021/08/12/kandahar-falls/``) or an ``.html`` page (``2021/08/12/kandahar.html``)
+    (:func:`dateline.aliases.normalise`)."""
+    line: int
+    """Line of the alias in the article's front matter, for messages."""
+
+    @property
+    def file(self) -> str:
+        """The file of the built site the alias's page is: a folder's ``index.html``."""
+        return f"{self.path}index.html" if self.path.endswith("/") else self.path
+
+
+@dataclass(frozen=True)
 class Links:
     """Where the archive's body links lead."""
 
@@ -97,6 +114,9 @@ class Article:
     anchor_links: tuple[BodyLink, ...] = ()
     """What look like links within its own page in the body (``#casualties``), as written;
     the render guard's rendering tells which are (:mod:`dateline.anchors`)."""
+    aliases: tuple[Alias, ...] = ()
+    """Its former addresses, each a page of the site sending readers on to it
+    (:mod:`dateline.aliases`)."""
 
     @property
     def primary_language(self) -> str:
@@ -209,11 +229,16 @@ _CITY_FIELDS = tuple(f.name for f in dataclasses.fields(CityRef))
 
 _PLACE_FIELDS = ("cities", "dateline")
 """The fields resolving the places fills in, after an article is read."""
-_READ_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in _PLACE_FIELDS)
+_UNSHOWN_FIELDS = ("aliases",)
+"""The fields no generated page nor search record shows (the redirect pages of aliases are
+made from the article at every build, :mod:`dateline.aliases`): an alias added does not
+render the article's pages nor index its search period again."""
+_READ_FIELDS = tuple(name for name in _ARTICLE_FIELDS if name not in _PLACE_FIELDS + _UNSHOWN_FIELDS)
 
 
 def read_digest(article: Article) -> bytes:
-    """A hash of what reading the article's file decides: every field but its places."""
+    """A hash of what reading the article's file decides: every field but its places (and
+    its aliases, which no page shows)."""
     digest = hashlib.sha256()
     for name in _READ_FIELDS:
         _feed(digest, getattr(article, name), {})

@@ -16,7 +16,8 @@ MkDocs' own sitemap does not suit an archive that grows every day:
 
 Sitemaps need absolute addresses, so without ``site_url`` the sitemap lists no page (as
 MkDocs' does). Pages that are not Dateline's (hand-written ones under ``docs/``) are
-listed without a date.
+listed without a date. The pages of articles' former addresses (:mod:`dateline.aliases`),
+written into the site, not ``docs/``, are not listed: they send search engines on.
 """
 
 from __future__ import annotations
