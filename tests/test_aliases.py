@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -349,3 +351,13 @@ def test_the_page_shows_the_title_as_text_in_its_language_and_without_site_url_l
     link = soup.find("a")
     assert (link["lang"], link["dir"], link["href"]) == ("fa", "rtl", "../../articles/2021/08/13/kabul/")
     assert soup.find("link", rel="canonical")["href"] == "../../articles/2021/08/13/kabul/"
+
+
+def test_dateline_build_says_when_only_former_addresses_changed(published: Project) -> None:
+    published.write("herat.md", article("Herat falls", date="2021-08-12", cities="[Herat]", aliases="herat-old"))
+    done = subprocess.run([sys.executable, "-m", "dateline", "build"], cwd=published.root,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "Nothing under docs/ changed" in done.stdout
+    assert "Former addresses: 1 page written or removed." in done.stdout
+    assert (published.site / "herat-old/index.html").is_file()

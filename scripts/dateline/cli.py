@@ -247,6 +247,8 @@ def _report(settings: Settings, result: BuildResult, warned: Collection[WarningL
         out.print("Nothing under docs/ changed: every page is the last build's.")
     else:
         out.print(f"Rendered {plural(result.rendered, 'changed file')}; the rest is the last build's.")
+    if result.redirects:
+        out.print(f"Former addresses: {plural(result.redirects, 'page')} written or removed.")
     if result.search is not None:
         shards = result.search.indexed + result.search.reused
         out.print(f"Search: indexed {result.search.indexed} of {plural(shards, 'period')}"
@@ -494,7 +496,8 @@ def serve(
                     out.print(f"Serving {address}{settings.site_path} now: the path of site_url changed.",
                               markup=False)
                 state.move(settings.site_dir, settings.site_path)
-                unchanged = result.rendered == 0 and (result.search is None or result.search.indexed == 0)
+                unchanged = (result.rendered == 0 and result.redirects == 0
+                             and (result.search is None or result.search.indexed == 0))
                 state.publish(True, site_changed=moved or not unchanged)
             watcher.changes.wait()
     except KeyboardInterrupt:
