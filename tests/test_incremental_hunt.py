@@ -5,6 +5,7 @@ show it."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -245,3 +246,17 @@ def test_an_article_linking_to_an_anchor_another_page_lost_fails_as_a_clean_buil
         build(project.settings)
     with pytest.raises(BuildError, match="august-2021"):
         clean_build_of(project, tmp_path_factory.mktemp("clean"))
+
+
+def test_an_edit_of_a_hand_written_page_that_keeps_its_size_and_time_is_built(
+        about: Project, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # cp -p, touch -r and some sync tools put the old modification time back; the
+    # inode's change time still tells the file changed.
+    page = about.docs / "about.md"
+    before = page.stat()
+    page.write_text(page.read_text(encoding="utf-8").replace("Who we are.", "Who we were"), encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert page.stat().st_size == before.st_size
+    build(about.settings)
+    assert "Who we were" in (about.site / "about/index.html").read_text(encoding="utf-8")
+    assert_same_site(about.site, clean_build_of(about, tmp_path_factory.mktemp("clean")))

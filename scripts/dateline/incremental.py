@@ -48,6 +48,10 @@ class Source:
     size: int
     mtime_ns: int
     sha256: str
+    ctime_ns: int = 0
+    """When its inode last changed: an edit that keeps the size and puts the old
+    modification time back (``cp -p``, ``touch -r``, some sync tools) changes it still,
+    and no user's tool can set it."""
 
 
 def _tree_digest(digest: hashlib._Hash, folder: Path) -> None:
@@ -174,7 +178,9 @@ def folder_bytes(folder: Path) -> int:
 
 def snapshot(docs_dir: Path, previous: Mapping[str, Source],
              stats: Mapping[str, os.stat_result] | None = None) -> dict[str, Source]:
-    """Every file under ``docs_dir`` with its content hash (reused when size and time match).
+    """Every file under ``docs_dir`` with its content hash, reused when its size, its
+    modification time and its inode's change time are those seen before (after a fresh
+    checkout, or a cache restored by ``tar``, every file is hashed again, once).
 
     ``stats`` gives the status of files already asked for since they were last written
     (the pages the page memo vouched for, :attr:`dateline.pagememo.PageMemo.kept_stats`):
@@ -184,12 +190,13 @@ def snapshot(docs_dir: Path, previous: Mapping[str, Source],
     for relative, entry in _entries(docs_dir):
         stat = told.get(relative) or entry.stat()
         known = previous.get(relative)
-        if known is not None and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns:
+        if (known is not None and known.size == stat.st_size and known.mtime_ns == stat.st_mtime_ns
+                and known.ctime_ns == stat.st_ctime_ns):
             sources[relative] = known
             continue
         with open(docs_dir / relative, "rb") as handle:
             sha = hashlib.file_digest(handle, "sha256").hexdigest()
-        sources[relative] = Source(stat.st_size, stat.st_mtime_ns, sha)
+        sources[relative] = Source(stat.st_size, stat.st_mtime_ns, sha, stat.st_ctime_ns)
     return sources
 
 
@@ -256,7 +263,8 @@ class BuildState:
 
     def save(self, settings: Settings) -> None:
         raw = {"fingerprint": self.fingerprint, "site": self.site,
-               "sources": {path: [s.size, s.mtime_ns, s.sha256] for path, s in self.sources.items()},
+               "sources": {path: [s.size, s.mtime_ns, s.sha256, s.ctime_ns]
+                           for path, s in self.sources.items()},
                "spare": None if self.spare is None else [self.spare.folder, list(self.spare.changed),
                                                          self.spare.bundle],
                "titles": self.titles}
