@@ -256,7 +256,7 @@ def test_check_command_reports_every_refused_case_at_once_without_a_traceback(pr
 
 @pytest.mark.parametrize(("html", "default", "trusted"), [
     ('<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>',
-     '<img src="a.png" alt="A">Cap', '<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>'),
+     '<img src="a.png" alt="A" width="5">Cap', '<figure><img src="a.png" alt="A" width="5"><figcaption>Cap</figcaption></figure>'),
     ('<p title="t" lang="fa" dir="rtl">x</p>', '<p lang="fa" dir="rtl">x</p>', '<p title="t" lang="fa" dir="rtl">x</p>'),
     ('<iframe src="https://example.org/"></iframe>x', "x", "x"),
     ('<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>', '<a href="mailto:a@example.org">m</a>'),

@@ -34,6 +34,7 @@ from dateline.config import Settings
 from dateline.errors import BuildError, ConfigError, Problem, Severity, ValidationFailed
 from dateline.feeds import FEED, feed_options
 from dateline.guard import Anchors, archive_problems
+from dateline.images import ImageSizes
 from dateline.incremental import (
     BuildState,
     Source,
@@ -144,7 +145,7 @@ def write_docs(settings: Settings, archive: Archive,
     pages, kept = render_reusing(archive, settings.latest, memo.reuse,
                                  feed_options(settings.site_url, settings.feed_articles), search,
                                  html_blocks="md_in_html" in settings.extensions()[0],
-                                 footnotes=settings.footnotes_marker)
+                                 footnotes=settings.footnotes_marker, image_size=ImageSizes(settings.root))
     report = sync(settings.docs_dir, pages, GENERATED_ROOTS, kept,
                   {docs: settings.root / found for found, docs in archive.links.assets.items()})
     memo.save(pages)

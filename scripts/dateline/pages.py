@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 
 from dateline.bodylinks import destinations, from_page, with_links
 from dateline.feeds import FEED, FeedOptions, render_feeds
+from dateline.images import Size, sizes_key, with_sizes
 from dateline.mdcode import in_code, without_code
 from dateline.model import Archive, Article, Links
 from dateline.pagekit import (
@@ -112,14 +113,17 @@ def _shown_address(url: str) -> str:
 
 def render_article(article: Article, before: Article | None, after: Article | None,
                    names: dict[str, str], links: Links | None = None, search: str | None = None,
-                   html_blocks: bool = True, footnotes: str | None = None) -> Page:
+                   html_blocks: bool = True, footnotes: str | None = None,
+                   image_size: Callable[[str], Size | None] | None = None) -> Page:
     """An article's page; ``links``: where its body's relative links lead
     (:attr:`~dateline.model.Archive.links`); ``search``: the search page under ``docs/``,
     if there is one, which each tag leads to, filtered by it; ``html_blocks``: whether
     Markdown inside an HTML block is rendered (``md_in_html``), so that the text of an
     article in another language can be marked as in it; ``footnotes``: the footnotes
     extension's place marker, when it is on, so that the article's footnotes end its
-    text (inside its language's mark), not the page (after the neighbours' links)."""
+    text (inside its language's mark), not the page (after the neighbours' links);
+    ``image_size``: the size of an image file by its project path
+    (:class:`~dateline.images.ImageSizes`), given to its images that have none written."""
     here = article_path(article)
     date_link = link(format_date(article.date), day_path(article.date), here)
     language = language_attributes(article)  # a checked tag: letters, digits and hyphens
@@ -150,11 +154,13 @@ def render_article(article: Article, before: Article | None, after: Article | No
     elif article.tags:
         meta.append(f"Tags: {', '.join(md(t) for t in article.tags)}")
     parts.append("  \n".join(meta) + "\n{: .dateline-meta }\n\n")
-    body = article.body
-    if article.links and links is not None:
-        leads = zip(article.links, destinations(article.links, article.path, links), strict=True)
-        body = with_links(body, article.links, [(from_page(path, here, link.html), rest)
-                                                for link, (path, rest) in leads])
+    body, body_links = article.body, article.links
+    if body_links and links is not None and image_size is not None:
+        body, body_links = with_sizes(body, body_links, article.path, links.assets, image_size)
+    if body_links and links is not None:
+        leads = zip(body_links, destinations(body_links, article.path, links), strict=True)
+        body = with_links(body, body_links, [(from_page(path, here, link.html), rest)
+                                             for link, (path, rest) in leads])
     body = demote_headings(body).rstrip()
     # md_in_html renders the Markdown inside; the sanitiser keeps lang and dir.
     # The footnotes extension puts the notes at the end of the page, after the links to
@@ -268,11 +274,13 @@ def render(archive: Archive, latest: int = 20, feeds: FeedOptions | None = None,
 
 def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str], bool] | None = None,
                    feeds: FeedOptions | None = None, search: str | None = SEARCH_PAGE,
-                   html_blocks: bool = True, footnotes: str | None = None) -> tuple[list[Page], list[str]]:
+                   html_blocks: bool = True, footnotes: str | None = None,
+                   image_size: Callable[[str], Size | None] | None = None) -> tuple[list[Page], list[str]]:
     """Every generated page of the site, in a stable order, and the feeds when ``feeds``
     says there are to be some (:mod:`dateline.feeds`); tags lead to ``search``, the
     search page, when there is one, and ``html_blocks`` and ``footnotes`` say how
-    Markdown renders the articles' bodies (:func:`render_article`); except the pages that
+    Markdown renders the articles' bodies and ``image_size`` sizes their images
+    (:func:`render_article`); except the pages that
     ``reuse(path, key)`` says are already written (see :mod:`dateline.pagememo`), whose
     paths come second. Only the pages made in large numbers or long to make ask: articles,
     days, months, cities, large cities' months and feeds; each key covers all the page
@@ -291,10 +299,13 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
                 # Where its links lead: an article linked to may have moved.
                 shown += ["".join(lead) for lead in destinations(article.links, article.path, archive.links)]
                 shown += [search or "", str(html_blocks), str(footnotes)]
+                if image_size is not None and article.links:
+                    # A photo replaced by one of another size under the same name.
+                    shown.append(sizes_key(article.links, article.path, archive.links.assets, image_size))
                 if keeping.keeps(article_path(article), *shown, articles=[article]):
                     continue
             pages.append(render_article(article, before, after, names, archive.links, search, html_blocks,
-                                        footnotes))
+                                        footnotes, image_size))
         pages.extend(page for city in archive.cities.values()
                      for page in render_city(city, names, keeping, feeds is not None))
         countries = named_countries(archive)
