@@ -5,7 +5,8 @@ Each post keeps its body byte for byte; its front matter is translated: ``title`
 ``lastmod`` and Jekyll's ``last_modified_at`` → ``updated`` (when later than the date),
 ``categories`` and ``tags`` → ``tags``, ``author(s)``, ``draft`` (and Jekyll's
 ``published: false``), ``description`` →
-``summary``, ``slug``. Cities are found in the body's text. Files beside the post that its
+``summary``, ``slug``. The post's old addresses become ``aliases`` (see
+:func:`former_addresses`). Cities are found in the body's text. Files beside the post that its
 body links to (a Hugo page bundle's images) come along: the article is then written as
 ``articles/YYYY/MM/<slug>/index.md``, the files at their paths beside it. Hugo's TOML (``+++``)
 front matter is read with the standard library's ``tomllib``.
@@ -14,6 +15,7 @@ front matter is read with the standard library's ``tomllib``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import posixpath
 import re
 import tomllib
@@ -24,6 +26,7 @@ from typing import Any
 
 import yaml
 
+from dateline.aliases import RESERVED, RESERVED_FILES, normalise
 from dateline.bodylinks import ASSET_SUFFIXES, meant, relative_links, split_target
 from dateline.detect import find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
@@ -158,10 +161,102 @@ def _resources(body: str, post: Path) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
+_PLACEHOLDER = re.compile(r":[A-Za-z_]")
+"""A Jekyll permalink's ``:year``, ``:title``…: filled in from the site's configuration."""
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
+
+
+def _written_addresses(meta: dict[str, Any], origin: str) -> tuple[list[tuple[str, str]], list[Problem]]:
+    """(key, address as written) of every old address the post gives: its own, then those
+    it redirects from; a value that is not text is a warning."""
+    found: list[tuple[str, str]] = []
+    problems: list[Problem] = []
+    for key in ("permalink", "url", "redirect_from", "aliases"):
+        value = meta.get(key)
+        for item in value if isinstance(value, list) and key not in ("permalink", "url") else [value]:
+            if isinstance(item, str) and item.strip():
+                found.append((key, item.strip()))
+            elif item is not None and item != "":
+                shown = json.dumps(item, default=str, ensure_ascii=False)
+                problems.append(Problem(origin, 0, key, f"{shown} is not an address; not kept as an alias",
+                                        Severity.WARNING))
+    return found, problems
+
+
+def _resolved(key: str, written: str, page: str | None) -> tuple[str | None, str | None]:
+    """The address ``written`` from the old site's root, or why it cannot be known. Hugo
+    reads an alias without a leading ``/`` from the page's own folder; Jekyll reads
+    ``redirect_from`` and ``permalink`` from the site's root, as Dateline reads aliases."""
+    if key == "permalink" and _PLACEHOLDER.search(written):
+        return None, ("holds placeholders, which the old site's configuration fills in; "
+                      "write the address it gave in aliases: by hand")
+    if key != "aliases" or written.startswith("/") or _SCHEME.match(written):
+        return written, None
+    if page is None or _SCHEME.match(page):
+        return None, ("is read by Hugo from the post's own address, which its site's "
+                      "configuration gives; write the address it makes in aliases: by hand")
+    folder = posixpath.dirname("/" + page.strip("/"))
+    return posixpath.normpath(posixpath.join(folder, written)), None
+
+
+def _alias_path(key: str, written: str, page: str | None) -> tuple[str, str | None]:
+    """The alias (:attr:`~dateline.model.Alias.path`) an old address makes, or why it
+    makes none, said as a warning of the import."""
+    resolved, why = _resolved(key, written, page)
+    if resolved is None:
+        return "", f"{why}; not kept as an alias"
+    path, wrong = normalise(resolved)
+    if wrong is not None:
+        # normalise's advice is for an alias being written; here it is left out.
+        why = f"{wrong.split(';')[0]}; not kept as an alias"
+        if _SCHEME.match(written):
+            why += " (write its path in aliases: by hand if the archive replaces that site)"
+        return "", why
+    file = f"{path}index.html" if path.endswith("/") else path
+    if file.casefold() in RESERVED_FILES or file.casefold().startswith(RESERVED):
+        return "", f"lies where Dateline makes pages of its own (/{path}); not kept as an alias"
+    return path, None
+
+
+def former_addresses(meta: dict[str, Any], origin: str, own: str,
+                     claimed: dict[str, str] | None = None) -> tuple[list[str], list[Problem]]:
+    """The aliases a post's old addresses make: its own address when its file gives it
+    (Jekyll's ``permalink``, Hugo's ``url``) and those it redirects from
+    (jekyll-redirect-from's ``redirect_from``, Hugo's ``aliases``), each written as a path
+    from the site's root; ``own`` is its new one (``articles/2021/08/13/slug/``), left out.
+
+    An address that is no path of the site (a web address, a query…), or that lies where
+    Dateline makes its own pages, is a warning naming the post and is left out, so that
+    the article passes ``dateline check``. The address a post had by the old site's
+    configuration alone (Jekyll's and Hugo's ``permalinks``) is not in its file, and is
+    not guessed. ``claimed`` (alias → post), shared by the posts of one import, gives an
+    address two posts redirect from to the first alone."""
+    written, problems = _written_addresses(meta, origin)
+    page = meta.get("url") if isinstance(meta.get("url"), str) else None
+    seen = {own.casefold()}
+    aliases: list[str] = []
+    for key, address in written:
+        path, why = _alias_path(key, address, page)
+        if why is not None:
+            problems.append(Problem(origin, 0, key, f'"{address}" {why}', Severity.WARNING))
+        elif (first := (claimed or {}).get(path.casefold(), origin)) != origin:
+            problems.append(Problem(origin, 0, key, f'"{address}" is also an old address of {first}, '
+                                    "whose article keeps it; not kept as an alias", Severity.WARNING))
+        elif path.casefold() not in seen:
+            seen.add(path.casefold())
+            if claimed is not None:
+                claimed[path.casefold()] = origin
+            # %-escapes are read back as characters: a "%" of the name is written escaped.
+            aliases.append("/" + path.replace("%", "%25"))
+    return aliases, problems
+
+
 def post_article(text: str, origin: str, gazetteer: Gazetteer, *, articles_dir: str = "articles",
-                 source: Path | None = None) -> tuple[Imported | None, list[Problem]]:
+                 source: Path | None = None,
+                 claimed: dict[str, str] | None = None) -> tuple[Imported | None, list[Problem]]:
     """The Dateline article for one Jekyll or Hugo post, read from ``source`` when given:
-    the files its body links to beside it come along (see :func:`_resources`)."""
+    the files its body links to beside it come along (see :func:`_resources`); its old
+    addresses become aliases (:func:`former_addresses`, which ``claimed`` is for)."""
     meta, body, error = split_post(text.removeprefix("\ufeff"))
     if meta is None:
         return None, [Problem(origin, 1, "front matter", error or "unreadable")]
@@ -181,7 +276,8 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *, articles_dir: 
     tags = _words(meta.get("categories") or meta.get("category")) + _words(meta.get("tags"))
     authors = _names(meta.get("authors")) or _names(meta.get("author"))
     mentions = find_cities(prose_of_markdown(body), gazetteer)
-    problems: list[Problem] = []
+    day_only = day.date() if isinstance(day, dt.datetime) else day
+    aliases, problems = former_addresses(meta, origin, f"articles/{day_only:%Y/%m/%d}/{slug}/", claimed)
     if not mentions:
         problems.append(Problem(origin, 0, "cities", "no city found in the text; "
                                 "add cities: to the new file by hand", Severity.WARNING))
@@ -196,8 +292,8 @@ def post_article(text: str, origin: str, gazetteer: Gazetteer, *, articles_dir: 
         "slug": slug if meta.get("slug") and SLUG_RE.match(slug) else None,
         # Jekyll's published: false keeps a post off its site, as draft: true does.
         "draft": True if meta.get("draft") is True or meta.get("published") is False else None,
+        "aliases": aliases or None,
     }
-    day_only = day.date() if isinstance(day, dt.datetime) else day
     path = article_path(articles_dir, day_only, slug)
     resources = _resources(body, source) if source is not None else []
     files: tuple[tuple[str, Path], ...] = ()
@@ -219,6 +315,7 @@ def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "ar
     problems: list[Problem] = []
     shown = display or str(folder)
     posts = list(post_files(folder))
+    claimed: dict[str, str] = {}
     if not posts:
         return [], _no_posts(folder, shown)
     for path in posts:
@@ -227,7 +324,8 @@ def import_folder(folder: Path, gazetteer: Gazetteer, *, articles_dir: str = "ar
         if text is None:
             problems.extend(found)
             continue
-        item, found = post_article(text, origin, gazetteer, articles_dir=articles_dir, source=path)
+        item, found = post_article(text, origin, gazetteer, articles_dir=articles_dir, source=path,
+                                    claimed=claimed)
         problems.extend(found)
         if item is not None:
             items.append(item)
