@@ -112,10 +112,13 @@ def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tup
     relative: list[BodyLink] = []
     within: list[BodyLink] = []
     for pattern, in_html in ((_INLINE, False), (_REFERENCE, False), (_HTML_LINK, True)):
+        line, counted = body_line, 0  # lines counted up to each link from the one before, not from the top
         for match in pattern.finditer(masked):
             group = next(at for at, found in enumerate(match.groups(), 1) if found is not None)
             start, end = match.span(group)
-            link = BodyLink(start, end, body[start:end], body_line + body.count("\n", 0, start), in_html)
+            line += body.count("\n", counted, start)
+            counted = start
+            link = BodyLink(start, end, body[start:end], line, in_html)
             target = meant(link)
             if is_relative(target):
                 relative.append(link)

@@ -27,11 +27,13 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 
 _local = threading.local()
 
-_FENCE = re.compile(r"""(`{3,}|~{3,})[ ]*(?:\{(.*)\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(["']).*?\3[ ]*)?)$""")
+_FENCE = re.compile(r"""(`{3,}|~{3,})[ ]*+(?:\{(.*)\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(["']).*?\3[ ]*)?)$""")
 """The opening line of a fenced code block, as the fenced_code extension's
 ``FENCED_BLOCK_RE`` reads it line by line: the fence from the line's first character (an
 indented one is none), then a language or ``{attributes}`` and nothing else. The
-closing line is the same fence again, with nothing but spaces after it."""
+closing line is the same fence again, with nothing but spaces after it. (The spaces
+after the fence are taken once and for all, ``*+``: given back one by one to the ``[ ]*``
+after the language, a fence and 20,000 spaces took 9 s.)"""
 
 
 def fenced_blocks(lines: list[str]) -> dict[int, int]:
@@ -585,24 +587,80 @@ def _in_code(lines: list[str], body: str) -> list[bool]:
     return code
 
 
-_CODE_SPAN = re.compile(r"(?=[\\`])(?:\\.|(`+)(?!`)(?:[^\n]|\n(?![ \t]*\n))*?(?<!`)\1(?!`))")
-"""A code span, as Python-Markdown finds one, or a backslash escape: a backtick after a
-backslash is text and opens none (what follows it is read as Markdown and HTML), one
-after two opens one. A span ends within its paragraph: backticks left open (a fence
-never closed) do not take the following paragraphs for code."""
+_BACKTICKS = re.compile(r"``*")
+"""A run of backticks (a literal first: the search skips to it faster than to one repeated)."""
+_PARAGRAPH_END = re.compile(r"\n(?=[ \t]*\n)")
+"""A newline that ends a paragraph: a line of nothing but spaces and tabs follows it."""
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """The code spans of ``text`` (start, end), read from left to right: a run of
+    backticks (or what is left of it, its first backticks taken for text) opens a span
+    that the next run of exactly as many backticks closes, within its paragraph (a blank
+    line ends it: backticks left open, a fence never closed, do not take the following
+    paragraphs for code). A backslash escapes the character after it: a backtick after a
+    backslash is text and opens none, one after two opens one. (Python-Markdown 3.11
+    reads a run that no run of its length closes otherwise: it may close it with the
+    longest shorter run after it, the extra backticks in the code, and never opens a span
+    with what is left of it.)
+
+    Each run is listed once under its length, so its closing run is a binary search
+    away. The regular expression this replaces, which the tests still compare it with,
+    read on to the end of the paragraph from every backtick of a run never closed:
+    20,000 backticks in a row took 2.6–4.6 s, 100,000 took 174 s, runs of 1 to 199
+    backticks 6.6 s; they take 1, 5 and 2 ms now, and a body of 700 words with a few code
+    spans 16 µs rather than 56 µs (median of ``timeit``).
+    """
+    runs = [found.span() for found in _BACKTICKS.finditer(text)]
+    starts: dict[int, list[int]] = {}
+    for start, end in runs:
+        starts.setdefault(end - start, []).append(start)
+    paragraph_ends = [found.start() for found in _PARAGRAPH_END.finditer(text)] if runs else []
+    paragraph_ends.append(len(text))
+    paragraph = 0
+    spans: list[tuple[int, int]] = []
+    at = 0  # where the text not yet in a span, nor in a run tried, begins
+    for start, end in runs:
+        if start < at:
+            continue  # in a span
+        if start and text[start - 1] == "\\":
+            # The backslashes before a run (none in a span: it ends with a backtick) escape
+            # each other in pairs; one left over escapes the run's first backtick.
+            before = text[at:start]
+            start += (len(before) - len(before.rstrip("\\"))) % 2
+        while paragraph_ends[paragraph] < end:
+            paragraph += 1
+        limit = paragraph_ends[paragraph]
+        at = end
+        for opening in range(start, end):  # the whole run, then without its first backticks
+            same = starts.get(end - opening)
+            if same is None:
+                continue
+            closing = bisect.bisect_left(same, end)
+            if closing < len(same) and same[closing] < limit:
+                at = same[closing] + end - opening
+                spans.append((opening, at))
+                break
+    return spans
 
 
 def without_code(body: str, code: list[bool] | None = None) -> str:
     """The Markdown ``body`` with its code blocks (fenced or indented, :func:`in_code`; its
-    lines' ``code`` when the caller has them) and code spans blanked (same length, lines
-    kept), so that what is found in it is found outside code, at its place in ``body``."""
+    lines' ``code`` when the caller has them) and code spans (:func:`code_spans`) blanked
+    (same length, lines kept), so that what is found in it is found outside code, at its
+    place in ``body``."""
     lines = body.split("\n")
     code = _in_code(lines, body) if code is None else code
     text = "\n".join(" " * len(line) if shown else line for line, shown in zip(lines, code, strict=True))
     if "`" not in text:
-        return text  # most bodies: spared a search that costs as much as all the rest
-    return _CODE_SPAN.sub(_blank_span, text)
+        return text  # most bodies
+    pieces: list[str] = []
+    kept = 0
+    for start, end in code_spans(text):
+        pieces += [text[kept:start], _BLANKED.sub(" ", text[start:end])]
+        kept = end
+    pieces.append(text[kept:])
+    return "".join(pieces)
 
 
-def _blank_span(found: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", found.group(0)) if found.group(1) else found.group(0)
+_BLANKED = re.compile(r"[^\n]")
