@@ -9,7 +9,6 @@ import sys
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -18,8 +17,6 @@ from dateline.bodylinks import relative_links
 from dateline.build import build, generate
 from dateline.images import ImageSizes, sizes_key, with_sizes
 from dateline.sanitize import image_side, sanitize_html
-from tests.browser.conftest import browser, serve  # noqa: F401 - browser: the fixture chromium_page needs
-from tests.browser.conftest import page as chromium_page  # noqa: F401 - a fixture, by this name here
 from tests.projects import Project, article
 
 # Image files made here, headers and all: imagesize reads no further than the size.
@@ -229,36 +226,3 @@ def test_zensical_builds_the_sized_images(project: Project) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
     assert image_sizes((project.site / PAGE).read_text(encoding="utf-8")) == {
         "Airport": ("64", "43"), "Tag": ("64", "43")}
-
-
-# In Chromium: the room is kept before the image arrives, and nothing below it moves.
-
-@pytest.mark.browser
-@pytest.mark.slow
-def test_the_text_below_an_image_does_not_move_as_it_loads(project: Project,
-                                                           chromium_page: Any) -> None:  # noqa: F811
-    page = chromium_page
-    project.write("2021/kandahar/index.md", article(title="Kandahar", cities="[Kandahar]",
-                                                    body="Before.\n\n![Runway](runway.png)\n\nAfter.\n"))
-    project.write("2021/kandahar/runway.png", png(1200, 800))
-    build(project.settings)
-    held: list[Any] = []
-    page.set_viewport_size({"width": 375, "height": 700})  # a phone: the image is shrunk to the text's width
-    page.route("**/runway.png", lambda route: held.append(route))  # the image waits until let go
-    where = """() => { const image = document.querySelector('article img');
-        const after = [...document.querySelectorAll('article p')].find(p => p.textContent === 'After.');
-        const box = image.getBoundingClientRect();
-        return [box.width, box.height, after.getBoundingClientRect().top, image.naturalWidth]; }"""
-    with serve(project.site) as url:
-        page.goto(f"{url}{PAGE.removesuffix('index.html')}", wait_until="domcontentloaded")
-        for _wait in range(500):
-            if held:
-                break
-            page.wait_for_timeout(20)
-        assert held, "the page never asked for its image"
-        width, height, below, natural = page.evaluate(where)
-        assert natural == 0  # not loaded yet
-        assert 300 < width < 375 and height == pytest.approx(width * 800 / 1200, abs=1)
-        held[0].continue_()
-        page.wait_for_function("() => document.querySelector('article img').naturalWidth > 0")
-        assert page.evaluate(where) == [width, height, below, 1200]

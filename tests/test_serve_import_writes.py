@@ -63,7 +63,7 @@ class Scripted:
         after: dict[int, Callable[[Scripted], None]] = between or {}
         scripted = self
 
-        def build(_settings: object) -> BuildResult:
+        def build(_settings: object, _checked: object = None) -> BuildResult:
             return next(script)()
 
         class Watcher:
