@@ -266,17 +266,9 @@ class _CodeFinder:
         return True
 
     def _heading(self, parent: _Node, block: _Block, queue: deque[_Block]) -> bool:
-        """A ``#`` heading anywhere in the block cuts it: what follows is another block."""
-        lines, start, end, gap = block
-        if (found := lines.find("#", start, end)) < 0:
-            return False
-        if found > start:
-            self.blocks(parent, [(lines, start, found, gap)])
-        parent.add("h")
-        if found + 1 < end:
-            after = (lines, found + 1, end, 0)
-            queue.appendleft(_detabbed(after, 1) if self.state[-1:] == ["looselist"] else after)
-        return True
+        """A ``#`` heading anywhere in the block cuts it: what follows is another block,
+        detabbed once in a loose list item (the heading processor's quirk)."""
+        return self._cut(parent, block, queue, "#", "h", self.state[-1:] == ["looselist"])
 
     def _setext_heading(self, parent: _Node, block: _Block, queue: deque[_Block]) -> bool:
         lines, start, end, _gap = block
@@ -288,14 +280,23 @@ class _CodeFinder:
         return True
 
     def _rule(self, parent: _Node, block: _Block, queue: deque[_Block]) -> bool:
+        """A rule anywhere in the block cuts it, as a heading does."""
+        return self._cut(parent, block, queue, "-", "hr", False)
+
+    def _cut(self, parent: _Node, block: _Block, queue: deque[_Block], kind: str, node: str,
+             detab: bool) -> bool:
+        """The block cut at its first line of ``kind`` (:meth:`_Lines.find`): the lines
+        before it are blocks of their own, that line is a ``node``, and what follows is
+        the next block (detabbed once when ``detab``)."""
         lines, start, end, gap = block
-        if (found := lines.find("-", start, end)) < 0:
+        if (found := lines.find(kind, start, end)) < 0:
             return False
         if found > start:
             self.blocks(parent, [(lines, start, found, gap)])
-        parent.add("hr")
+        parent.add(node)
         if found + 1 < end:
-            queue.appendleft((lines, found + 1, end, 0))
+            after = (lines, found + 1, end, 0)
+            queue.appendleft(_detabbed(after, 1) if detab else after)
         return True
 
     def _quote(self, parent: _Node, block: _Block, queue: deque[_Block]) -> bool:
