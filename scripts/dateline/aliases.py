@@ -15,8 +15,7 @@ the sitemap (made from ``docs/``'s pages), not the search index and feeds (made 
 articles), not any list. A build after a change writes only the pages whose bytes
 changed, links the others again from the live site (MkDocs, which removes what it did not
 write, removed them), and removes those no article claims any more: what the last build
-wrote is kept in ``.dateline/redirects.json``, with the identity of the site it wrote
-them into.
+wrote is kept with the rest of its state (:func:`digests`).
 
 Where an alias may lie is checked with the articles (:func:`alias_problems`): not at an
 article's own address or another's, nor among the pages Dateline, the theme or ``docs/``
@@ -28,7 +27,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import html
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -55,7 +53,6 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"<>\\^`{|}]")
 """What no address holds unescaped, nor a file name of the site should: space and
 control characters, quotes, angle brackets, backslashes and the like."""
-_STATE = "redirects.json"
 
 
 def normalise(written: str) -> tuple[str, str | None]:
@@ -244,35 +241,17 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load_state(scratch: Path, site: list[int] | None) -> dict[str, str] | None:
-    """The redirect pages the last build wrote into the site it made, by their file, with
-    the hash of their bytes; None when unknown, or written into another site than the one
-    whose identity is ``site`` (:func:`dateline.incremental.site_identity`)."""
-    try:
-        raw = json.loads((scratch / _STATE).read_bytes())
-        if site is None or raw["site"] != site:
-            return None
-        return {str(path): str(digest) for path, digest in raw["pages"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-
-
-def save_state(scratch: Path, site: list[int] | None, wanted: Mapping[str, bytes]) -> None:
-    """Remember the redirect pages of the site whose identity is ``site``."""
-    pages = {path: _digest(data) for path, data in sorted(wanted.items())}
-    atomic_write(scratch / _STATE, json.dumps({"site": site, "pages": pages}).encode())
-
-
-def unchanged(wanted: Mapping[str, bytes], before: Mapping[str, str] | None) -> bool:
-    """Whether the redirect pages ``wanted`` are those the last build wrote (``before``)."""
-    return before is not None and before.keys() == wanted.keys() and all(
-        before[path] == _digest(data) for path, data in wanted.items())
+def digests(wanted: Mapping[str, bytes]) -> dict[str, str]:
+    """The hash of each redirect page's bytes, by its file: what a build keeps of them
+    (:attr:`dateline.incremental.BuildState.redirects`), for :func:`place` to keep or
+    remove next time."""
+    return {path: _digest(data) for path, data in sorted(wanted.items())}
 
 
 def place(site: Path, live: Path, wanted: Mapping[str, bytes],
           before: Mapping[str, str] | None) -> tuple[list[Path], list[str]]:
     """Put the redirect pages ``wanted`` (file → bytes) into ``site``, the new site, and
-    take out those of the last build (``before``, :func:`load_state`) no longer wanted;
+    take out those of the last build (``before``, :func:`digests`) no longer wanted;
     return the files written and those removed (relative to ``site``).
 
     ``site`` is a copy of ``live`` whose files are hard links (a build after a change) or

@@ -51,6 +51,7 @@ from dateline.incremental import (
     snapshot,
     spare_folder,
 )
+from dateline.mkdocs_run import read_titles
 from dateline.model import Archive
 from dateline.pagekit import article_path
 from dateline.pagememo import PageMemo
@@ -236,14 +237,6 @@ def _titles_file(settings: Settings) -> Path:
     of the pages named by their own titles (:attr:`BuildState.titles`), and writes what
     the new site's shows."""
     return settings.root / ".dateline" / "navigation-titles.json"
-
-
-def _titles_written(settings: Settings) -> dict[str, str] | None:
-    try:
-        titles = json.loads(_titles_file(settings).read_bytes())
-    except (OSError, ValueError):
-        return None
-    return titles if isinstance(titles, dict) else None
 
 
 def _changed_run(settings: Settings, site_dir: Path) -> list[str]:
@@ -653,8 +646,9 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
     _recover(site, trash)
     state = BuildState.load(settings)
     # The redirect pages of aliases are the build's own files in the site: those of the
-    # last build, to keep or remove, are known only for the site it made.
-    redirected = aliases.load_state(settings.root / ".dateline", state.site if state is not None else None)
+    # last build, to keep or remove, are known only for the site it made (a state whose
+    # site is another means a clean build).
+    redirected = state.redirects if state is not None else None
     shared = fingerprint(settings)
     titles = state.titles if state is not None else None
     if titles is None:
@@ -758,7 +752,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
                     made_from = {article_path(a): a.path for a in archive.articles}
                     changes = run_mkdocs(settings, staging, made_from, changed, pages=pages,
                                          prestarted=prestarted)
-                    titles = _titles_written(settings)
+                    titles = read_titles(_titles_file(settings))
                     mapped, unmapped = write_sitemap_files(staging, drafting.result())
                 if changes is not None:
                     changes = SiteChanges(changes.written + mapped, changes.removed + unmapped)
@@ -767,7 +761,8 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             search = search or searched()
         # Aliases' pages, after MkDocs (which removed those of the site it started from).
         wanted = aliases.redirect_files(archive.articles, settings.site_url)
-        same_redirects = aliases.unchanged(wanted, redirected)
+        redirect_pages = aliases.digests(wanted)
+        same_redirects = redirect_pages == redirected
         redirects_written: list[Path] = []
         redirects_removed: list[str] = []
         if changed != [] or not same_redirects:
@@ -784,7 +779,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
             if (searching / BUNDLE).is_dir() and not (staging / BUNDLE).exists():
                 (searching / BUNDLE).rename(staging / BUNDLE)
             BuildState(shared, site_identity(site), sources, _kept_as_spare(staging, site),
-                       titles).save(settings)
+                       titles, redirect_pages).save(settings)
             return BuildResult(archive, generated, report, warnings, time.perf_counter() - started,
                                0, why, search)
         # The site's copy leaves the bundle out; only a folder of that name in docs/ could
@@ -818,8 +813,7 @@ def _build_locked(settings: Settings, started: float, progress: Callable[[str], 
         if keep is not None:
             with contextlib.suppress(OSError):
                 kept_spare = Spare(folder_identity(keep), spare_changes, (keep / BUNDLE).is_dir())
-        aliases.save_state(settings.root / ".dateline", site_identity(site), wanted)
-        BuildState(shared, site_identity(site), sources, kept_spare, titles).save(settings)
+        BuildState(shared, site_identity(site), sources, kept_spare, titles, redirect_pages).save(settings)
     except BaseException:
         if (untouched and state is not None and copying is not None and copying.done()
                 and copying.exception() is None and copying.result()):

@@ -245,19 +245,21 @@ class BuildState:
     titles: dict[str, str] | None = None
     """What every page's navigation shows of the pages named by their own titles
     (``dateline.mkdocs_run --titles``), or None when not known."""
+    redirects: dict[str, str] | None = None
+    """The pages of articles' former addresses the build wrote into the site, by file, with
+    the hash of their bytes (:func:`dateline.aliases.digests`), or None when not known."""
 
     @staticmethod
     def load(settings: Settings) -> BuildState | None:
         try:
             raw = json.loads((settings.root / ".dateline" / _STATE).read_bytes())
             spare = raw.get("spare")
-            titles = raw.get("titles")
+            titles, redirects = raw.get("titles"), raw.get("redirects")
             return BuildState(raw["fingerprint"], raw["site"],
                               {path: Source(*entry) for path, entry in raw["sources"].items()},
                               None if spare is None else Spare(int(spare[0]), tuple(map(str, spare[1])),
                                                                bool(spare[2])),
-                              {str(k): str(v) for k, v in titles.items()}
-                              if isinstance(titles, dict) else None)
+                              _strings(titles), _strings(redirects))
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
@@ -267,8 +269,13 @@ class BuildState:
                            for path, s in self.sources.items()},
                "spare": None if self.spare is None else [self.spare.folder, list(self.spare.changed),
                                                          self.spare.bundle],
-               "titles": self.titles}
+               "titles": self.titles, "redirects": self.redirects}
         atomic_write(settings.root / ".dateline" / _STATE, json.dumps(raw).encode())
+
+
+def _strings(mapping: object) -> dict[str, str] | None:
+    """A mapping of text to text read from the state file, or None when it is none."""
+    return {str(k): str(v) for k, v in mapping.items()} if isinstance(mapping, dict) else None
 
 
 def clean_build_reason(state: BuildState | None, print_: str, site: Path) -> str | None:

@@ -68,12 +68,6 @@ def fenced_blocks(lines: list[str]) -> dict[int, int]:
     return blocks
 
 
-def in_fenced_code(lines: list[str]) -> list[bool]:
-    """For each line of Markdown, whether it belongs to a fenced code block (its fences
-    included), as :func:`fenced_blocks` finds them."""
-    return _marked(len(lines), fenced_blocks(lines))
-
-
 def _marked(count: int, fences: dict[int, int]) -> list[bool]:
     inside = [False] * count
     for opening, closing in fences.items():

@@ -314,7 +314,7 @@ class _Navigation:
         return shown
 
 
-def _read_titles(titles: Path | None) -> dict[str, str] | None:
+def read_titles(titles: Path | None) -> dict[str, str] | None:
     """The :meth:`_Navigation.shows` a file holds, or None when there is no usable one."""
     if titles is None:
         return None
@@ -376,7 +376,7 @@ def _build_only(changed_file: Path, keep: str, written: Path | None, navigation:
         """Whether what every page's navigation shows changed: known once the pages it
         shows are read (:class:`_Navigation`), before any other."""
         if not navigation_changed and navigation.files is not None:
-            before_titles = _read_titles(titles)
+            before_titles = read_titles(titles)
             navigation_changed.append(not navigation.shown.isdisjoint(changed) if before_titles is None
                                       else navigation.shows() != before_titles)
         return bool(navigation_changed) and navigation_changed[0]
