@@ -51,8 +51,10 @@ from dateline.text import link_targets
 ASSETS = "articles/files"
 """Where under ``docs/`` the files articles link to are published."""
 
-ASSET_SUFFIXES = frozenset({
-    ".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp",  # images
+IMAGE_SUFFIXES = frozenset({".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp"})
+"""The images among :data:`ASSET_SUFFIXES`."""
+
+ASSET_SUFFIXES = IMAGE_SUFFIXES | frozenset({
     ".pdf", ".csv", ".json",  # documents and data (not .txt: plain-text articles to import)
     ".mp3", ".m4a", ".oga", ".ogg", ".opus", ".wav",  # audio
     ".mp4", ".m4v", ".ogv", ".webm",  # video
@@ -135,8 +137,8 @@ def body_links(body: str, body_line: int = 1) -> tuple[tuple[BodyLink, ...], tup
 _BARE_IMAGE = re.compile(r"(?<!\\)(?:\\\\)*(!\[[ \t]*\][(\[])|<img\b([^<>]*)>", re.IGNORECASE)
 """An image that may have no words for those who cannot see it: ``![](map.png)`` (not
 ``\\![](map.png)``, an escaped "!" and a link), or an ``<img>`` whose attributes
-(:data:`_ATTRIBUTE`) tell."""
-_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
+(:data:`HTML_ATTRIBUTE`) tell."""
+HTML_ATTRIBUTE = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 """An HTML attribute, its name first: a value in quotes may hold "alt=" (``title="alt=x"``),
 and ``data-alt`` is another attribute than ``alt``."""
 
@@ -149,8 +151,14 @@ def images_without_alt(body: str) -> list[int]:
     if "![" not in body and "<" not in body:
         return []
     masked = without_code(body)
-    return [masked.count("\n", 0, found.start()) + 1 for found in _BARE_IMAGE.finditer(masked)
-            if found.group(1) or all(name.lower() != "alt" for name in _ATTRIBUTE.findall(found.group(2)))]
+    lines = []
+    line, counted = 1, 0  # lines counted from the image before, not from the top each time
+    for found in _BARE_IMAGE.finditer(masked):
+        if found.group(1) or all(name.lower() != "alt" for name in HTML_ATTRIBUTE.findall(found.group(2))):
+            line += masked.count("\n", counted, found.start())
+            counted = found.start()
+            lines.append(line)
+    return lines
 
 
 def meant(link: BodyLink) -> str:

@@ -145,12 +145,12 @@ def _defused(text: str) -> str:
     position = text.find("<")
     while 0 <= position < last_gt:
         after = position + 1
-        if _TAG_NAME.match(text, after):
+        if name := _TAG_NAME.match(text, after):
             end = _START_TAG.match(text, position).end()  # type: ignore[union-attr]
             following = text[end:end + 1]
             if following == ">":
                 after = end + 1
-                tag = _TAG_NAME.match(text, position + 1).group().lower()  # type: ignore[union-attr]
+                tag = name.group().lower()
                 if tag in HTMLParser.CDATA_CONTENT_ELEMENTS and _opens_content(text[position:after]):
                     closing = re.compile(rf"</\s*{tag}\s*>", re.IGNORECASE).search(text, after)
                     if closing is None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from markdown.extensions.attr_list import get_attrs_and_remainder
 
-from dateline.bodylinks import meant, resolve
+from dateline.bodylinks import HTML_ATTRIBUTE, IMAGE_SUFFIXES, meant, resolve
 from dateline.mdcode import without_code
 from dateline.model import BodyLink
 from dateline.sanitize import MAX_IMAGE_SIDE
@@ -37,8 +37,8 @@ from dateline.sanitize import MAX_IMAGE_SIDE
 Size = tuple[int, int]
 """An image's width and height, in pixels."""
 
-SIZED_SUFFIXES = frozenset({".avif", ".gif", ".jpeg", ".jpg", ".png", ".webp"})
-"""The images whose size is read: those of :data:`dateline.bodylinks.ASSET_SUFFIXES`."""
+SIZED_SUFFIXES = IMAGE_SUFFIXES
+"""The images whose size is read: every kind an article may show."""
 
 _BEFORE_TARGET = re.compile(r"\]\([ \t]*<?$")
 """What precedes an inline link's target: ``](``, and the target's ``<`` if it has one."""
@@ -50,7 +50,6 @@ _IMG_TAG = re.compile(r"""<img(?:\s+[^\s"'<>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\
                       re.IGNORECASE)
 """An ``<img>`` tag whole, its attributes' values holding any ``>``; not through another
 tag's ``<`` (a tag left open is not read on to the end of the body for each image)."""
-_ATTRIBUTE_NAME = re.compile(r"""\s([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _SIZES = ("width", "height")
 _LONGEST_ALT = 2_000
 """Most characters looked back through for an image's ``![``: a body of one paragraph
@@ -162,7 +161,7 @@ def _in_tag(body: str, link: BodyLink) -> tuple[int, bool] | None:
     tag = _IMG_TAG.match(body, start) if start >= 0 else None
     if tag is None or tag.end() <= link.start:
         return None
-    names = {name.lower() for name in _ATTRIBUTE_NAME.findall(tag.group(0)[4:])}
+    names = {name.lower() for name in HTML_ATTRIBUTE.findall(tag.group(0)[4:])}
     if names & set(_SIZES):
         return None
     return start + 4, False
