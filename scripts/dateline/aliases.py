@@ -55,6 +55,21 @@ _FORBIDDEN = re.compile(r"[\s\x00-\x1f\x7f-\x9f\"<>\\^`{|}]")
 control characters, quotes, angle brackets, backslashes and the like."""
 
 
+def web_address(written: str) -> bool:
+    """Whether ``written`` names a scheme (``https:``) or a host (``//``): no path of the site."""
+    return _SCHEME.match(written) is not None or written.startswith("//")
+
+
+def reserved_place(file: str) -> str | None:
+    """Where ``file`` of the site (compared in any case) would lie among the pages and
+    files Dateline and the theme make: its folder of :data:`RESERVED`, ``""`` for the home
+    and 404 pages (:data:`RESERVED_FILES`), or None when it lies elsewhere."""
+    key = file.casefold()
+    if key in RESERVED_FILES:
+        return ""
+    return next((folder for folder in RESERVED if key.startswith(folder)), None)
+
+
 def normalise(written: str) -> tuple[str, str | None]:
     """The alias ``written`` as a path of the site (:attr:`Alias.path`), and why it is
     none, if it is not (the message then follows the alias as written).
@@ -62,7 +77,7 @@ def normalise(written: str) -> tuple[str, str | None]:
     A leading ``/`` is optional; a folder may be written with or without its final ``/``
     (``a/b`` is ``a/b/``), or as its ``index.html``; a name ending in ``.html`` (or
     ``.htm``) is that page; %-escapes are decoded to the file name they stand for."""
-    if _SCHEME.match(written) or written.startswith("//"):
+    if web_address(written):
         return "", ("is a web address, not a path of this site; write the path alone, from the site's "
                     "root (/articles/2021/08/12/kandahar-falls/)")
     for mark, what in (("?", "a query (?…)"), ("#", "a fragment (#…)")):
@@ -180,8 +195,7 @@ def alias_problems(articles: Iterable[Article], own: Mapping[str, str],
                 why = f"is the address of {owner.path}; an alias may not take another article's page"
             elif key in own_by_key:
                 why = f"is the address of {own_by_key[key]}; an alias may not take a page of the site"
-            elif key in RESERVED_FILES or any(key.startswith(folder) for folder in RESERVED):
-                where = next((folder for folder in RESERVED if key.startswith(folder)), None)
+            elif (where := reserved_place(key)) is not None:
                 why = (f"lies in /{where}, where Dateline and the theme make their own pages and files; "
                        "choose an address outside it" if where else
                        "is the address of a page the site makes itself")

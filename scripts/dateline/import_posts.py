@@ -26,13 +26,14 @@ from typing import Any
 
 import yaml
 
-from dateline.aliases import RESERVED, RESERVED_FILES, normalise
+from dateline.aliases import normalise, reserved_place, web_address
 from dateline.bodylinks import ASSET_SUFFIXES, meant, relative_links, split_target
 from dateline.detect import find_cities, prose_of_markdown
 from dateline.errors import Problem, Severity
 from dateline.frontmatter_yaml import decode
 from dateline.gazetteer import Gazetteer
 from dateline.importer import FieldValue, Imported, article_path, file_slug, front_matter
+from dateline.model import Alias
 from dateline.text import SLUG_RE, plural
 
 POST_SUFFIXES = (".md", ".markdown")
@@ -163,7 +164,6 @@ def _resources(body: str, post: Path) -> list[tuple[str, Path]]:
 
 _PLACEHOLDER = re.compile(r":[A-Za-z_]")
 """A Jekyll permalink's ``:year``, ``:title``…: filled in from the site's configuration."""
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:|^//")
 
 
 def _written_addresses(meta: dict[str, Any], origin: str) -> tuple[list[tuple[str, str]], list[Problem]]:
@@ -190,9 +190,9 @@ def _resolved(key: str, written: str, page: str | None) -> tuple[str | None, str
     if key == "permalink" and _PLACEHOLDER.search(written):
         return None, ("holds placeholders, which the old site's configuration fills in; "
                       "write the address it gave in aliases: by hand")
-    if key != "aliases" or written.startswith("/") or _SCHEME.match(written):
+    if key != "aliases" or written.startswith("/") or web_address(written):
         return written, None
-    if page is None or _SCHEME.match(page):
+    if page is None or web_address(page):
         return None, ("is read by Hugo from the post's own address, which its site's "
                       "configuration gives; write the address it makes in aliases: by hand")
     folder = posixpath.dirname("/" + page.strip("/"))
@@ -209,11 +209,10 @@ def _alias_path(key: str, written: str, page: str | None) -> tuple[str, str | No
     if wrong is not None:
         # normalise's advice is for an alias being written; here it is left out.
         why = f"{wrong.split(';')[0]}; not kept as an alias"
-        if _SCHEME.match(written):
+        if web_address(written):
             why += " (write its path in aliases: by hand if the archive replaces that site)"
         return "", why
-    file = f"{path}index.html" if path.endswith("/") else path
-    if file.casefold() in RESERVED_FILES or file.casefold().startswith(RESERVED):
+    if reserved_place(Alias(path, 0).file) is not None:
         return "", f"lies where Dateline makes pages of its own (/{path}); not kept as an alias"
     return path, None
 
