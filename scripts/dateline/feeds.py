@@ -23,7 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from dateline.model import Archive, Article
-from dateline.pagekit import Page, Reuse, city_names, city_path, country_path, page_url, published_address
+from dateline.pagekit import Page, Reuse, city_path, country_path, page_url, published_address
 
 FEED = "feed.xml"
 """The archive's feed, at the top of ``docs/`` (and of the site)."""
@@ -169,13 +169,14 @@ def atom(options: FeedOptions, title: str, subtitle: str, author: str, page: str
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 
 
-def render_feeds(archive: Archive, options: FeedOptions | None, reuse: Reuse | None = None,
+def render_feeds(archive: Archive, options: FeedOptions | None, names: Mapping[str, str],
+                 reuse: Reuse | None = None,
                  countries: Iterable[tuple[str, str, Sequence[Article]]] = ()) -> list[Page]:
     """The archive's feed, each city's and each of ``countries``' (key, name, articles
-    newest first), but those ``reuse`` keeps."""
+    newest first), but those ``reuse`` keeps; cities are shown by their ``names``
+    (:func:`~dateline.pagekit.city_names`)."""
     if options is None or not archive.articles:
         return []
-    names = city_names(archive)
     pages = []
     wanted: list[tuple[str, str, str, Sequence[Article]]] = [
         ("index.md", archive.name, archive.description, newest(archive.articles[::-1], options.size))]

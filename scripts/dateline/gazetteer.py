@@ -77,6 +77,12 @@ class Place:
                 f"{abs(self.lon):.2f}° {'E' if self.lon >= 0 else 'W'}")
 
 
+PINNED = "pinned in places.yml"
+"""The :attr:`Resolution.reason` of a name places.yml pins."""
+DEFINED = "defined in places.yml"
+"""The :attr:`Resolution.reason` of a name that places.yml's own place takes among others."""
+
+
 @dataclass(frozen=True)
 class Resolution:
     """What a name resolved to, and what else it could have meant."""
@@ -232,14 +238,14 @@ class Gazetteer:
         chosen: Place | None = None
         reason = "only match"
         if pinned is not None:  # a pin may also give a place a name it did not have
-            chosen, reason = self.get(pinned), "pinned in places.yml"
+            chosen, reason = self.get(pinned), PINNED
         elif qualifier is not None:
             chosen = next((p for p in candidates if self._fits(p, qualifier)), None)
             reason = f'qualified by "{qualifier}"'
             if chosen is None:
                 return Resolution(name, None, tuple(candidates), f'no "{base}" in "{qualifier}"')
         elif len(candidates) > 1 and candidates[0].id in self._local:
-            chosen, reason = candidates[0], "defined in places.yml"
+            chosen, reason = candidates[0], DEFINED
         elif len(candidates) > 1 and prefer_countries:
             chosen = _preferred(candidates, prefer_countries)
             reason = "the country of the article's other places"

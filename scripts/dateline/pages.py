@@ -182,12 +182,10 @@ def _neighbour(article: Article) -> tuple[str, str, str]:
     return article.title, article_path(article), language_attributes(article)
 
 
-def render_dates(archive: Archive, reuse: Reuse | None = None,
-                 names: Mapping[str, str] | None = None) -> list[Page]:
+def render_dates(archive: Archive, names: Mapping[str, str], reuse: Reuse | None = None) -> list[Page]:
     """The dates index, and a page per year, month and day that has articles (but the
     month and day pages ``reuse`` keeps); the articles' cities shown by their ``names``
     (:func:`~dateline.pagekit.city_names`)."""
-    names = city_names(archive) if names is None else names
     years: dict[int, dict[int, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
     for day in archive.days:
         years[day.year][day.month].append(day)
@@ -242,8 +240,7 @@ def render_dates(archive: Archive, reuse: Reuse | None = None,
     return pages
 
 
-def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None,
-                names: Mapping[str, str] | None = None) -> Page:
+def render_home(archive: Archive, latest: int, feeds: FeedOptions | None, names: Mapping[str, str]) -> Page:
     here = "index.md"
     feed = FEED if feeds is not None and archive.articles else ""
     parts = [front_matter(archive.name, archive.description, feed), f"# {md(archive.name)}\n\n"]
@@ -261,7 +258,6 @@ def render_home(archive: Archive, latest: int, feeds: FeedOptions | None = None,
                  f"{feed_sentence('Follow new articles in a feed reader', feed, here)}\n\n")
     if archive.articles:
         newest = list(reversed(archive.articles[-latest:]))
-        names = city_names(archive) if names is None else names
         parts.append(f"## Latest articles\n\n{article_list(newest, here, names)}")
     return Page(here, "".join(parts))
 
@@ -310,6 +306,7 @@ def render_reusing(archive: Archive, latest: int = 20, reuse: Callable[[str, str
                      for page in render_city(city, names, keeping, feeds is not None))
         countries = named_countries(archive)
         pages.extend(render_countries(countries, names, feeds is not None))
-        pages.extend(render_feeds(archive, feeds, keeping, [(c.key, c.name, c.articles) for c in countries]))
-        pages.extend(render_dates(archive, keeping, names))
+        pages.extend(render_feeds(archive, feeds, names, keeping,
+                                  [(c.key, c.name, c.articles) for c in countries]))
+        pages.extend(render_dates(archive, names, keeping))
     return pages, [] if keeping is None else keeping.kept

@@ -12,13 +12,11 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
 from dateline.errors import Problem, Severity
-from dateline.gazetteer import Gazetteer, Place, Resolution
+from dateline.gazetteer import DEFINED, PINNED, Gazetteer, Place, Resolution
 from dateline.model import Article, CityRef
 from dateline.text import fold, plural
 
 SHOWN_ALTERNATIVES = 3
-PINNED = "pinned in places.yml"
-"""The gazetteer's :attr:`~dateline.gazetteer.Resolution.reason` for a name places.yml pins."""
 
 
 def describe(place: Place) -> str:
@@ -66,7 +64,7 @@ def check_city(gazetteer: Gazetteer, name: str, path: str, line: int, field: str
     result = gazetteer.resolve(name, prefer_countries)
     if result.place is None:
         return result, [Problem(path, line, field, _unknown(gazetteer, name, result))]
-    if not result.ambiguous or result.reason in (PINNED, "defined in places.yml"):
+    if not result.ambiguous or result.reason in (PINNED, DEFINED):
         return result, []
     qualified = result.reason.startswith("qualified by")
     # A place chosen by its own name outranks namesakes known only by an alternate
