@@ -532,26 +532,29 @@ def _not_a_page(site: Path, url: str, address: str | None, pages: Collection[str
                 site_path: str) -> str | None:
     """Why a sitemap's address is not one of a page of the site, if it is not (see
     :func:`check_sitemap`)."""
-    path: str | None
-    if address is not None:
-        path = _path_under(url, address)
-        if path is None:
-            return f"is not under the site's address {address}"
+    path = _sitemap_path(url, address, site_path)
+    if address is not None and path is None:
+        return f"is not under the site's address {address}"
     if pages is None:
         return None
-    if address is None:
-        full = unquote(urlsplit(url).path)
-        path = full[len(site_path):] if full.startswith(site_path) and not _leaves(full) else None
+    if address is None and path is not None and _leaves(path):
+        path = None
     return None if path is not None and _is_page(site, path, pages) else "is not a page of the site"
+
+
+def _sitemap_path(url: str, address: str | None, site_path: str) -> str | None:
+    """The path in the site a sitemap's address leads to (as :func:`_path_under` gives
+    it): under the site's ``address`` when known, else read under ``site_path``; None
+    when it lies outside them."""
+    if address is not None:
+        return _path_under(url, address)
+    full = unquote(urlsplit(url).path)
+    return full[len(site_path):] if full.startswith(site_path) else None
 
 
 def _listed_page(url: str, address: str | None, site_path: str, among: Collection[str]) -> bool:
     """Whether a sitemap's address leads to one of the pages ``among`` (relative to the site)."""
-    if address is not None:
-        path = _path_under(url, address)
-    else:
-        full = unquote(urlsplit(url).path)
-        path = full[len(site_path):] if full.startswith(site_path) else None
+    path = _sitemap_path(url, address, site_path)
     if path is None:
         return False
     return (f"{path}index.html" if path == "" or path.endswith("/") else path) in among \
