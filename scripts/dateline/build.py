@@ -53,7 +53,7 @@ from dateline.incremental import (
 )
 from dateline.mkdocs_run import read_titles
 from dateline.model import Archive
-from dateline.pagekit import article_path
+from dateline.pagekit import article_path, generated
 from dateline.pagememo import PageMemo
 from dateline.pages import GENERATED_ROOTS, SEARCH_PAGE, render_reusing
 from dateline.rootlinks import to_audit_again
@@ -513,7 +513,7 @@ def _render_all_instead(changed: int) -> bool:
 def _own_files(sources: Mapping[str, Source]) -> dict[str, str]:
     """The content hash of each file of ``docs/``'s own (not Dateline's), by its path."""
     return {path: source.sha256 for path, source in sources.items()
-            if path.split("/", 1)[0] not in GENERATED_ROOTS}
+            if not generated(path)}
 
 
 def _same_bytes(first: Path, second: Path) -> bool:

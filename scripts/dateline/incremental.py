@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dateline.config import Settings
-from dateline.pagekit import GENERATED_ROOTS
+from dateline.pagekit import generated
 from dateline.readcache import package_digest
 from dateline.writer import atomic_write, remove_emptied_folders
 
@@ -298,7 +298,7 @@ def changed_sources(state: BuildState, sources: Mapping[str, Source]) -> list[st
         # a page that changed (MkDocs checks a page's links only as it renders it);
         # generated pages link only to what exists, and their sources change when that does.
         changed += [path for path in sources if path.endswith(".md")
-                    and path.split("/", 1)[0] not in GENERATED_ROOTS and path not in changed]
+                    and not generated(path) and path not in changed]
     return sorted(changed)
 
 

@@ -25,6 +25,12 @@ GENERATED_ROOTS = ("index.md", "feed.xml", "articles", "cities", "countries", "d
 """What ``dateline build`` owns under ``docs/``: everything else there is the user's."""
 
 
+def generated(path: str) -> bool:
+    """Whether ``path`` (under ``docs/``) is among the pages and feeds Dateline makes
+    (:data:`GENERATED_ROOTS`), not one of ``docs/``'s own files."""
+    return path.split("/", 1)[0] in GENERATED_ROOTS
+
+
 RTL_SCRIPTS = frozenset({"adlm", "arab", "hebr", "mand", "nkoo", "rohg", "samr", "syrc", "thaa"})
 """ISO 15924 scripts written right to left (a language tag's script subtag: ``ku-Arab``)."""
 

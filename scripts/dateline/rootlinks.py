@@ -24,14 +24,14 @@ from dateline.config import Settings
 from dateline.errors import Problem
 from dateline.feeds import feed_options
 from dateline.model import Archive, Article
-from dateline.pagekit import GENERATED_ROOTS
+from dateline.pagekit import generated
 from dateline.pages import render_reusing
 
 
 def root_link_problems(archive: Archive, settings: Settings) -> list[Problem]:
     """A problem for each link from the root into the generated pages that leads to none."""
     linking = [(article, link, path) for article in archive.articles for link in article.links
-               if meant(link).startswith("/") and _generated(path := from_root(meant(link))[0])]
+               if meant(link).startswith("/") and generated(path := from_root(meant(link))[0])]
     if not linking:
         return []
     feeds = feed_options(settings.site_url, settings.feed_articles)
@@ -53,7 +53,7 @@ def to_audit_again(article: Article, written: Container[str], own_changed: bool)
         if not target.startswith("/"):
             continue
         path, rest = from_root(target)
-        if path and not _generated(path):
+        if path and not generated(path):
             if own_changed:
                 return True
         elif rest.startswith("#"):
@@ -61,11 +61,6 @@ def to_audit_again(article: Article, written: Container[str], own_changed: bool)
             if (f"{bare}/index.html" if bare else "index.html") in written or bare in written:
                 return True
     return False
-
-
-def _generated(path: str) -> bool:
-    """Whether ``path`` (under ``docs/``) is among the pages and feeds Dateline makes."""
-    return path.split("/", 1)[0] in GENERATED_ROOTS
 
 
 def _candidates(path: str) -> list[str]:
