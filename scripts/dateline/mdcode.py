@@ -643,19 +643,27 @@ def without_code(body: str, code: list[bool] | None = None) -> str:
     """The Markdown ``body`` with its code blocks (fenced or indented, :func:`in_code`; its
     lines' ``code`` when the caller has them) and code spans (:func:`code_spans`) blanked
     (same length, lines kept), so that what is found in it is found outside code, at its
-    place in ``body``."""
+    place in ``body``.
+
+    The last body's answer is kept (by the body's identity, in each thread): the checks of
+    one article's markup, links and images each ask it of the same body in turn."""
+    last: tuple[str, str] | None = getattr(_local, "without_code", None) if code is None else None
+    if last is not None and last[0] is body:
+        return last[1]
     lines = body.split("\n")
-    code = _in_code(lines, body) if code is None else code
-    text = "\n".join(" " * len(line) if shown else line for line, shown in zip(lines, code, strict=True))
-    if "`" not in text:
-        return text  # most bodies
-    pieces: list[str] = []
-    kept = 0
-    for start, end in code_spans(text):
-        pieces += [text[kept:start], _BLANKED.sub(" ", text[start:end])]
-        kept = end
-    pieces.append(text[kept:])
-    return "".join(pieces)
+    blanked = _in_code(lines, body) if code is None else code
+    text = "\n".join(" " * len(line) if shown else line for line, shown in zip(lines, blanked, strict=True))
+    if "`" in text:  # not in most bodies
+        pieces: list[str] = []
+        kept = 0
+        for start, end in code_spans(text):
+            pieces += [text[kept:start], _BLANKED.sub(" ", text[start:end])]
+            kept = end
+        pieces.append(text[kept:])
+        text = "".join(pieces)
+    if code is None:
+        _local.without_code = (body, text)
+    return text
 
 
 _BLANKED = re.compile(r"[^\n]")
